@@ -1,0 +1,56 @@
+from datetime import datetime
+from uuid import UUID
+
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from cases.access import cases_for_user, get_case_for_user
+from cases.services import case_create
+from evidence.custody import actor_from_request
+from harassguard.lib.errors import ApiError
+
+router = Router(tags=["cases"])
+
+
+class CaseIn(Schema):
+    title: str = Field(min_length=1, max_length=200)
+    platform: str = Field(default="", max_length=200)
+    description: str = ""
+
+
+class CaseOut(Schema):
+    id: UUID
+    title: str
+    platform: str
+    description: str
+    created: datetime
+    item_count: int
+
+
+def _case_out(case) -> dict:
+    return {
+        "id": case.id, "title": case.title, "platform": case.platform,
+        "description": case.description, "created": case.created, "item_count": case.items.count(),
+    }
+
+
+@router.post("/cases", response={201: CaseOut})
+def create_case(request, payload: CaseIn):
+    """Open a new case owned by the caller."""
+    if not payload.title.strip():
+        raise ApiError(400, _("Give the case a title."), "invalid")
+    case = case_create(actor=actor_from_request(request), title=payload.title.strip(),
+                       platform=payload.platform.strip(), description=payload.description.strip())
+    return Status(201, _case_out(case))
+
+
+@router.get("/cases", response=list[CaseOut])
+def list_cases(request):
+    """The caller's cases, newest first."""
+    return [_case_out(case) for case in cases_for_user(request.user)]
+
+
+@router.get("/cases/{case_id}", response=CaseOut)
+def get_case(request, case_id: UUID):
+    return _case_out(get_case_for_user(request.user, case_id))

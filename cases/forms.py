@@ -1,0 +1,10 @@
+from django import forms
+
+from cases.models import Case
+
+
+class CaseForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = ["title", "platform", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}

@@ -1,0 +1,12 @@
+from django.db import transaction
+
+from cases.models import Case
+from evidence.custody import Actor, custody_record
+
+
+def case_create(*, actor: Actor, title: str, platform: str = "", description: str = "") -> Case:
+    """Create a case owned by the acting user, with its first custody event."""
+    with transaction.atomic():
+        case = Case.objects.create(owner=actor.user, title=title, platform=platform, description=description)
+        custody_record(case=case, action="case_created", actor=actor, title=title)
+    return case

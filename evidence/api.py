@@ -1,0 +1,131 @@
+from datetime import datetime
+from uuid import UUID
+
+from ninja import Router, Schema, Status
+
+from cases.access import get_case_for_user, get_item_for_user
+from evidence import services
+from evidence.custody import actor_from_request
+from evidence.downloads import original_response
+from evidence.forms import EvidenceDetailsForm, StatementForm
+from evidence.models import EvidenceItem
+from harassguard.lib.errors import ApiError
+
+router = Router(tags=["evidence"])
+
+
+class EvidenceOut(Schema):
+    id: UUID
+    case: UUID
+    kind: str
+    original_filename: str
+    sha256: str
+    size: int
+    mime: str
+    status: str
+    received_at: datetime
+    occurred_at: datetime | None
+    counterparty_number: str
+    description: str
+    author_name: str
+    author_relation: str
+    duplicate: bool = False
+
+
+def evidence_out(item: EvidenceItem, duplicate: bool = False) -> dict:
+    return {
+        "id": item.id, "case": item.case_id, "kind": item.kind, "original_filename": item.original_filename,
+        "sha256": item.sha256, "size": item.size, "mime": item.mime, "status": item.status,
+        "received_at": item.received_at, "occurred_at": item.occurred_at,
+        "counterparty_number": item.counterparty_number, "description": item.description,
+        "author_name": item.author_name, "author_relation": item.author_relation, "duplicate": duplicate,
+    }
+
+
+def _form_error(form) -> ApiError:
+    field, errors = next(iter(form.errors.items()))
+    code = "invalid_kind" if field == "kind" else "invalid"
+    return ApiError(400, f"{field}: {errors[0]}", code)
+
+
+def take_in(request, case, upload) -> tuple[EvidenceItem, bool]:
+    """Create an item from `upload` or, for kind=statement without a file, from the
+    statement fields; raise IntakeError or ApiError."""
+    problem = services.upload_problem_error(getattr(request, "upload_problem", None))
+    if problem:
+        raise problem
+    details = EvidenceDetailsForm(request.POST)
+    if not details.is_valid():
+        raise _form_error(details)
+    actor = actor_from_request(request)
+    if details.cleaned_data["kind"] == EvidenceItem.Kind.STATEMENT and upload is None:
+        form = StatementForm(request.POST)
+        if not form.is_valid():
+            raise _form_error(form)
+        data = form.cleaned_data
+        return services.evidence_create_statement(
+            case=case, actor=actor, author_name=data["author_name"], relation=data["relation"],
+            contact=data["contact"], text=data["text"], fields=form.item_fields(),
+        )
+    return services.evidence_create_from_upload(
+        case=case, actor=actor, upload=upload,
+        kind=details.cleaned_data["kind"], fields=details.item_fields(),
+    )
+
+
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["kind"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary", "description": "Required unless kind=statement"},
+                        "kind": {"type": "string", "enum": list(EvidenceItem.Kind.values)},
+                        "occurred_at": {"type": "string", "format": "date-time"},
+                        "counterparty_number": {"type": "string"},
+                        "description": {"type": "string"},
+                        "author_name": {"type": "string", "description": "kind=statement"},
+                        "relation": {"type": "string", "description": "kind=statement"},
+                        "contact": {"type": "string", "description": "kind=statement"},
+                        "text": {"type": "string", "description": "kind=statement"},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+class ErrorOut(Schema):
+    error: str
+    code: str
+
+
+@router.post(
+    "/cases/{case_id}/evidence",
+    response={201: EvidenceOut, 200: EvidenceOut, 400: ErrorOut, 413: ErrorOut, 415: ErrorOut},
+    openapi_extra=UPLOAD_BODY,
+)
+def upload_evidence(request, case_id: UUID):
+    """Upload a file (or a typed statement). The same bytes again return the existing item with duplicate=true."""
+    case = get_case_for_user(request.user, case_id)
+    try:
+        item, created = take_in(request, case, request.FILES.get("file"))
+    except services.IntakeError as exc:
+        raise ApiError(exc.status, exc.message, exc.code) from None
+    return Status(201, evidence_out(item)) if created else Status(200, evidence_out(item, duplicate=True))
+
+
+@router.get("/evidence/{item_id}", response=EvidenceOut)
+def get_evidence(request, item_id: UUID):
+    return evidence_out(get_item_for_user(request.user, item_id))
+
+
+@router.get("/evidence/{item_id}/original")
+def download_original(request, item_id: UUID):
+    """The original file, byte for byte, as an attachment."""
+    item = get_item_for_user(request.user, item_id)
+    return original_response(item, actor_from_request(request))

@@ -1,0 +1,75 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cases.access import get_case_for_user, get_item_for_user
+from evidence import services
+from evidence.api import take_in
+from evidence.custody import actor_from_request
+from evidence.downloads import original_response
+from evidence.forms import EvidenceDetailsForm, StatementForm
+from harassguard.lib.errors import ApiError
+
+
+def _report(request, item, created) -> None:
+    if created:
+        messages.success(request, _("Received %(name)s.") % {"name": item.original_filename})
+    else:
+        messages.info(request, _("%(name)s is already in this case; nothing was added.") % {"name": item.original_filename})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request, case_id):
+    """The upload page. Its script sends each file to the API with a progress bar;
+    without script the form posts here and works the same."""
+    case = get_case_for_user(request.user, case_id)
+    form = EvidenceDetailsForm(request.POST or None, initial={"kind": request.GET.get("kind", "call_recording")})
+    if request.method == "POST":
+        failed = False
+        for upload in request.FILES.getlist("file") or [None]:
+            try:
+                item, created = take_in(request, case, upload)
+            except (services.IntakeError, ApiError) as exc:
+                failed = True
+                messages.error(request, exc.message)
+            else:
+                _report(request, item, created)
+        if not failed:
+            return redirect("case-detail", case_id=case.id)
+    return render(request, "evidence/upload.html", {"case": case, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def statement(request, case_id):
+    case = get_case_for_user(request.user, case_id)
+    form = StatementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item, created = services.evidence_create_statement(
+                case=case, actor=actor_from_request(request), author_name=data["author_name"],
+                relation=data["relation"], contact=data["contact"], text=data["text"], fields=form.item_fields(),
+            )
+        except services.IntakeError as exc:
+            form.add_error("text", exc.message)
+        else:
+            _report(request, item, created)
+            return redirect("item-detail", item_id=item.id)
+    return render(request, "evidence/statement.html", {"case": case, "form": form})
+
+
+@login_required
+def item_detail(request, item_id):
+    item = get_item_for_user(request.user, item_id)
+    events = item.custody_events.select_related("actor")
+    return render(request, "evidence/item_detail.html", {"item": item, "case": item.case, "events": events})
+
+
+@login_required
+def item_original(request, item_id):
+    item = get_item_for_user(request.user, item_id)
+    return original_response(item, actor_from_request(request))

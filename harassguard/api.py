@@ -1,0 +1,68 @@
+"""The JSON API at /api/v1/: authentication and the one error format {error, code}."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.timezone import now
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, django_auth
+
+from accounts.models import ApiToken, hash_token
+from harassguard.lib.errors import ApiError
+
+
+class BearerTokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        row = ApiToken.objects.select_related("user").filter(key_hash=hash_token(token)).first()
+        if row is None or not row.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=row.pk).update(last_used=now())
+        # The rest of the code asks request.user, whichever way the caller signed in.
+        request.user = row.user
+        return row.user
+
+
+api = NinjaAPI(
+    title="HarassGuard API",
+    version="1",
+    urls_namespace="api",
+    auth=[BearerTokenAuth(), django_auth],
+    docs_url=None,
+)
+
+
+def error_response(request: HttpRequest, message: str, code: str, status: int) -> HttpResponse:
+    """Return the API's error body, {error, code}, with `status`."""
+    return api.create_response(request, {"error": message, "code": code}, status=status)
+
+
+@api.exception_handler(ApiError)
+def _api_error(request, exc: ApiError):
+    return error_response(request, exc.message, exc.code, exc.status_code)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return error_response(request, _("Not found."), "not_found", 404)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return error_response(request, _("Sign in or send a valid API token."), "unauthenticated", 401)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc: ValidationError):
+    fields = [".".join(str(p) for p in e.get("loc", [])[1:]) for e in exc.errors]
+    message = _("Invalid request: check %(fields)s.") % {"fields": ", ".join(f for f in fields if f) or "body"}
+    return error_response(request, message, "invalid", 400)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return error_response(request, str(exc), "error", exc.status_code)
+
+
+api.add_router("/auth", "accounts.api.router")
+api.add_router("/", "cases.api.router")
+api.add_router("/", "evidence.api.router")

@@ -1,0 +1,102 @@
+import hashlib
+import io
+import struct
+import wave
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from accounts.models import ApiToken
+from cases.models import Case
+from harassguard.celery import app as celery_app
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Each test gets its own media folder, evidence storage and scratch folder."""
+    root = tmp_path / "media"
+    (root / "tmp").mkdir(parents=True)
+    settings.MEDIA_ROOT = root
+    settings.FILE_UPLOAD_TEMP_DIR = str(root / "tmp")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root / "evidence"), "file_permissions_mode": 0o440},
+        },
+    }
+    return root
+
+
+@pytest.fixture(autouse=True)
+def eager_celery(request):
+    """Unit tests run tasks in-process; integration tests use a real worker."""
+    if request.node.get_closest_marker("integration"):
+        yield
+        return
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+def make_user(username: str):
+    return get_user_model().objects.create_user(username=username, password="correct horse 42")
+
+
+@pytest.fixture
+def alice(db):
+    """Alice owns a case."""
+    return make_user("alice")
+
+
+@pytest.fixture
+def bob(db):
+    """Bob has an account but no business with Alice's case."""
+    return make_user("bob")
+
+
+@pytest.fixture
+def alice_case(alice):
+    return Case.objects.create(owner=alice, title="小米借贷逾期催收", platform="小米借贷", description="每天二十个电话")
+
+
+def bearer(user) -> dict:
+    _row, raw = ApiToken.issue(user)
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+@pytest.fixture
+def alice_api(alice):
+    return bearer(alice)
+
+
+@pytest.fixture
+def bob_api(bob):
+    return bearer(bob)
+
+
+def wav_bytes(seconds: float = 0.5, rate: int = 8000, freq_step: int = 7) -> bytes:
+    """A small real 8 kHz mono WAV (a tone), as phones record calls."""
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        frames = b"".join(struct.pack("<h", ((i * freq_step) % 200 - 100) * 100) for i in range(int(seconds * rate)))
+        w.writeframes(frames)
+    return buf.getvalue()
+
+
+def png_bytes(color=(200, 30, 30)) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), color).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
