@@ -1,0 +1,28 @@
+# The single entry point: `make run` serves the site, `make test` runs the suite.
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test lint bench messages
+
+$(STAMP): pyproject.toml scripts/setup.sh scripts/apt-packages.txt
+	scripts/setup.sh
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	scripts/run.sh
+
+test: $(STAMP)
+	scripts/test.sh $(ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	DEBUG=1 $(VENV)/bin/python manage.py makemigrations --check --dry-run
+
+bench: $(STAMP)
+	$(VENV)/bin/python bench/intake.py
+
+# Refresh the translation catalogue after changing user-facing strings.
+messages: $(STAMP)
+	DEBUG=1 $(VENV)/bin/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests --ignore=bench
