@@ -17,6 +17,8 @@ class CaseIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     platform: str = Field(default="", max_length=200)
     description: str = ""
+    victim_name: str = Field(default="", max_length=100)
+    collection_company: str = Field(default="", max_length=200)
 
 
 class CaseOut(Schema):
@@ -24,6 +26,8 @@ class CaseOut(Schema):
     title: str
     platform: str
     description: str
+    victim_name: str
+    collection_company: str
     created: datetime
     item_count: int
 
@@ -31,7 +35,8 @@ class CaseOut(Schema):
 def _case_out(case) -> dict:
     return {
         "id": case.id, "title": case.title, "platform": case.platform,
-        "description": case.description, "created": case.created, "item_count": case.items.count(),
+        "description": case.description, "victim_name": case.victim_name,
+        "collection_company": case.collection_company, "created": case.created, "item_count": case.items.count(),
     }
 
 
@@ -40,8 +45,8 @@ def create_case(request, payload: CaseIn):
     """Open a new case owned by the caller."""
     if not payload.title.strip():
         raise ApiError(400, _("Give the case a title."), "invalid")
-    case = case_create(actor=actor_from_request(request), title=payload.title.strip(),
-                       platform=payload.platform.strip(), description=payload.description.strip())
+    fields = {name: value.strip() for name, value in payload.dict().items()}
+    case = case_create(actor=actor_from_request(request), **fields)
     return Status(201, _case_out(case))
 
 

@@ -13,6 +13,8 @@ class Case(models.Model):
     title = models.CharField(_("title"), max_length=200)
     platform = models.CharField(_("platform or lender"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    victim_name = models.CharField(_("victim's name"), max_length=100, blank=True)
+    collection_company = models.CharField(_("collection company, if known"), max_length=200, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

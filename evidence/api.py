@@ -29,6 +29,7 @@ class EvidenceOut(Schema):
     description: str
     author_name: str
     author_relation: str
+    capture_note: str
     duplicate: bool = False
 
 
@@ -38,7 +39,8 @@ def evidence_out(item: EvidenceItem, duplicate: bool = False) -> dict:
         "sha256": item.sha256, "size": item.size, "mime": item.mime, "status": item.status,
         "received_at": item.received_at, "occurred_at": item.occurred_at,
         "counterparty_number": item.counterparty_number, "description": item.description,
-        "author_name": item.author_name, "author_relation": item.author_relation, "duplicate": duplicate,
+        "author_name": item.author_name, "author_relation": item.author_relation,
+        "capture_note": item.capture_note, "duplicate": duplicate,
     }
 
 
@@ -87,6 +89,7 @@ UPLOAD_BODY = {
                         "occurred_at": {"type": "string", "format": "date-time"},
                         "counterparty_number": {"type": "string"},
                         "description": {"type": "string"},
+                        "capture_note": {"type": "string", "description": "How the file was made: phone, app, export time"},
                         "author_name": {"type": "string", "description": "kind=statement"},
                         "relation": {"type": "string", "description": "kind=statement"},
                         "contact": {"type": "string", "description": "kind=statement"},

@@ -16,6 +16,11 @@ class EvidenceDetailsForm(forms.Form):
         label=_("Collector's number"), max_length=40, required=False, validators=[phone_number]
     )
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    capture_note = forms.CharField(
+        label=_("How the file was made"), required=False, max_length=1000,
+        help_text=_("For example: phone model, recording app, when you exported it."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def item_fields(self) -> dict:
         data = self.cleaned_data
@@ -23,6 +28,7 @@ class EvidenceDetailsForm(forms.Form):
             "occurred_at": data["occurred_at"],
             "counterparty_number": data["counterparty_number"].strip(),
             "description": data["description"].strip(),
+            "capture_note": data["capture_note"].strip(),
         }
 
 

@@ -38,6 +38,13 @@ class EvidenceItem(models.Model):
     author_name = models.CharField(_("author"), max_length=100, blank=True)
     author_relation = models.CharField(_("relation to the victim"), max_length=100, blank=True)
     author_contact = models.CharField(_("contact"), max_length=200, blank=True)
+    # What the user says about how the file was made (phone model, recorder app, when exported):
+    # a hash proves a file unchanged since receipt, not how it came to be.
+    capture_note = models.TextField(_("how the file was captured"), blank=True)
+    # 证明目的: what this exhibit is meant to prove; empty means the default for its kind.
+    purpose = models.TextField(_("what it proves"), blank=True)
+    # Facts read from the original by the workers (audio format, EXIF, page count, file-name parse).
+    metadata = models.JSONField(default=dict, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -79,3 +86,88 @@ class CustodyEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("custody events are append-only")
+
+
+class ProcessingJob(models.Model):
+    """One processing step of one item. The row is the job; the Celery message only wakes a worker."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Working")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Not needed")
+
+    item = models.ForeignKey(EvidenceItem, on_delete=models.CASCADE, related_name="jobs")
+    step = models.CharField(max_length=30)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        constraints = [models.UniqueConstraint(fields=["item", "step"], name="one_job_per_step")]
+
+
+class Timestamp(models.Model):
+    """A trusted time stamp of an original's SHA-256: an RFC 3161 token, or the
+    server's own signed receipt when no time-stamping authority is configured."""
+
+    class Kind(models.TextChoices):
+        RFC3161 = "rfc3161", _("RFC 3161 time stamp")
+        SERVER_RECEIPT = "server_receipt", _("Server-signed receipt (weaker)")
+
+    item = models.OneToOneField(EvidenceItem, on_delete=models.PROTECT, related_name="timestamp")
+    original_sha256 = models.CharField(max_length=64)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    token = models.BinaryField()
+    gen_time = models.DateTimeField()
+    authority = models.CharField(max_length=300, help_text="TSA URL, or the server key's fingerprint")
+    created = models.DateTimeField(auto_now_add=True)
+
+
+class Transcript(models.Model):
+    """Machine transcription of a call recording; the audio stays authoritative."""
+
+    item = models.OneToOneField(EvidenceItem, on_delete=models.PROTECT, related_name="transcript")
+    original_sha256 = models.CharField(max_length=64)
+    engine = models.CharField(max_length=40)
+    model = models.CharField(max_length=200)
+    language = models.CharField(max_length=10)
+    # [{"start": seconds, "end": seconds, "text": "..."}]
+    segments = models.JSONField(default=list)
+    text = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+
+class OcrResult(models.Model):
+    """Text read from a screenshot, line by line with boxes."""
+
+    item = models.OneToOneField(EvidenceItem, on_delete=models.PROTECT, related_name="ocr")
+    original_sha256 = models.CharField(max_length=64)
+    engine = models.CharField(max_length=40)
+    # [{"text": "...", "box": [[x, y], ...], "confidence": 0.97}]
+    lines = models.JSONField(default=list)
+    text = models.TextField(blank=True)
+    phone_numbers = models.JSONField(default=list)
+    # [{"text": "昨天 01:15", "at": "2023-05-11T01:15:00+08:00", "line": 3}]
+    message_times = models.JSONField(default=list)
+    created = models.DateTimeField(auto_now_add=True)
+
+
+class DerivedFile(models.Model):
+    """A file made from an original (a thumbnail, a page image), stored apart from it."""
+
+    item = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="derived_files")
+    original_sha256 = models.CharField(max_length=64)
+    kind = models.CharField(max_length=30)
+    stored_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    mime = models.CharField(max_length=100)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "kind"], name="one_derived_file_per_kind")]
