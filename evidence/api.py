@@ -14,6 +14,13 @@ from harassguard.lib.errors import ApiError
 router = Router(tags=["evidence"])
 
 
+class JobOut(Schema):
+    step: str
+    status: str
+    progress: int
+    error: str
+
+
 class EvidenceOut(Schema):
     id: UUID
     case: UUID
@@ -30,6 +37,8 @@ class EvidenceOut(Schema):
     author_name: str
     author_relation: str
     capture_note: str
+    status_detail: str
+    jobs: list[JobOut]
     duplicate: bool = False
 
 
@@ -40,7 +49,9 @@ def evidence_out(item: EvidenceItem, duplicate: bool = False) -> dict:
         "received_at": item.received_at, "occurred_at": item.occurred_at,
         "counterparty_number": item.counterparty_number, "description": item.description,
         "author_name": item.author_name, "author_relation": item.author_relation,
-        "capture_note": item.capture_note, "duplicate": duplicate,
+        "capture_note": item.capture_note, "status_detail": item.status_detail,
+        "jobs": [{"step": j.step, "status": j.status, "progress": j.progress, "error": j.error} for j in item.jobs.all()],
+        "duplicate": duplicate,
     }
 
 

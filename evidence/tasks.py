@@ -1,12 +1,41 @@
-from celery import shared_task
+from datetime import timedelta
 
+from celery import shared_task
+from django.conf import settings
+from django.utils.translation import gettext_noop
+
+from evidence import pipeline
 from evidence.models import EvidenceItem
-from evidence.processing import item_process
+from evidence.steps import TransientError
 
 
 @shared_task
 def process_item(item_id: str) -> None:
-    """Load the item and run its processing; an item deleted meanwhile is skipped."""
-    item = EvidenceItem.objects.select_related("case").filter(pk=item_id).first()
+    """Start the processing of a newly received item."""
+    item = EvidenceItem.objects.filter(pk=item_id).first()
     if item is not None:
-        item_process(item)
+        pipeline.pipeline_start(item)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5)
+def run_job(self, job_id: int) -> None:
+    """Run one processing job; retry only transient errors, with backoff."""
+    job = pipeline.job_claim(job_id)
+    if job is None:
+        return
+    try:
+        pipeline.job_run(job)
+    except TransientError as exc:
+        if self.request.retries >= self.max_retries:
+            pipeline.job_give_up(job_id, gettext_noop("A service needed for this step could not be reached. Please try again later."))
+            return
+        raise self.retry(exc=exc, countdown=min(600, 10 * 2**self.request.retries)) from exc
+
+
+@shared_task
+def requeue_stuck_jobs() -> int:
+    """Periodic: queue again jobs whose message was lost or whose worker died."""
+    return pipeline.requeue_stuck_jobs(
+        pending_after=timedelta(seconds=settings.JOB_PENDING_REQUEUE_SECONDS),
+        running_after=timedelta(seconds=settings.JOB_RUNNING_REQUEUE_SECONDS),
+    )

@@ -6,5 +6,6 @@ urlpatterns = [
     path("cases/<uuid:case_id>/upload/", views.upload, name="evidence-upload"),
     path("cases/<uuid:case_id>/statement/", views.statement, name="evidence-statement"),
     path("items/<uuid:item_id>/", views.item_detail, name="item-detail"),
+    path("items/<uuid:item_id>/status/", views.item_status, name="item-status"),
     path("items/<uuid:item_id>/original/", views.item_original, name="item-original"),
 ]

@@ -10,6 +10,7 @@ from evidence.api import take_in
 from evidence.custody import actor_from_request
 from evidence.downloads import original_response
 from evidence.forms import EvidenceDetailsForm, StatementForm
+from evidence.steps import STEP_LABELS
 from harassguard.lib.errors import ApiError
 
 
@@ -66,7 +67,19 @@ def statement(request, case_id):
 def item_detail(request, item_id):
     item = get_item_for_user(request.user, item_id)
     events = item.custody_events.select_related("actor")
-    return render(request, "evidence/item_detail.html", {"item": item, "case": item.case, "events": events})
+    return render(request, "evidence/item_detail.html",
+                  {"item": item, "case": item.case, "events": events, "jobs": job_rows(item)})
+
+
+@login_required
+def item_status(request, item_id):
+    """The item's processing status as an HTML fragment, polled by the item page."""
+    item = get_item_for_user(request.user, item_id)
+    return render(request, "evidence/_item_status.html", {"item": item, "jobs": job_rows(item)})
+
+
+def job_rows(item) -> list[dict]:
+    return [{"label": STEP_LABELS.get(job.step, job.step), "job": job} for job in item.jobs.all()]
 
 
 @login_required

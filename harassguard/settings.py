@@ -166,3 +166,11 @@ SESSION_COOKIE_SECURE = env_bool("HTTPS", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Processing jobs: a pending job untouched this long lost its message; a running
+# one untouched this long lost its worker (longer than the longest transcription).
+JOB_PENDING_REQUEUE_SECONDS = env_int("JOB_PENDING_REQUEUE_SECONDS", 600, minimum=0)
+JOB_RUNNING_REQUEUE_SECONDS = env_int("JOB_RUNNING_REQUEUE_SECONDS", 3 * 3600, minimum=0)
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stuck-jobs": {"task": "evidence.tasks.requeue_stuck_jobs", "schedule": 300.0},
+}

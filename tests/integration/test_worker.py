@@ -23,6 +23,6 @@ def test_a_real_worker_checks_each_upload_after_commit(worker, client, alice_cas
 
     item = wait_until(ready)
     assert item.status == EvidenceItem.Status.READY
-    event = CustodyEvent.objects.get(item=item, action="integrity_checked")
-    assert event.detail["sha256_read"] == sha256(data)
+    event = CustodyEvent.objects.get(item=item, action="processed_integrity")
+    assert event.detail["sha256_read"] == sha256(data) and event.detail["sha256"] == sha256(data)
     assert event.actor is None
