@@ -5,7 +5,8 @@ from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer, django_auth
+from django.conf import settings
+from ninja.security import APIKeyCookie, HttpBearer
 
 from accounts.models import ApiToken, hash_token
 from harassguard.lib.errors import ApiError
@@ -22,11 +23,28 @@ class BearerTokenAuth(HttpBearer):
         return row.user
 
 
+class SessionAuth(APIKeyCookie):
+    """The browser's signed-in session, with Django's CSRF check.
+
+    Unlike ninja's django_auth, a caller without a session is simply not
+    signed in (401), rather than failing a CSRF check it never took part in."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, request: HttpRequest):
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        return request.user
+
+
 api = NinjaAPI(
     title="HarassGuard API",
     version="1",
     urls_namespace="api",
-    auth=[BearerTokenAuth(), django_auth],
+    auth=[BearerTokenAuth(), SessionAuth()],
     docs_url=None,
 )
 

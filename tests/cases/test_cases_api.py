@@ -57,3 +57,18 @@ def test_the_openapi_document_describes_the_endpoints(client):
         assert path in paths
     upload = paths["/api/v1/cases/{case_id}/evidence"]["post"]
     assert "multipart/form-data" in upload["requestBody"]["content"]
+
+
+def test_a_bad_token_on_a_post_gets_401_not_a_csrf_error(client, alice_case):
+    r = client.post(f"/api/v1/cases/{alice_case.id}/evidence", {"kind": "statement"}, HTTP_AUTHORIZATION="Bearer nope")
+    assert r.status_code == 401
+    assert r.json()["code"] == "unauthenticated"
+
+
+def test_a_session_post_without_the_csrf_token_is_refused(alice, alice_case):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(alice)
+    r = browser.post("/api/v1/cases", {"title": "x"}, content_type="application/json")
+    assert r.status_code == 403
