@@ -1,10 +1,21 @@
-"""Recording custody events: who did what to which evidence, when and from where."""
+"""Recording custody events: who did what to which evidence, when and from where.
 
+The events of a case form a hash chain: each stores the previous event's hash
+and a hash over its own fields and that link. Changing or deleting a row
+breaks the chain at that point, which `manage.py verify_custody` reports.
+"""
+
+import hashlib
+import json
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from evidence.models import CustodyEvent
+
+GENESIS = "0" * 64
 
 
 @dataclass(frozen=True)
@@ -26,14 +37,40 @@ def actor_from_request(request: HttpRequest) -> Actor:
     return Actor(user=user, ip=ip, user_agent=request.META.get("HTTP_USER_AGENT", "")[:400])
 
 
+def event_hash(event: CustodyEvent) -> str:
+    """Return the SHA-256 over an event's fields and its link to the previous event."""
+    fields = {
+        "prev": event.prev_hash, "case": str(event.case_id), "item": str(event.item_id or ""),
+        "action": event.action, "actor": event.actor_id, "at": event.at.isoformat(),
+        "ip": event.ip or "", "user_agent": event.user_agent, "detail": event.detail,
+    }
+    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def custody_record(*, case, action: str, actor: Actor, item=None, **detail) -> CustodyEvent:
-    """Append a custody event and return it."""
-    return CustodyEvent.objects.create(
-        case=case,
-        item=item,
-        action=action,
-        actor=actor.user,
-        ip=actor.ip,
-        user_agent=actor.user_agent,
-        detail=detail,
-    )
+    """Append a custody event to the case's chain and return it."""
+    from cases.models import Case
+
+    with transaction.atomic():
+        # Lock the case so two events never claim the same predecessor.
+        Case.objects.select_for_update().filter(pk=case.pk).first()
+        last = CustodyEvent.objects.filter(case=case).order_by("-id").values_list("hash", flat=True).first()
+        event = CustodyEvent(
+            case=case, item=item, action=action, actor=actor.user, at=timezone.now(),
+            ip=actor.ip, user_agent=actor.user_agent, detail=json.loads(json.dumps(detail, default=str)),
+            prev_hash=last or GENESIS,
+        )
+        event.hash = event_hash(event)
+        event.save()
+    return event
+
+
+def chain_first_break(case) -> CustodyEvent | None:
+    """Return the first event of the case whose link or hash does not check out, else None."""
+    prev = GENESIS
+    for event in CustodyEvent.objects.filter(case=case).order_by("id").iterator():
+        if event.prev_hash != prev or event_hash(event) != event.hash:
+            return event
+        prev = event.hash
+    return None

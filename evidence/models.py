@@ -71,10 +71,14 @@ class CustodyEvent(models.Model):
     )
     action = models.CharField(_("action"), max_length=40)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
+    at = models.DateTimeField(_("time"))
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=400, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    # Each event stores the hash of the case's previous event and its own, so a
+    # changed or deleted row breaks the chain (see evidence/custody.py).
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
         ordering = ["at", "id"]

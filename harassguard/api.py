@@ -1,11 +1,11 @@
 """The JSON API at /api/v1/: authentication and the one error format {error, code}."""
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from django.conf import settings
 from ninja.security import APIKeyCookie, HttpBearer
 
 from accounts.models import ApiToken, hash_token
