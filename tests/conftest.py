@@ -100,3 +100,7 @@ def png_bytes(color=(200, 30, 30)) -> bytes:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+# The real English tiny.en checkpoint the project keeps beside the repository (see ../shared/README.md).
+WHISPER_TINY_EN = REPO_ROOT.parent / "shared" / "models" / "whisper-tiny.en.pt"
