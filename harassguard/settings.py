@@ -174,3 +174,17 @@ JOB_RUNNING_REQUEUE_SECONDS = env_int("JOB_RUNNING_REQUEUE_SECONDS", 3 * 3600, m
 CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-jobs": {"task": "evidence.tasks.requeue_stuck_jobs", "schedule": 300.0},
 }
+
+# Transcription (openai-whisper). WHISPER_MODEL is a model name (downloaded once
+# into WHISPER_DOWNLOAD_ROOT) or the path of a .pt checkpoint placed there by hand.
+WHISPER_MODEL = env_str("WHISPER_MODEL", "small")
+WHISPER_DOWNLOAD_ROOT = env_str("WHISPER_DOWNLOAD_ROOT", str(BASE_DIR / "var" / "models"))
+WHISPER_LANGUAGE = env_str("WHISPER_LANGUAGE", "zh")
+WHISPER_DEVICE = env_str("WHISPER_DEVICE", "")  # empty: CUDA when present, else CPU
+TRANSCRIBE_ENGINE = env_choice("TRANSCRIBE_ENGINE", "openai-whisper", {"openai-whisper"})
+
+# Trusted time stamps: an RFC 3161 authority when TSA_URL is set, else receipts
+# signed with the server's own Ed25519 key (created on first use).
+TSA_URL = env_str("TSA_URL")
+TSA_CA_FILE = env_str("TSA_CA_FILE")
+SIGNING_KEY_FILE = Path(env_str("SIGNING_KEY_FILE", str(BASE_DIR / "var" / "keys" / "receipt-ed25519.pem")))

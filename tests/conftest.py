@@ -12,11 +12,18 @@ from cases.models import Case
 from harassguard.celery import app as celery_app
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# The real English tiny.en checkpoint the project keeps beside the repository (see ../shared/README.md).
+WHISPER_TINY_EN = REPO_ROOT.parent / "shared" / "models" / "whisper-tiny.en.pt"
 
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
-    """Each test gets its own media folder, evidence storage and scratch folder."""
+    """Each test gets its own media folder, evidence storage and scratch folder, the
+    English tiny.en whisper checkpoint, and server-signed receipts (no TSA)."""
+    settings.WHISPER_MODEL = str(WHISPER_TINY_EN)
+    settings.WHISPER_LANGUAGE = "en"
+    settings.TSA_URL = ""
+    settings.SIGNING_KEY_FILE = tmp_path / "keys" / "receipt.pem"
     root = tmp_path / "media"
     (root / "tmp").mkdir(parents=True)
     settings.MEDIA_ROOT = root
@@ -100,7 +107,3 @@ def png_bytes(color=(200, 30, 30)) -> bytes:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-# The real English tiny.en checkpoint the project keeps beside the repository (see ../shared/README.md).
-WHISPER_TINY_EN = REPO_ROOT.parent / "shared" / "models" / "whisper-tiny.en.pt"

@@ -36,32 +36,48 @@ def _wait_for_worker(proc: subprocess.Popen, timeout: float = 60) -> None:
 
 
 @pytest.fixture
-def worker(transactional_db, media, tmp_path):
-    """Start `celery worker` as a separate process on the test database; stop it after the test."""
+def start_worker(transactional_db, media, settings, tmp_path):
+    """Return a function that starts `celery worker` as a separate process on the test
+    database and the test's media folder; every worker started is stopped after the test."""
     _require_services()
+    celery_app.control.purge()
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
         "MEDIA_ROOT": str(media),
         "DEBUG": "1",
         "PYTHONUNBUFFERED": "1",
+        "WHISPER_MODEL": settings.WHISPER_MODEL,
+        "WHISPER_LANGUAGE": settings.WHISPER_LANGUAGE,
+        "SIGNING_KEY_FILE": str(settings.SIGNING_KEY_FILE),
     }
-    log = open(tmp_path / "worker.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "harassguard", "worker", "--pool", "solo",
-         "-Q", "default,heavy", "--loglevel", "INFO", "--without-mingle", "--without-gossip"],
-        cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    try:
+    started: list[subprocess.Popen] = []
+
+    def start() -> subprocess.Popen:
+        log = open(tmp_path / f"worker{len(started)}.log", "w")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "harassguard", "worker", "--pool", "solo",
+             "-n", f"test{len(started)}@%h", "-Q", "default,heavy", "--loglevel", "INFO",
+             "--without-mingle", "--without-gossip"],
+            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        started.append(proc)
         _wait_for_worker(proc)
-        yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        return proc
+
+    yield start
+    for proc in started:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@pytest.fixture
+def worker(start_worker):
+    return start_worker()
 
 
 def wait_until(predicate, timeout: float = 60, interval: float = 0.2):

@@ -1,0 +1,101 @@
+"""Every kind of item through its processing steps (tasks run in-process here;
+tests/integration runs them on a real worker)."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from evidence.models import CustodyEvent, EvidenceItem, Timestamp
+from evidence.originals import evidence_storage
+from tests.audio_samples import encode, silence, speak
+from tests.evidence.test_ocr import render
+from tests.tsa_server import LocalTsa, openssl_verify
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+
+@pytest.fixture
+def send(client, alice_case, alice_api, django_capture_on_commit_callbacks):
+    def send(name: str, data: bytes, kind: str, **fields) -> EvidenceItem:
+        with django_capture_on_commit_callbacks(execute=True):
+            r = client.post(f"/api/v1/cases/{alice_case.id}/evidence",
+                            {"file": SimpleUploadedFile(name, data), "kind": kind, **fields}, **alice_api)
+        assert r.status_code == 201, r.content
+        return EvidenceItem.objects.get(pk=r.json()["id"])
+
+    return send
+
+
+@pytest.fixture(scope="module")
+def amr_call(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("call")
+    wav = speak("Please call me back tomorrow about the payment.", folder / "s.wav", speed=140)
+    return encode(wav, folder / "13812345678_20230512233000.amr", "amr").read_bytes()
+
+
+def test_a_recording_is_stamped_described_and_transcribed(send, amr_call):
+    item = send("13812345678_20230512233000.amr", amr_call, "call_recording")
+    assert item.status == "ready", item.status_detail
+    assert item.counterparty_number == "13812345678"
+    assert item.occurred_at.isoformat() == "2023-05-12T15:30:00+00:00"
+    assert item.metadata["from_filename"] == ["counterparty_number", "occurred_at"]
+    assert item.metadata["audio"]["sample_rate"] == 8000 and "amr" in item.metadata["audio"]["codec"]
+    transcript = item.transcript
+    assert "payment" in transcript.text.lower() and transcript.original_sha256 == item.sha256
+    assert transcript.segments[0]["end"] > transcript.segments[0]["start"]
+    assert item.timestamp.kind == Timestamp.Kind.SERVER_RECEIPT
+    steps = CustodyEvent.objects.filter(item=item, action__startswith="processed_")
+    assert [e.action for e in steps] == ["processed_integrity", "processed_timestamp", "processed_audio",
+                                         "processed_transcribe"]
+    assert all(e.detail["sha256"] == item.sha256 for e in steps)
+
+
+def test_a_user_given_number_and_time_win_over_the_file_name(send, amr_call):
+    item = send("13812345678_20230512233000.amr", amr_call, "call_recording",
+                counterparty_number="13900001111", occurred_at="2023-05-13T08:00:00+08:00")
+    assert item.counterparty_number == "13900001111"
+    assert item.metadata["from_filename"] == []
+
+
+def test_a_silent_recording_ends_ready_with_an_empty_transcript(send, tmp_path):
+    item = send("silence.wav", silence(tmp_path / "s.wav").read_bytes(), "call_recording")
+    assert item.status == "ready"
+    assert item.transcript.segments == []
+
+
+def test_a_corrupt_recording_fails_in_plain_words(send):
+    item = send("broken.amr", b"#!AMR\n" + b"\x3c\x00" * 5, "call_recording")
+    assert item.status == "failed"
+    assert item.status_detail == "The recording could not be decoded; it may be damaged."
+    assert item.jobs.get(step="transcribe").status == "pending" or item.jobs.get(step="audio").status == "failed"
+
+
+def test_a_screenshot_is_read_and_gets_a_separate_thumbnail(send, tmp_path):
+    png = render(["昨天 23:47", "不还钱就去你单位找你", "13812345678"], tmp_path / "chat.png")
+    data = open(png, "rb").read()
+    item = send("chat.png", data, "screenshot")
+    assert item.status == "ready", item.status_detail
+    assert "单位" in item.ocr.text and item.ocr.phone_numbers == ["13812345678"]
+    seen = item.ocr.message_times[0]
+    assert seen["text"].startswith("昨天") and seen["at"].endswith("T23:47:00+08:00")
+    thumb = item.derived_files.get(kind="thumbnail")
+    assert thumb.original_sha256 == item.sha256 and thumb.stored_name != item.stored_name
+    with evidence_storage().open(item.stored_name, "rb") as fh:
+        assert fh.read() == data  # the original is untouched
+
+
+def test_with_a_tsa_the_token_verifies_with_openssl(send, settings, amr_call):
+    with LocalTsa() as tsa:
+        settings.TSA_URL = tsa.url
+        item = send("statement.txt", "我是他的母亲，5月12日深夜接到催收电话。".encode(), "document")
+        stamp = item.timestamp
+        assert stamp.kind == Timestamp.Kind.RFC3161 and stamp.authority == tsa.url
+        result = openssl_verify(bytes(stamp.token), item.sha256, tsa)
+        assert result.returncode == 0, result.stderr
+
+
+def test_an_unreachable_tsa_is_retried_then_reported(send, settings):
+    settings.TSA_URL = "http://127.0.0.1:9/tsr"
+    item = send("note.txt", "记录".encode(), "document")
+    assert item.status == "failed"
+    assert item.status_detail == "A service needed for this step could not be reached. Please try again later."
+    assert item.jobs.get(step="timestamp").attempts == 6
