@@ -1,15 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cases.access import get_case_for_user, get_item_for_user
 from evidence import services
 from evidence.api import take_in
-from evidence.custody import actor_from_request
+from evidence.custody import actor_from_request, custody_record
 from evidence.downloads import original_response
 from evidence.forms import EvidenceDetailsForm, StatementForm
+from evidence.models import OcrResult, Timestamp, Transcript
+from evidence.originals import evidence_storage
 from evidence.steps import STEP_LABELS
 from harassguard.lib.errors import ApiError
 
@@ -66,9 +69,15 @@ def statement(request, case_id):
 @login_required
 def item_detail(request, item_id):
     item = get_item_for_user(request.user, item_id)
-    events = item.custody_events.select_related("actor")
-    return render(request, "evidence/item_detail.html",
-                  {"item": item, "case": item.case, "events": events, "jobs": job_rows(item)})
+    context = {
+        "item": item, "case": item.case, "jobs": job_rows(item),
+        "events": item.custody_events.select_related("actor"),
+        "stamp": Timestamp.objects.filter(item=item).first(),
+        "transcript": Transcript.objects.filter(item=item).first(),
+        "ocr": OcrResult.objects.filter(item=item).first(),
+        "thumbnail": item.derived_files.filter(kind="thumbnail").exists(),
+    }
+    return render(request, "evidence/item_detail.html", context)
 
 
 @login_required
@@ -80,6 +89,29 @@ def item_status(request, item_id):
 
 def job_rows(item) -> list[dict]:
     return [{"label": STEP_LABELS.get(job.step, job.step), "job": job} for job in item.jobs.all()]
+
+
+@login_required
+def item_thumbnail(request, item_id):
+    """The preview image made from a screenshot (our own JPEG, so shown inline)."""
+    item = get_item_for_user(request.user, item_id)
+    derived = get_object_or_404(item.derived_files, kind="thumbnail")
+    response = FileResponse(evidence_storage().open(derived.stored_name, "rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def item_timestamp(request, item_id):
+    """The time-stamp token (.tsr) or the server receipt (.json), as an attachment."""
+    item = get_item_for_user(request.user, item_id)
+    stamp = get_object_or_404(Timestamp, item=item)
+    ext = "tsr" if stamp.kind == Timestamp.Kind.RFC3161 else "json"
+    response = HttpResponse(bytes(stamp.token), content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="{item.sha256[:16]}.{ext}"'
+    response["Cache-Control"] = "private, no-store"
+    custody_record(case=item.case, item=item, action="timestamp_downloaded", actor=actor_from_request(request))
+    return response
 
 
 @login_required

@@ -32,7 +32,8 @@ def test_bob_gets_404_from_every_api_endpoint(client, alice_case, alice_item, bo
 def test_bob_gets_404_from_every_page(client, alice_case, alice_item, bob):
     client.force_login(bob)
     for url in [f"/cases/{alice_case.id}/", f"/cases/{alice_case.id}/upload/", f"/cases/{alice_case.id}/statement/",
-                f"/items/{alice_item.id}/", f"/items/{alice_item.id}/status/", f"/items/{alice_item.id}/original/"]:
+                f"/items/{alice_item.id}/", f"/items/{alice_item.id}/status/", f"/items/{alice_item.id}/original/",
+                f"/items/{alice_item.id}/thumbnail/", f"/items/{alice_item.id}/timestamp/"]:
         assert client.get(url).status_code == 404, url
     assert client.post(f"/cases/{alice_case.id}/statement/", {"author_name": "x", "relation": "y", "text": "z"}).status_code == 404
 

@@ -99,3 +99,19 @@ def test_an_unreachable_tsa_is_retried_then_reported(send, settings):
     assert item.status == "failed"
     assert item.status_detail == "A service needed for this step could not be reached. Please try again later."
     assert item.jobs.get(step="timestamp").attempts == 6
+
+
+def test_the_item_page_shows_each_steps_result(send, amr_call, client, alice, tmp_path):
+    recording = send("13812345678_20230512233000.amr", amr_call, "call_recording")
+    png = render(["不还钱就去你单位找你"], tmp_path / "chat.png")
+    screenshot = send("chat.png", open(png, "rb").read(), "screenshot")
+    client.force_login(alice)
+    page = client.get(f"/items/{recording.id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Machine transcription" in page and "payment" in page.lower() and "[00:0" in page
+    assert "Server-signed receipt" in page
+    page = client.get(f"/items/{screenshot.id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "单位" in page and f"/items/{screenshot.id}/thumbnail/" in page
+    thumb = client.get(f"/items/{screenshot.id}/thumbnail/")
+    assert thumb.status_code == 200 and thumb["Content-Type"] == "image/jpeg"
+    receipt = client.get(f"/items/{recording.id}/timestamp/")
+    assert receipt["Content-Disposition"].startswith("attachment") and recording.sha256.encode() in receipt.content
