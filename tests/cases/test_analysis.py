@@ -1,0 +1,153 @@
+"""Table-driven checks of every rule type, with the edge cases the law turns on."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from cases.analysis import Event, Sentence, analyse, merge_events
+from cases.rules import load_rule_set
+
+SH = ZoneInfo("Asia/Shanghai")
+NY = ZoneInfo("America/New_York")
+CN = load_rule_set("CN")
+US = load_rule_set("US")
+
+
+def call(at: datetime, number: str = "13812345678", evidence: str = "e1", **kw) -> Event:
+    return Event("call", at, number, sources=[{"evidence": evidence, "source": "call_log"}], **kw)
+
+
+def finding(findings, rule):
+    return next((f for f in findings if f.rule == rule), None)
+
+
+def at(day: int, hh: int, mm: int = 0, ss: int = 0, tz=SH) -> datetime:
+    return datetime(2025, 5, day, hh, mm, ss, tzinfo=tz)
+
+
+@pytest.mark.parametrize("calls,expected", [(3, None), (4, 1)])
+def test_more_than_three_calls_a_day(calls, expected):
+    events = [call(at(12, 9 + i), evidence=f"e{i}") for i in range(calls)]
+    f = finding(analyse(events, [], CN), "cn-calls-per-day")
+    assert (f.count if f else None) == expected
+    if f:
+        assert f.worst_days == [{"date": "2025-05-12", "calls": 4}] and f.evidence == ["e0", "e1", "e2", "e3"]
+
+
+def test_calls_crossing_midnight_count_on_their_own_day():
+    events = [call(at(12, 23, 10 + i)) for i in range(0, 40, 10)][:2] + [call(at(13, 0, 5 + i)) for i in range(0, 30, 10)]
+    assert finding(analyse(events, [], CN), "cn-calls-per-day") is None
+
+
+def test_times_given_in_utc_are_counted_in_shanghai():
+    # 15:30 UTC is 23:30 in Shanghai: four calls on 12 May there.
+    events = [call(datetime(2025, 5, 12, 15, 30 + i, tzinfo=UTC), number=f"1381234567{i}") for i in range(4)]
+    f = finding(analyse(events, [], CN), "cn-calls-per-day")
+    assert f.worst_days[0]["date"] == "2025-05-12"
+    assert finding(analyse(events, [], CN), "cn-quiet-hours").count == 4
+
+
+@pytest.mark.parametrize(
+    "hh,mm,ss,flagged",
+    [(21, 59, 59, False), (22, 0, 0, True), (23, 59, 59, True), (0, 0, 0, True), (7, 59, 59, True), (8, 0, 0, False)],
+)
+def test_quiet_hours_in_china(hh, mm, ss, flagged):
+    f = finding(analyse([call(at(12, hh, mm, ss))], [], CN), "cn-quiet-hours")
+    assert (f is not None) == flagged
+
+
+@pytest.mark.parametrize("hh,mm,ss,flagged", [(21, 0, 0, False), (21, 0, 1, True), (7, 59, 59, True), (8, 0, 0, False)])
+def test_inconvenient_times_in_the_us(hh, mm, ss, flagged):
+    f = finding(analyse([call(at(12, hh, mm, ss, tz=NY))], [], US), "us-inconvenient-time")
+    assert (f is not None) == flagged
+
+
+def test_events_with_unknown_time_count_only_where_time_does_not_matter():
+    events = [call(None), Event("third_party_contact", None, "13812345678", "third_party", "母亲 王芳",
+                                [{"evidence": "s1"}])]
+    findings = analyse(events, [], CN)
+    assert [f.rule for f in findings] == ["cn-third-party"]
+    assert findings[0].examples[0]["text"] == "母亲 王芳"
+
+
+@pytest.mark.parametrize("calls,flagged", [(7, False), (8, True)])
+def test_more_than_seven_calls_in_seven_days_in_the_us(calls, flagged):
+    start = datetime(2025, 5, 1, 12, tzinfo=NY)
+    events = [call(start + timedelta(hours=20 * i)) for i in range(calls)]
+    f = finding(analyse(events, [], US), "us-calls-7-in-7")
+    assert (f is not None) == flagged
+
+
+def test_eight_calls_spread_over_more_than_seven_days_are_not_flagged():
+    start = datetime(2025, 5, 1, 12, tzinfo=NY)
+    events = [call(start + timedelta(days=i)) for i in range(8)]
+    assert finding(analyse(events, [], US), "us-calls-7-in-7") is None
+
+
+def test_the_same_call_in_the_log_and_as_a_recording_is_merged():
+    log = call(at(12, 23, 47), evidence="log")
+    recording = call(at(12, 23, 48), evidence="rec")
+    other = call(at(12, 23, 55), evidence="later")
+    merged = merge_events([log, recording, other])
+    assert len(merged) == 2 and merged[0].evidence == ["log", "rec"]
+
+
+COLLECTOR = [
+    ("insult", "你这个老赖，不要脸"),
+    ("insult", "他妈的你到底还不还"),
+    ("threat", "明天就去你单位找你"),
+    ("threat", "不还钱就让你社死"),
+    ("threat", "再不还就爆你通讯录"),
+    ("false_claim", "已经立案了，你等着坐牢"),
+    ("false_claim", "会影响你子女上学"),
+    ("false_claim", "马上让你上征信黑名单"),
+    ("impersonation", "我们是朝阳区法院的，通知你"),
+    ("impersonation", "律师函已经寄到你家了"),
+    ("disclosure", "你儿子在我们平台欠钱不还"),
+]
+INNOCENT = ["请按时还款", "您好，您的账单已逾期三天，请尽快处理", "我会去法院咨询一下", "我是他妈妈，有什么事",
+            "我们会依法催收", "请问是张先生吗", "征信报告可以在人民银行查询"]
+
+
+@pytest.mark.parametrize("category,text", COLLECTOR)
+def test_collector_sentences_match_their_category(category, text):
+    sentence = Sentence("rec1", text, {"start": 12.0, "end": 19.0}, at(12, 23, 47))
+    f = next(f for f in analyse([], [sentence], CN) if f.category == category)
+    assert f.examples[0]["text"] == text and f.examples[0]["where"] == {"start": 12.0, "end": 19.0}
+    assert f.evidence == ["rec1"]
+
+
+@pytest.mark.parametrize("text", INNOCENT)
+def test_innocent_sentences_do_not_match(text):
+    assert analyse([], [Sentence("rec1", text, {"line": 1})], CN) == []
+
+
+def test_the_provision_in_force_on_the_events_date_is_cited():
+    def articles(day):
+        s = Sentence("r", "你这个老赖", {"line": 1}, datetime(*day, 12, tzinfo=SH))
+        return [p["article"] for p in finding(analyse([], [s], CN), "cn-insult").provisions]
+
+    assert articles((2025, 12, 31)) == ["第四十二条"]
+    assert articles((2026, 1, 1)) == ["第五十条"]
+
+
+def test_every_finding_cites_wording_and_the_guideline_is_not_called_a_statute():
+    events = [call(at(12, 9 + i)) for i in range(4)]
+    f = finding(analyse(events, [], CN), "cn-calls-per-day")
+    guideline = f.provisions[0]
+    assert guideline["wording"] and "不是法律" in guideline["binding"]
+
+
+def test_number_rotation_and_virtual_numbers():
+    numbers = ["13800000001", "13800000002", "17012345678", "13800000004", "+85291234567"]
+    events = [call(at(12 + i, 10), number=n) for i, n in enumerate(numbers)]
+    findings = analyse(events, [], CN)
+    assert finding(findings, "cn-number-rotation").count == 5
+    assert finding(findings, "cn-virtual-numbers").count == 2
+
+
+def test_analysis_is_deterministic():
+    events = [call(at(12, 23, i), number=f"1380000000{i}") for i in range(6)]
+    sentences = [Sentence("r", "你这个老赖", {"line": 1})]
+    assert analyse(events, sentences, CN) == analyse(list(reversed(events)), sentences, CN)
