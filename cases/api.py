@@ -6,7 +6,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from cases.access import cases_for_user, get_case_for_user
-from cases.services import case_create
+from cases.services import case_analyse, case_create, finding_provision_line
 from evidence.custody import actor_from_request
 from harassguard.lib.errors import ApiError
 
@@ -59,3 +59,39 @@ def list_cases(request):
 @router.get("/cases/{case_id}", response=CaseOut)
 def get_case(request, case_id: UUID):
     return _case_out(get_case_for_user(request.user, case_id))
+
+
+class FindingOut(Schema):
+    rule: str
+    category: str
+    title: str
+    count: int
+    provision: str
+    provisions: list[dict]
+    evidence: list[str]
+    examples: list[dict]
+    worst_days: list[dict]
+
+
+class EventOut(Schema):
+    kind: str
+    at: datetime | None
+    number: str
+    target: str
+    contact: str
+    evidence: list[str]
+    sources: list[dict]
+
+
+@router.get("/cases/{case_id}/findings", response=list[FindingOut])
+def case_findings(request, case_id: UUID):
+    """Possible violations found in the case's evidence, each with its rule, provisions and exhibits."""
+    analysis = case_analyse(get_case_for_user(request.user, case_id))
+    return [{**f.__dict__, "provision": finding_provision_line(f)} for f in analysis.findings]
+
+
+@router.get("/cases/{case_id}/events", response=list[EventOut])
+def case_events(request, case_id: UUID):
+    """Every call, message and third-party contact, merged across sources, in time order."""
+    analysis = case_analyse(get_case_for_user(request.user, case_id))
+    return [{**e.__dict__, "evidence": e.evidence} for e in analysis.events]

@@ -1,6 +1,6 @@
 from django import forms
 
-from cases.models import Case
+from cases.models import Case, ManualEvent
 
 
 class CaseForm(forms.ModelForm):
@@ -8,3 +8,13 @@ class CaseForm(forms.ModelForm):
         model = Case
         fields = ["title", "platform", "collection_company", "victim_name", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class ManualEventForm(forms.ModelForm):
+    class Meta:
+        model = ManualEvent
+        fields = ["kind", "occurred_at", "number", "contact_name", "contact_relation", "description"]
+        widgets = {
+            "occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }

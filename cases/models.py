@@ -15,6 +15,9 @@ class Case(models.Model):
     description = models.TextField(_("description"), blank=True)
     victim_name = models.CharField(_("victim's name"), max_length=100, blank=True)
     collection_company = models.CharField(_("collection company, if known"), max_length=200, blank=True)
+    # Which rule set the analysis applies (cases/data/rules_<code>.toml).
+    jurisdiction = models.CharField(_("rules"), max_length=5, choices=[("CN", _("Mainland China")),
+                                                                      ("US", _("United States"))], default="CN")
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -22,3 +25,27 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ManualEvent(models.Model):
+    """A call, message or contact the user records by hand (no file to show for it)."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", _("Call")
+        MESSAGE = "message", _("Message")
+        THIRD_PARTY = "third_party_contact", _("Someone I know was contacted")
+        OTHER = "other", _("Other")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="manual_events")
+    kind = models.CharField(_("what happened"), max_length=30, choices=Kind.choices)
+    occurred_at = models.DateTimeField(_("when"), null=True, blank=True)
+    number = models.CharField(_("collector's number"), max_length=40, blank=True)
+    contact_name = models.CharField(_("who was contacted"), max_length=100, blank=True)
+    contact_relation = models.CharField(_("their relation to you"), max_length=100, blank=True)
+    description = models.TextField(_("what was said or done"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_at", "created"]

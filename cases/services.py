@@ -1,6 +1,11 @@
+from dataclasses import dataclass
+
 from django.db import transaction
 
-from cases.models import Case
+from cases.analysis import Event, Finding, analyse, merge_events
+from cases.event_sources import case_inputs
+from cases.models import Case, ManualEvent
+from cases.rules import RuleSet, load_rule_set
 from evidence.custody import Actor, custody_record
 
 
@@ -12,3 +17,35 @@ def case_create(*, actor: Actor, title: str, **fields) -> Case:
         case = Case.objects.create(owner=actor.user, title=title, **fields)
         custody_record(case=case, action="case_created", actor=actor, title=title)
     return case
+
+
+@dataclass
+class CaseAnalysis:
+    rule_set: RuleSet
+    events: list[Event]
+    findings: list[Finding]
+
+
+def case_analyse(case: Case) -> CaseAnalysis:
+    """Analyse the case's current evidence with its jurisdiction's rules.
+
+    Computed from the evidence each time it is asked for, so findings always
+    follow the evidence and the same evidence always gives the same findings.
+    """
+    rule_set = load_rule_set(case.jurisdiction)
+    events, sentences = case_inputs(case)
+    return CaseAnalysis(rule_set, merge_events(events), analyse(events, sentences, rule_set))
+
+
+def finding_provision_line(finding: Finding) -> str:
+    """One line naming the provisions a finding concerns, e.g. "民法典 第一千零三十三条"."""
+    return "; ".join(f"{p['document']} {p['article']}" for p in finding.provisions)
+
+
+def manual_event_add(*, case: Case, actor: Actor, **fields) -> ManualEvent:
+    """Record an event the user describes by hand, with its custody record."""
+    with transaction.atomic():
+        event = ManualEvent.objects.create(case=case, created_by=actor.user, **fields)
+        custody_record(case=case, action="manual_event_added", actor=actor, manual_event=str(event.pk),
+                       kind=event.kind, occurred_at=event.occurred_at.isoformat() if event.occurred_at else None)
+    return event

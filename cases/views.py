@@ -1,10 +1,14 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cases.access import cases_for_user, get_case_for_user
-from cases.forms import CaseForm
-from cases.services import case_create
+from cases.charts import charts
+from cases.forms import CaseForm, ManualEventForm
+from cases.services import case_analyse, case_create, finding_provision_line, manual_event_add
 from evidence.custody import actor_from_request
 
 
@@ -26,4 +30,37 @@ def case_new(request):
 @login_required
 def case_detail(request, case_id):
     case = get_case_for_user(request.user, case_id)
-    return render(request, "cases/case_detail.html", {"case": case, "items": case.items.all()})
+    analysis = case_analyse(case)
+    context = {
+        "case": case, "items": case.items.all(), "analysis": analysis,
+        "findings": [{"finding": f, "provision": finding_provision_line(f), "links": _example_links(f)}
+                     for f in analysis.findings],
+        "charts": charts(analysis.events, analysis.rule_set, (_("Calls per day"), _("Calls and messages by hour"))),
+        "events": analysis.events[-100:],
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+def _example_links(finding) -> list[dict]:
+    """Each example with a link that opens its exhibit at the sentence or line it came from."""
+    links = []
+    for example in finding.examples:
+        evidence = example.get("evidence") or []
+        where = example.get("where") or {}
+        anchor = f"#t-{int(where['start'])}" if "start" in where else f"#line-{where['line']}" if "line" in where else ""
+        url = reverse("item-detail", args=[evidence[0]]) + anchor if evidence else ""
+        links.append({**example, "url": url})
+    return links
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manual_event_new(request, case_id):
+    """Record a call, message or contact by hand, for harassment with no file to show."""
+    case = get_case_for_user(request.user, case_id)
+    form = ManualEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        manual_event_add(case=case, actor=actor_from_request(request), **form.cleaned_data)
+        messages.success(request, _("Recorded."))
+        return redirect("case-detail", case_id=case.id)
+    return render(request, "cases/manual_event_new.html", {"case": case, "form": form})

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from evidence import audio, documents, filenames, images, ocr, timestamps, transcribe
+from evidence import audio, calllog, documents, filenames, images, ocr, timestamps, transcribe
 from evidence.integrity import stored_sha256
 from evidence.models import EvidenceItem, OcrResult, Timestamp, Transcript
 from evidence.workfiles import local_original, save_derived
@@ -146,6 +146,21 @@ def step_document(item: EvidenceItem) -> dict:
     return result
 
 
+def step_call_log(item: EvidenceItem) -> dict:
+    """Read the calls of a CSV call log into the item's metadata, for the analysis."""
+    if not item.mime.startswith("text/"):
+        return {"skipped": True, "reason": "not a text call log"}
+    with local_original(item) as path:
+        try:
+            rows = calllog.parse_call_log(Path(path).read_bytes())
+        except calllog.CallLogUnreadable as exc:
+            raise StepFailed(gettext_noop("No phone number and time columns were found in this call log.")) from exc
+    item.metadata = {**item.metadata, "call_log": [{**r, "at": r["at"].isoformat() if r["at"] else None}
+                                                   for r in rows]}
+    item.save(update_fields=["metadata"])
+    return {"calls": len(rows)}
+
+
 STEPS: dict[str, Callable[[EvidenceItem], dict]] = {
     "integrity": step_integrity,
     "timestamp": step_timestamp,
@@ -154,6 +169,7 @@ STEPS: dict[str, Callable[[EvidenceItem], dict]] = {
     "image": step_image,
     "ocr": step_ocr,
     "document": step_document,
+    "call_log": step_call_log,
 }
 
 # What each step is called on the item page.
@@ -165,6 +181,7 @@ STEP_LABELS = {
     "image": _("Image details and preview"),
     "ocr": _("Reading the text"),
     "document": _("Document text"),
+    "call_log": _("Reading the call log"),
 }
 
 # Which steps each kind of evidence goes through, in order.
@@ -173,7 +190,7 @@ STEPS_BY_KIND: dict[str, list[str]] = {
     EvidenceItem.Kind.SCREENSHOT: ["integrity", "timestamp", "image", "ocr"],
     EvidenceItem.Kind.DOCUMENT: ["integrity", "timestamp", "document"],
     EvidenceItem.Kind.STATEMENT: ["integrity", "timestamp"],
-    EvidenceItem.Kind.CALL_LOG: ["integrity", "timestamp"],
+    EvidenceItem.Kind.CALL_LOG: ["integrity", "timestamp", "call_log"],
 }
 
 # Steps that take long or much CPU run on their own queue so uploads never wait behind them.
