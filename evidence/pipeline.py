@@ -43,9 +43,11 @@ def pipeline_continue(item: EvidenceItem) -> None:
     jobs = list(item.jobs.all())
     pending = [job for job in jobs if job.status in (Job.PENDING, Job.RUNNING)]
     if pending:
+        # Status first: outside a transaction the next job may run (and finish
+        # the item) before enqueue() returns.
+        _set_item_status(item, EvidenceItem.Status.PROCESSING, "")
         if pending[0].status == Job.PENDING:
             enqueue(pending[0])
-        _set_item_status(item, EvidenceItem.Status.PROCESSING, "")
         return
     failed = [job for job in jobs if job.status == Job.FAILED]
     if failed:
