@@ -5,7 +5,7 @@ inputs from a case, and the same inputs always give the same findings.
 Every finding is a *possible* violation for a person to check, never a verdict.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -167,19 +167,23 @@ def check_lexicon(rule_set, rule, events, sentences, tz) -> Finding | None:
 def check_number_rotation(rule_set, rule, events, sentences, tz) -> Finding | None:
     need, window = rule.params["min_numbers"], timedelta(days=rule.params["window_days"])
     contacts = sorted((e for e in events if e.at and e.number and e.target == "borrower"), key=lambda e: e.at)
-    best: list[Event] = []
+    in_window: Counter = Counter()
+    best, best_span = 0, (0, 0)
     start = 0
     for end, event in enumerate(contacts):
+        in_window[event.number] += 1
         while event.at - contacts[start].at >= window:
+            in_window[contacts[start].number] -= 1
+            if not in_window[contacts[start].number]:
+                del in_window[contacts[start].number]
             start += 1
-        span = contacts[start:end + 1]
-        if len({e.number for e in span}) > len({e.number for e in best}):
-            best = span
-    numbers = sorted({e.number for e in best})
-    if len(numbers) < need:
+        if len(in_window) > best:
+            best, best_span = len(in_window), (start, end + 1)
+    if best < need:
         return None
-    examples = [{"number": n, "text": "", "at": None, "evidence": []} for n in numbers]
-    return _finding(rule_set, rule, best, tz, len(numbers), examples=examples)
+    span = contacts[best_span[0]:best_span[1]]
+    examples = [{"number": n, "text": "", "at": None, "evidence": []} for n in sorted({e.number for e in span})]
+    return _finding(rule_set, rule, span, tz, best, examples=examples)
 
 
 def check_virtual_numbers(rule_set, rule, events, sentences, tz) -> Finding | None:
