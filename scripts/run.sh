@@ -8,7 +8,8 @@ PORT=${PORT:-8000}
 mkdir -p var/broker/queue var/broker/control var/media
 .venv/bin/python manage.py compilemessages --ignore=.venv -v 0
 .venv/bin/python manage.py migrate --no-input -v 0
-.venv/bin/celery -A harassguard worker -Q default,heavy --concurrency 1 --loglevel INFO &
+# -B: the embedded scheduler runs the periodic sweep of stuck jobs.
+.venv/bin/celery -A harassguard worker -B -s var/celerybeat-schedule -Q default,heavy --concurrency 1 --loglevel INFO &
 worker=$!
 trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null' EXIT INT TERM
 echo "HarassGuard: http://127.0.0.1:$PORT/"
