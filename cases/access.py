@@ -7,7 +7,7 @@ that a case exists.
 from django.http import Http404
 
 from cases.models import Case
-from evidence.models import EvidenceItem
+from evidence.models import Bundle, EvidenceItem
 
 
 def cases_for_user(user):
@@ -35,3 +35,11 @@ def get_item_for_user(user, item_id) -> EvidenceItem:
     if item is None:
         raise Http404("no such item")
     return item
+
+
+def get_bundle_for_user(user, bundle_id) -> Bundle:
+    """Return the bundle if `user` may see its case; raise Http404 otherwise."""
+    bundle = Bundle.objects.select_related("case").filter(pk=bundle_id, case__in=cases_for_user(user)).first()
+    if bundle is None:
+        raise Http404("no such bundle")
+    return bundle

@@ -175,3 +175,44 @@ class DerivedFile(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item", "kind"], name="one_derived_file_per_kind")]
+
+
+class Bundle(models.Model):
+    """A court-ready evidence bundle (PDF and verifiable ZIP); immutable once made."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        BUILDING = "building", _("Being made")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="bundles")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    case_number = models.CharField(_("case number (案号)"), max_length=100, blank=True)
+    submitter = models.CharField(_("submitted by (提交人)"), max_length=100, blank=True)
+    pdf_name = models.CharField(max_length=255, blank=True)
+    zip_name = models.CharField(max_length=255, blank=True)
+    # The PDF cannot hold its own hash: it is given here, in the ZIP's manifest and on the page.
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    zip_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+
+class BundleItem(models.Model):
+    """An exhibit of a bundle: which item, at which position (exhibit number = position)."""
+
+    bundle = models.ForeignKey(Bundle, on_delete=models.CASCADE, related_name="entries")
+    item = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="bundle_entries")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["bundle", "position"], name="one_item_per_position")]

@@ -1,3 +1,4 @@
+import logging
 from datetime import timedelta
 
 from celery import shared_task
@@ -39,3 +40,19 @@ def requeue_stuck_jobs() -> int:
         pending_after=timedelta(seconds=settings.JOB_PENDING_REQUEUE_SECONDS),
         running_after=timedelta(seconds=settings.JOB_RUNNING_REQUEUE_SECONDS),
     )
+
+
+@shared_task(acks_late=True)
+def build_bundle(bundle_id: str) -> None:
+    """Make one bundle's PDF and ZIP; a failure is recorded on the bundle in plain words."""
+    from evidence.bundles import bundle_build, bundle_fail
+    from evidence.models import Bundle
+
+    bundle = Bundle.objects.select_related("case").filter(pk=bundle_id).first()
+    if bundle is None:
+        return
+    try:
+        bundle_build(bundle)
+    except Exception:
+        logging.getLogger(__name__).exception("bundle %s failed", bundle_id)
+        bundle_fail(bundle_id, gettext_noop("The bundle could not be made. Your evidence is safe; please try again."))

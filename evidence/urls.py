@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evidence import views
+from evidence import bundle_views, views
 
 urlpatterns = [
     path("cases/<uuid:case_id>/upload/", views.upload, name="evidence-upload"),
@@ -10,4 +10,10 @@ urlpatterns = [
     path("items/<uuid:item_id>/thumbnail/", views.item_thumbnail, name="item-thumbnail"),
     path("items/<uuid:item_id>/timestamp/", views.item_timestamp, name="item-timestamp"),
     path("items/<uuid:item_id>/original/", views.item_original, name="item-original"),
+    path("cases/<uuid:case_id>/bundles/new/", bundle_views.bundle_new, name="bundle-new"),
+    path("bundles/<uuid:bundle_id>/", bundle_views.bundle_detail, name="bundle-detail"),
+    path("bundles/<uuid:bundle_id>/pdf/", bundle_views.bundle_download, {"which": "pdf"}, name="bundle-pdf"),
+    path("bundles/<uuid:bundle_id>/zip/", bundle_views.bundle_download, {"which": "zip"}, name="bundle-zip"),
+    path("verify/", bundle_views.verify, name="verify"),
+    path("verify/<str:sha256>/", bundle_views.verify, name="verify-hash"),
 ]

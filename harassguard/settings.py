@@ -188,3 +188,6 @@ TRANSCRIBE_ENGINE = env_choice("TRANSCRIBE_ENGINE", "openai-whisper", {"openai-w
 TSA_URL = env_str("TSA_URL")
 TSA_CA_FILE = env_str("TSA_CA_FILE")
 SIGNING_KEY_FILE = Path(env_str("SIGNING_KEY_FILE", str(BASE_DIR / "var" / "keys" / "receipt-ed25519.pem")))
+
+# The site's public address, for the verification links and QR codes printed in bundles.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

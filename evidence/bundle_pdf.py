@@ -1,0 +1,47 @@
+"""Rendering a bundle's PDF with WeasyPrint from a Django template."""
+
+import base64
+import io
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from evidence.originals import evidence_storage
+
+# Images in the bundle come from storage through this scheme, never from the network.
+SCHEME = "hg-storage:"
+
+
+class StorageFetcher(URLFetcher):
+    """Serves `hg-storage:<name>` from evidence storage and data: URIs; refuses everything else,
+    so rendering a bundle never reaches the network or the server's files."""
+
+    def fetch(self, url, headers=None):
+        if url.startswith(SCHEME):
+            with evidence_storage().open(url[len(SCHEME):], "rb") as fh:
+                return URLFetcherResponse(url, fh.read(), {"Content-Type": "image/jpeg"})
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        raise ValueError(f"bundle templates may not load {url!r}")
+
+
+def verify_url(sha256: str) -> str:
+    """The public page that checks this hash against the site's bundles."""
+    return settings.SITE_URL.rstrip("/") + reverse("verify-hash", args=[sha256])
+
+
+def qr_data_uri(url: str) -> str:
+    """A QR code of `url` as an SVG data URI."""
+    buf = io.BytesIO()
+    segno.make(url, error="m").save(buf, kind="svg", scale=2, border=1)
+    return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def render_pdf(context: dict) -> bytes:
+    """Return the PDF bytes of the bundle described by `context`."""
+    html = render_to_string("bundle/bundle.html", context)
+    return HTML(string=html, url_fetcher=StorageFetcher(), base_url=".").write_pdf()
