@@ -7,6 +7,8 @@ result. A step raises StepFailed for a final, explained failure and
 TransientError for one worth retrying.
 """
 
+import hashlib
+import json
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -96,7 +98,13 @@ def step_transcribe(item: EvidenceItem) -> dict:
         "original_sha256": item.sha256, "engine": result.engine, "model": Path(result.model).name,
         "language": result.language, "segments": segments, "text": result.text,
     })
-    return {"segments": len(segments), "engine": result.engine, "model": Path(result.model).name}
+    return {"segments": len(segments), "engine": result.engine, "model": Path(result.model).name,
+            "transcript_sha256": _json_sha256(segments)}
+
+
+def _json_sha256(value) -> str:
+    """The SHA-256 of a result stored as JSON, for the custody record of what a step produced."""
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
 def step_image(item: EvidenceItem) -> dict:
@@ -126,7 +134,7 @@ def step_ocr(item: EvidenceItem) -> dict:
         "lines": [line.__dict__ for line in lines], "phone_numbers": ocr.extract_phone_numbers(text),
         "message_times": times,
     })
-    return {"lines": len(lines), "message_times": len(times)}
+    return {"lines": len(lines), "message_times": len(times), "ocr_sha256": _json_sha256([line.__dict__ for line in lines])}
 
 
 def step_document(item: EvidenceItem) -> dict:

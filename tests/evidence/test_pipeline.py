@@ -47,6 +47,7 @@ def test_a_recording_is_stamped_described_and_transcribed(send, amr_call):
     assert [e.action for e in steps] == ["processed_integrity", "processed_timestamp", "processed_audio",
                                          "processed_transcribe"]
     assert all(e.detail["sha256"] == item.sha256 for e in steps)
+    assert len(steps.last().detail["transcript_sha256"]) == 64
 
 
 def test_a_user_given_number_and_time_win_over_the_file_name(send, amr_call):
