@@ -85,6 +85,23 @@ def bob_api(bob):
     return bearer(bob)
 
 
+@pytest.fixture
+def send(client, alice_case, alice_api, django_capture_on_commit_callbacks):
+    """Upload a file to Alice's case through the API and run its processing; return the item."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from evidence.models import EvidenceItem
+
+    def send(name: str, data: bytes, kind: str, **fields) -> EvidenceItem:
+        with django_capture_on_commit_callbacks(execute=True):
+            r = client.post(f"/api/v1/cases/{alice_case.id}/evidence",
+                            {"file": SimpleUploadedFile(name, data), "kind": kind, **fields}, **alice_api)
+        assert r.status_code == 201, r.content
+        return EvidenceItem.objects.get(pk=r.json()["id"])
+
+    return send
+
+
 def wav_bytes(seconds: float = 0.5, rate: int = 8000, freq_step: int = 7) -> bytes:
     """A small real 8 kHz mono WAV (a tone), as phones record calls."""
     buf = io.BytesIO()

@@ -4,36 +4,25 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases.models import ManualEvent
-from evidence.models import EvidenceItem, OcrResult, Transcript
+from evidence.models import OcrResult, Transcript
 from tests.conftest import png_bytes, wav_bytes
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
 
 
-@pytest.fixture
-def upload(client, alice_case, alice_api, django_capture_on_commit_callbacks):
-    def upload(name, data, kind, **fields):
-        with django_capture_on_commit_callbacks(execute=True):
-            r = client.post(f"/api/v1/cases/{alice_case.id}/evidence",
-                            {"file": SimpleUploadedFile(name, data), "kind": kind, **fields}, **alice_api)
-        assert r.status_code == 201, r.content
-        return EvidenceItem.objects.get(pk=r.json()["id"])
-
-    return upload
 
 
-def test_findings_come_from_every_source_with_their_exhibits(client, alice, alice_case, alice_api, upload):
-    log = upload("calls.csv", "号码,类型,通话时间\n".encode() + "".join(
+def test_findings_come_from_every_source_with_their_exhibits(client, alice, alice_case, alice_api, send):
+    log = send("calls.csv", "号码,类型,通话时间\n".encode() + "".join(
         f"13812345678,来电,2025-05-12 {h}:00:00\n" for h in (9, 12, 15)).encode(), "call_log")
-    recording = upload("13812345678_20250512231500.wav", wav_bytes(freq_step=3), "call_recording")
+    recording = send("13812345678_20250512231500.wav", wav_bytes(freq_step=3), "call_recording")
     Transcript.objects.update_or_create(item=recording, defaults={
         "original_sha256": recording.sha256, "engine": "openai-whisper", "model": "test", "language": "zh",
         "text": "明天就去你单位找你", "segments": [{"start": 12.0, "end": 19.0, "text": "明天就去你单位找你"}]})
-    shot = upload("chat.png", png_bytes(), "screenshot")
+    shot = send("chat.png", png_bytes(), "screenshot")
     # What OCR reads from a real chat screenshot (tests/evidence/test_ocr.py runs the real OCR).
     OcrResult.objects.update_or_create(item=shot, defaults={
         "original_sha256": shot.sha256, "engine": "t", "text": "你这个老赖",

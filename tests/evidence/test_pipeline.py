@@ -2,27 +2,14 @@
 tests/integration runs them on a real worker)."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
-from evidence.models import CustodyEvent, EvidenceItem, Timestamp
+from evidence.models import CustodyEvent, Timestamp
 from evidence.originals import evidence_storage
 from tests.audio_samples import encode, silence, speak
 from tests.evidence.test_ocr import render
 from tests.tsa_server import LocalTsa, openssl_verify
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
-
-
-@pytest.fixture
-def send(client, alice_case, alice_api, django_capture_on_commit_callbacks):
-    def send(name: str, data: bytes, kind: str, **fields) -> EvidenceItem:
-        with django_capture_on_commit_callbacks(execute=True):
-            r = client.post(f"/api/v1/cases/{alice_case.id}/evidence",
-                            {"file": SimpleUploadedFile(name, data), "kind": kind, **fields}, **alice_api)
-        assert r.status_code == 201, r.content
-        return EvidenceItem.objects.get(pk=r.json()["id"])
-
-    return send
 
 
 @pytest.fixture(scope="module")
