@@ -13,8 +13,6 @@ pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
 
 
-
-
 def test_findings_come_from_every_source_with_their_exhibits(client, alice, alice_case, alice_api, send):
     log = send("calls.csv", "号码,类型,通话时间\n".encode() + "".join(
         f"13812345678,来电,2025-05-12 {h}:00:00\n" for h in (9, 12, 15)).encode(), "call_log")
