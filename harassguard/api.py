@@ -1,5 +1,6 @@
 """The JSON API at /api/v1/: authentication and the one error format {error, code}."""
 
+from axes.exceptions import AxesBackendPermissionDenied
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.timezone import now
@@ -8,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
+from accounts.lockout import lockout_response
 from accounts.models import ApiToken, hash_token
 from harassguard.lib.errors import ApiError
 
@@ -67,6 +69,11 @@ def _not_found(request, exc):
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
     return error_response(request, _("Sign in or send a valid API token."), "unauthenticated", 401)
+
+
+@api.exception_handler(AxesBackendPermissionDenied)
+def _locked_out(request, exc):
+    return lockout_response(request)
 
 
 @api.exception_handler(ValidationError)

@@ -20,6 +20,8 @@ WHISPER_TINY_EN = REPO_ROOT.parent / "shared" / "models" / "whisper-tiny.en.pt"
 def media(settings, tmp_path):
     """Each test gets its own media folder, evidence storage and scratch folder, the
     English tiny.en whisper checkpoint, and server-signed receipts (no TSA)."""
+    # Argon2 is deliberately slow; tests that are not about passwords use a fast hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.WHISPER_MODEL = str(WHISPER_TINY_EN)
     settings.WHISPER_LANGUAGE = "en"
     settings.TSA_URL = ""

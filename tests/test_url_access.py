@@ -1,0 +1,80 @@
+"""Every URL of the site, checked against a stranger: Bob gets 404 for anything of Alice's.
+
+The list comes from the URL configuration itself, so a new URL that takes a
+case, item or bundle is covered the day it is added, and a new kind of URL
+parameter fails here until it is given an object to test with.
+"""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLResolver, get_resolver
+
+from evidence.models import Bundle, EvidenceItem
+from tests.conftest import png_bytes
+
+pytestmark = pytest.mark.django_db
+
+# Open to everyone on purpose: signing in and up, the language switch, the API's
+# description and token exchange, and the public verification page.
+PUBLIC = {"api:openapi-json", "api:create_token", "api:api-root", "set_language", "signup", "login", "logout",
+          "verify", "verify-hash"}
+# The caller's own list and the forms that create something new for the caller.
+OWN = {"api:create_case", "api:list_cases", "case-list", "case-new"}
+PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def all_routes(patterns=None, prefix="", namespace=None):
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            yield from all_routes(p.url_patterns, prefix + str(p.pattern), p.namespace or namespace)
+        else:
+            yield "/" + prefix + str(p.pattern), (f"{namespace}:" if namespace else "") + (p.name or "")
+
+
+@pytest.fixture
+def alice_objects(client, alice, alice_case, alice_api):
+    r = client.post(f"/api/v1/cases/{alice_case.id}/evidence",
+                    {"file": SimpleUploadedFile("a.png", png_bytes()), "kind": "screenshot"}, **alice_api)
+    item = EvidenceItem.objects.get(pk=r.json()["id"])
+    bundle = Bundle.objects.create(case=alice_case, created_by=alice, status=Bundle.Status.READY)
+    return {"case_id": alice_case.id, "item_id": item.id, "bundle_id": bundle.id}, item
+
+
+def scoped_routes():
+    return [(route, name) for route, name in all_routes() if name not in PUBLIC | OWN]
+
+
+def test_every_url_is_classified():
+    unnamed = [route for route, name in all_routes() if not name or name.endswith(":")]
+    assert unnamed == []
+    unscoped = [name for route, name in scoped_routes() if not PARAM.search(route)]
+    assert unscoped == [], "a URL without a case, item or bundle must be listed as PUBLIC or OWN"
+
+
+@pytest.mark.parametrize("route,name", scoped_routes())
+def test_bob_gets_404_from_every_url_of_alices(client, alice_objects, alice_case, bob, bob_api, route, name):
+    values, item = alice_objects
+    params = PARAM.findall(route)
+    assert set(params) <= values.keys(), f"{name}: give the test an object for {params}"
+    url = PARAM.sub(lambda m: str(values[m.group(1)]), route)
+    client.force_login(bob)
+    post = (client.post(url, {}, content_type="application/json", **bob_api) if url.startswith("/api/")
+            else client.post(url, {}))
+    answers = [client.get(url, **bob_api), post]
+    statuses = {r.status_code for r in answers}
+    assert statuses <= {404, 405} and 404 in statuses, (name, statuses)
+    for r in answers:
+        body = b"".join(r.streaming_content) if r.streaming else r.content
+        assert alice_case.title.encode() not in body and item.sha256.encode() not in body
+
+
+@pytest.mark.parametrize("route,name", scoped_routes())
+def test_anonymous_visitors_are_sent_to_sign_in(client, alice_objects, route, name):
+    values, _item = alice_objects
+    r = client.get(PARAM.sub(lambda m: str(values[m.group(1)]), route))
+    if route.startswith("/api/"):
+        assert r.status_code in {401, 405}, name
+    else:
+        assert r.status_code in {302, 405} and (r.status_code == 405 or "/accounts/login/" in r["Location"]), name
