@@ -1,45 +1,74 @@
-"""The one place that decides who may see a case or an item.
+"""The one place that decides who may see and do what in a case.
 
-Everyone who may not see it gets 404, never 403: a stranger must not learn
-that a case exists.
+The owner may do everything; a lawyer reads everything and may make bundles;
+a viewer only reads. Anyone else gets 404, never 403: a stranger must not
+learn that a case exists. A member asking for more than their role allows
+gets 403.
 """
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
-from cases.models import Case
+from cases.models import Case, Membership
 from evidence.models import Bundle, EvidenceItem
+
+OWNER = "owner"
+# Which roles may do what.
+ALLOWED = {
+    "read": {OWNER, Membership.Role.LAWYER, Membership.Role.VIEWER},
+    "build": {OWNER, Membership.Role.LAWYER},
+    "own": {OWNER},
+}
 
 
 def cases_for_user(user):
-    """Return the cases `user` may see."""
+    """Return the cases `user` may see: their own and those shared with them (not revoked)."""
     if not user.is_authenticated:
         return Case.objects.none()
-    return Case.objects.filter(owner=user)
+    shared = Membership.objects.filter(user=user, revoked_at=None).values("case_id")
+    return Case.objects.filter(Q(owner=user) | Q(pk__in=shared))
 
 
-def get_case_for_user(user, case_id) -> Case:
-    """Return the case if `user` may see it; raise Http404 otherwise."""
-    case = cases_for_user(user).filter(pk=case_id).first()
+def role_of(user, case: Case) -> str | None:
+    """Return "owner", "lawyer", "viewer", or None for someone with no access."""
+    if not user.is_authenticated:
+        return None
+    if case.owner_id == user.pk:
+        return OWNER
+    return Membership.objects.filter(case=case, user=user, revoked_at=None).values_list("role", flat=True).first()
+
+
+def _check(user, case: Case, need: str) -> None:
+    role = role_of(user, case)
+    if role is None:
+        raise Http404("no such case")
+    if role not in ALLOWED[need]:
+        raise PermissionDenied("your role does not allow this")
+
+
+def get_case_for_user(user, case_id, need: str = "read") -> Case:
+    """Return the case if `user` may `need` ("read", "build" or "own") it; 404 for strangers, 403 for members."""
+    case = Case.objects.filter(pk=case_id).first()
     if case is None:
         raise Http404("no such case")
+    _check(user, case, need)
     return case
 
 
-def get_item_for_user(user, item_id) -> EvidenceItem:
-    """Return the evidence item if `user` may see its case; raise Http404 otherwise."""
-    item = (
-        EvidenceItem.objects.select_related("case")
-        .filter(pk=item_id, case__in=cases_for_user(user))
-        .first()
-    )
+def get_item_for_user(user, item_id, need: str = "read") -> EvidenceItem:
+    """Return the evidence item if `user` may `need` its case; as get_case_for_user."""
+    item = EvidenceItem.objects.select_related("case").filter(pk=item_id).first()
     if item is None:
         raise Http404("no such item")
+    _check(user, item.case, need)
     return item
 
 
-def get_bundle_for_user(user, bundle_id) -> Bundle:
-    """Return the bundle if `user` may see its case; raise Http404 otherwise."""
-    bundle = Bundle.objects.select_related("case").filter(pk=bundle_id, case__in=cases_for_user(user)).first()
+def get_bundle_for_user(user, bundle_id, need: str = "read") -> Bundle:
+    """Return the bundle if `user` may `need` its case; as get_case_for_user."""
+    bundle = Bundle.objects.select_related("case").filter(pk=bundle_id).first()
     if bundle is None:
         raise Http404("no such bundle")
+    _check(user, bundle.case, need)
     return bundle

@@ -49,3 +49,37 @@ class ManualEvent(models.Model):
 
     class Meta:
         ordering = ["occurred_at", "created"]
+
+
+class Membership(models.Model):
+    """Someone the owner shared the case with, and in which role. Revoking keeps the row."""
+
+    class Role(models.TextChoices):
+        LAWYER = "lawyer", _("Lawyer")
+        VIEWER = "viewer", _("Viewer")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    created = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user"], condition=models.Q(revoked_at=None),
+                                               name="one_active_membership")]
+
+
+class Invitation(models.Model):
+    """A one-time link that gives whoever opens it (signed in) a role on the case."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(_("role"), max_length=10, choices=Membership.Role.choices)
+    note = models.CharField(_("for whom (a name or e-mail, for your own records)"), max_length=200, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)

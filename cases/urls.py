@@ -1,10 +1,13 @@
 from django.urls import path
 
-from cases import views
+from cases import sharing_views, views
 
 urlpatterns = [
     path("", views.case_list, name="case-list"),
     path("cases/new/", views.case_new, name="case-new"),
     path("cases/<uuid:case_id>/", views.case_detail, name="case-detail"),
     path("cases/<uuid:case_id>/events/new/", views.manual_event_new, name="manual-event-new"),
+    path("cases/<uuid:case_id>/sharing/", sharing_views.sharing, name="sharing"),
+    path("cases/<uuid:case_id>/sharing/revoke/", sharing_views.sharing_revoke, name="sharing-revoke"),
+    path("invitations/<str:token>/", sharing_views.invitation, name="invitation"),
 ]

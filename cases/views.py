@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases.access import cases_for_user, get_case_for_user
+from cases.access import cases_for_user, get_case_for_user, role_of
 from cases.charts import charts
 from cases.forms import CaseForm, ManualEventForm
 from cases.services import case_analyse, case_create, finding_provision_line, manual_event_add
@@ -14,7 +14,16 @@ from evidence.custody import actor_from_request
 
 @login_required
 def case_list(request):
-    return render(request, "cases/case_list.html", {"cases": cases_for_user(request.user)})
+    """The user's own cases and those shared with them, each with where it stands."""
+    rows = []
+    for case in cases_for_user(request.user).order_by("-created"):
+        items = case.items.all()
+        rows.append({
+            "case": case, "role": role_of(request.user, case), "items": items.count(),
+            "pending": items.filter(status__in=["received", "processing"]).count(),
+            "findings": len(case_analyse(case).findings), "bundle": case.bundles.filter(status="ready").first(),
+        })
+    return render(request, "cases/case_list.html", {"rows": rows})
 
 
 @login_required
@@ -32,7 +41,7 @@ def case_detail(request, case_id):
     case = get_case_for_user(request.user, case_id)
     analysis = case_analyse(case)
     context = {
-        "case": case, "items": case.items.all(), "analysis": analysis,
+        "case": case, "items": case.items.all(), "analysis": analysis, "role": role_of(request.user, case),
         "findings": [{"finding": f, "provision": finding_provision_line(f), "links": _example_links(f)}
                      for f in analysis.findings],
         "charts": charts(analysis.events, analysis.rule_set, (_("Calls per day"), _("Calls and messages by hour"))),
@@ -57,7 +66,7 @@ def _example_links(finding) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def manual_event_new(request, case_id):
     """Record a call, message or contact by hand, for harassment with no file to show."""
-    case = get_case_for_user(request.user, case_id)
+    case = get_case_for_user(request.user, case_id, need="own")
     form = ManualEventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         manual_event_add(case=case, actor=actor_from_request(request), **form.cleaned_data)

@@ -125,7 +125,7 @@ class ErrorOut(Schema):
 )
 def upload_evidence(request, case_id: UUID):
     """Upload a file (or a typed statement). The same bytes again return the existing item with duplicate=true."""
-    case = get_case_for_user(request.user, case_id)
+    case = get_case_for_user(request.user, case_id, need="own")
     try:
         item, created = take_in(request, case, request.FILES.get("file"))
     except services.IntakeError as exc:

@@ -49,7 +49,7 @@ def bundle_out(bundle: Bundle) -> dict:
 @router.post("/cases/{case_id}/bundles", response={202: BundleCreated})
 def create_bundle(request, case_id: UUID, payload: BundleIn | None = None):
     """Start making a bundle: all ready items by time, or the listed items in the given order."""
-    case = get_case_for_user(request.user, case_id)
+    case = get_case_for_user(request.user, case_id, need="build")
     payload = payload or BundleIn()
     try:
         bundle = bundle_create(case=case, actor=actor_from_request(request), item_ids=payload.items,

@@ -15,7 +15,7 @@ from evidence.verification import verify_hash
 @login_required
 @require_POST
 def bundle_new(request, case_id):
-    case = get_case_for_user(request.user, case_id)
+    case = get_case_for_user(request.user, case_id, need="build")
     try:
         bundle = bundle_create(case=case, actor=actor_from_request(request),
                                case_number=request.POST.get("case_number", "").strip()[:100],

@@ -29,7 +29,7 @@ def _report(request, item, created) -> None:
 def upload(request, case_id):
     """The upload page. Its script sends each file to the API with a progress bar;
     without script the form posts here and works the same."""
-    case = get_case_for_user(request.user, case_id)
+    case = get_case_for_user(request.user, case_id, need="own")
     form = EvidenceDetailsForm(request.POST or None, initial={"kind": request.GET.get("kind", "call_recording")})
     if request.method == "POST":
         failed = False
@@ -49,7 +49,7 @@ def upload(request, case_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def statement(request, case_id):
-    case = get_case_for_user(request.user, case_id)
+    case = get_case_for_user(request.user, case_id, need="own")
     form = StatementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

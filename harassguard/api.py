@@ -2,6 +2,7 @@
 
 from axes.exceptions import AxesBackendPermissionDenied
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
@@ -64,6 +65,11 @@ def _api_error(request, exc: ApiError):
 @api.exception_handler(Http404)
 def _not_found(request, exc):
     return error_response(request, _("Not found."), "not_found", 404)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return error_response(request, _("Your role in this case does not allow this."), "forbidden", 403)
 
 
 @api.exception_handler(AuthenticationError)

@@ -1,0 +1,70 @@
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases.access import get_case_for_user
+from cases.models import Membership
+from cases.sharing import (
+    InvitationInvalid,
+    invitation_accept,
+    invitation_create,
+    invitation_find,
+    invitation_revoke,
+    membership_revoke,
+)
+from evidence.custody import actor_from_request
+
+
+class InviteForm(forms.Form):
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Membership.Role.choices)
+    note = forms.CharField(label=gettext_lazy("For whom (a name or e-mail, for your own records)"),
+                           max_length=200, required=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sharing(request, case_id):
+    """The owner's page: who can see the case, new invitation links, revoking access."""
+    case = get_case_for_user(request.user, case_id, need="own")
+    form = InviteForm(request.POST or None)
+    link = ""
+    if request.method == "POST" and form.is_valid():
+        _inv, raw = invitation_create(case=case, actor=actor_from_request(request), **form.cleaned_data)
+        link = request.build_absolute_uri(reverse("invitation", args=[raw]))
+        form = InviteForm()
+    context = {"case": case, "form": form, "link": link,
+               "members": case.memberships.filter(revoked_at=None).select_related("user"),
+               "invitations": case.invitations.filter(accepted_at=None, revoked_at=None)}
+    return render(request, "cases/sharing.html", context)
+
+
+@login_required
+@require_POST
+def sharing_revoke(request, case_id):
+    case = get_case_for_user(request.user, case_id, need="own")
+    actor = actor_from_request(request)
+    if request.POST.get("username"):
+        membership_revoke(case=case, actor=actor, username=request.POST["username"])
+    elif request.POST.get("invitation"):
+        invitation_revoke(case=case, actor=actor, invitation_id=request.POST["invitation"])
+    messages.success(request, _("Access revoked."))
+    return redirect("sharing", case_id=case.id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation(request, token):
+    """Someone opening an invitation link sees what it is for, and accepts it with a button."""
+    try:
+        invite = invitation_find(token)
+        if request.method == "POST":
+            membership = invitation_accept(raw=token, actor=actor_from_request(request))
+            return redirect("case-detail", case_id=membership.case_id)
+    except InvitationInvalid:
+        return render(request, "cases/invitation.html", {"invalid": True}, status=404)
+    return render(request, "cases/invitation.html", {"invite": invite})
