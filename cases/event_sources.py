@@ -68,7 +68,7 @@ def manual_inputs(event: ManualEvent):
 
 def case_inputs(case: Case) -> tuple[list[Event], list[Sentence]]:
     """Return every event and sentence the case's evidence and manual records hold."""
-    items = case.items.all()
+    items = case.items.filter(withdrawn_at=None)
     transcripts = {t.item_id: t for t in Transcript.objects.filter(item__case=case)}
     ocrs = {o.item_id: o for o in OcrResult.objects.filter(item__case=case)}
     events: list[Event] = []

@@ -9,5 +9,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/events/new/", views.manual_event_new, name="manual-event-new"),
     path("cases/<uuid:case_id>/sharing/", sharing_views.sharing, name="sharing"),
     path("cases/<uuid:case_id>/sharing/revoke/", sharing_views.sharing_revoke, name="sharing-revoke"),
+    path("cases/<uuid:case_id>/notes/", views.case_note, name="case-note"),
+    path("cases/<uuid:case_id>/audit/", views.case_audit, name="case-audit"),
     path("invitations/<str:token>/", sharing_views.invitation, name="invitation"),
 ]

@@ -3,13 +3,14 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import cases_for_user, get_case_for_user, role_of
 from cases.charts import charts
 from cases.forms import CaseForm, ManualEventForm
 from cases.services import case_analyse, case_create, finding_provision_line, manual_event_add
-from evidence.custody import actor_from_request
+from evidence.curation import note_add
+from evidence.custody import actor_from_request, custody_record
 
 
 @login_required
@@ -39,13 +40,14 @@ def case_new(request):
 @login_required
 def case_detail(request, case_id):
     case = get_case_for_user(request.user, case_id)
+    custody_record(case=case, action="case_viewed", actor=actor_from_request(request))
     analysis = case_analyse(case)
     context = {
         "case": case, "items": case.items.all(), "analysis": analysis, "role": role_of(request.user, case),
         "findings": [{"finding": f, "provision": finding_provision_line(f), "links": _example_links(f)}
                      for f in analysis.findings],
         "charts": charts(analysis.events, analysis.rule_set, (_("Calls per day"), _("Calls and messages by hour"))),
-        "events": analysis.events[-100:],
+        "events": analysis.events[-100:], "notes": case.notes.filter(item=None).select_related("author"),
     }
     return render(request, "cases/case_detail.html", context)
 
@@ -73,3 +75,21 @@ def manual_event_new(request, case_id):
         messages.success(request, _("Recorded."))
         return redirect("case-detail", case_id=case.id)
     return render(request, "cases/manual_event_new.html", {"case": case, "form": form})
+
+
+@login_required
+@require_POST
+def case_note(request, case_id):
+    case = get_case_for_user(request.user, case_id, need="build")
+    text = request.POST.get("text", "").strip()
+    if text:
+        note_add(case=case, actor=actor_from_request(request), text=text[:5000])
+    return redirect("case-detail", case_id=case.id)
+
+
+@login_required
+def case_audit(request, case_id):
+    """The owner sees who looked at and did what, when and from where."""
+    case = get_case_for_user(request.user, case_id, need="own")
+    events = case.custody_events.select_related("actor", "item").order_by("-id")[:500]
+    return render(request, "cases/audit.html", {"case": case, "events": events})

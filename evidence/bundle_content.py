@@ -43,7 +43,7 @@ class Exhibit:
 
 def default_items(case) -> list[EvidenceItem]:
     """All ready items of the case, by when they happened (received time when unknown)."""
-    items = list(case.items.filter(status=EvidenceItem.Status.READY))
+    items = list(case.items.filter(status=EvidenceItem.Status.READY, withdrawn_at=None))
     return sorted(items, key=lambda i: (i.occurred_at or i.received_at, i.received_at))
 
 

@@ -27,7 +27,8 @@ def bundle_create(*, case, actor: Actor, item_ids: list | None = None, case_numb
                   submitter: str = "") -> Bundle:
     """Record a bundle of the chosen items (default: every ready item by time) and queue its making."""
     if item_ids:
-        found = {str(i.pk): i for i in case.items.filter(pk__in=item_ids, status=EvidenceItem.Status.READY)}
+        found = {str(i.pk): i for i in case.items.filter(pk__in=item_ids, status=EvidenceItem.Status.READY,
+                                                          withdrawn_at=None)}
         if len(found) != len(set(map(str, item_ids))):
             raise BundleRefused(_("Only this case's processed items can go into a bundle."))
         items = [found[str(i)] for i in item_ids]

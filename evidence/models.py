@@ -50,6 +50,9 @@ class EvidenceItem(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     status_detail = models.TextField(blank=True)
+    # Evidence is never deleted: a withdrawn item stays, with its custody record, but leaves new bundles.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.CharField(_("why it was withdrawn"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["received_at"]
@@ -216,3 +219,17 @@ class BundleItem(models.Model):
     class Meta:
         ordering = ["position"]
         constraints = [models.UniqueConstraint(fields=["bundle", "position"], name="one_item_per_position")]
+
+
+class Note(models.Model):
+    """A comment by the owner or a lawyer on a case or one of its items (plain text)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="notes")
+    item = models.ForeignKey(EvidenceItem, on_delete=models.CASCADE, null=True, blank=True, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("note"), max_length=5000)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created"]

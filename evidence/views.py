@@ -3,11 +3,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.access import get_case_for_user, get_item_for_user
+from cases.access import get_case_for_user, get_item_for_user, role_of
 from evidence import services
 from evidence.api import take_in
+from evidence.curation import item_withdraw, note_add
 from evidence.custody import actor_from_request, custody_record
 from evidence.downloads import original_response
 from evidence.forms import EvidenceDetailsForm, StatementForm
@@ -69,6 +70,7 @@ def statement(request, case_id):
 @login_required
 def item_detail(request, item_id):
     item = get_item_for_user(request.user, item_id)
+    custody_record(case=item.case, item=item, action="item_viewed", actor=actor_from_request(request))
     context = {
         "item": item, "case": item.case, "jobs": job_rows(item),
         "events": item.custody_events.select_related("actor"),
@@ -76,6 +78,7 @@ def item_detail(request, item_id):
         "transcript": Transcript.objects.filter(item=item).first(),
         "ocr": OcrResult.objects.filter(item=item).first(),
         "thumbnail": item.derived_files.filter(kind="thumbnail").exists(),
+        "role": role_of(request.user, item.case), "notes": item.notes.select_related("author"),
     }
     return render(request, "evidence/item_detail.html", context)
 
@@ -118,3 +121,23 @@ def item_timestamp(request, item_id):
 def item_original(request, item_id):
     item = get_item_for_user(request.user, item_id)
     return original_response(item, actor_from_request(request))
+
+
+@login_required
+@require_POST
+def item_withdraw_view(request, item_id):
+    """The owner withdraws an item from the case; it is kept, and leaves new bundles."""
+    item = get_item_for_user(request.user, item_id, need="own")
+    item_withdraw(item=item, actor=actor_from_request(request), reason=request.POST.get("reason", "").strip()[:300])
+    messages.success(request, _("Withdrawn from the case. It stays in the record and leaves new bundles."))
+    return redirect("item-detail", item_id=item.id)
+
+
+@login_required
+@require_POST
+def item_note(request, item_id):
+    item = get_item_for_user(request.user, item_id, need="build")
+    text = request.POST.get("text", "").strip()
+    if text:
+        note_add(case=item.case, item=item, actor=actor_from_request(request), text=text[:5000])
+    return redirect("item-detail", item_id=item.id)

@@ -22,7 +22,7 @@ PUBLIC = {"api:openapi-json", "api:create_token", "api:api-root", "set_language"
           "invitation",  # the link itself is the secret; it shows nothing of the case without a valid token
           "verify", "verify-hash"}
 # The caller's own list and the forms that create something new for the caller.
-OWN = {"api:create_case", "api:list_cases", "case-list", "case-new"}
+OWN = {"api:create_case", "api:list_cases", "case-list", "case-new", "tokens"}
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 
 

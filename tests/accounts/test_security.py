@@ -44,3 +44,19 @@ def test_pages_forbid_inline_script_and_framing(client):
 def test_the_api_never_echoes_tokens(client, alice_api):
     r = client.get("/api/v1/cases", **alice_api)
     assert alice_api["HTTP_AUTHORIZATION"].split()[1] not in r.content.decode()
+
+
+def test_tokens_are_listed_by_prefix_and_can_be_revoked(client, alice, alice_api, bob):
+    from accounts.models import ApiToken
+
+    raw = alice_api["HTTP_AUTHORIZATION"].split()[1]
+    client.force_login(alice)
+    page = client.get("/accounts/tokens/").content.decode()
+    assert raw[:8] in page and raw not in page
+    client.force_login(bob)
+    client.post("/accounts/tokens/", {"prefix": raw[:8]})  # Bob cannot revoke Alice's token
+    assert ApiToken.objects.filter(user=alice).exists()
+    client.force_login(alice)
+    client.post("/accounts/tokens/", {"prefix": raw[:8]})
+    client.logout()
+    assert client.get("/api/v1/cases", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
