@@ -83,3 +83,18 @@ class Invitation(models.Model):
                                     related_name="+")
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+
+class StatementLink(models.Model):
+    """A link the owner gives a harassed relative or colleague: without an account they
+    write what happened and attach their own screenshots or recordings, once."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="statement_links")
+    name = models.CharField(_("their name"), max_length=100)
+    relation = models.CharField(_("their relation to you"), max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)

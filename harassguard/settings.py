@@ -230,3 +230,6 @@ SIGNING_KEY_FILE = Path(env_str("SIGNING_KEY_FILE", str(BASE_DIR / "var" / "keys
 
 # The site's public address, for the verification links and QR codes printed in bundles.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# How long a relative's statement link stays open.
+STATEMENT_LINK_DAYS = env_int("STATEMENT_LINK_DAYS", 14, minimum=1)

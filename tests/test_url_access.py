@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 # Open to everyone on purpose: signing in and up, the language switch, the API's
 # description and token exchange, and the public verification page.
 PUBLIC = {"api:openapi-json", "api:create_token", "api:api-root", "set_language", "signup", "login", "logout",
-          "invitation",  # the link itself is the secret; it shows nothing of the case without a valid token
+          "invitation", "relative-statement",  # the link is the secret; without a valid one they show nothing
           "verify", "verify-hash"}
 # The caller's own list and the forms that create something new for the caller.
 OWN = {"api:create_case", "api:list_cases", "case-list", "case-new", "tokens"}

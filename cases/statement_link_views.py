@@ -1,0 +1,78 @@
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases.access import get_case_for_user
+from cases.statement_links import LinkInvalid, link_create, link_find, link_revoke, statement_submit
+from evidence import services
+from evidence.custody import actor_from_request
+from evidence.forms import phone_number
+
+
+class LinkForm(forms.Form):
+    name = forms.CharField(label=_("Their name"), max_length=100)
+    relation = forms.CharField(label=_("Their relation to you"), max_length=100)
+
+
+class RelativeStatementForm(forms.Form):
+    text = forms.CharField(label=_("What happened: when, which number called or wrote, what was said"),
+                           widget=forms.Textarea(attrs={"rows": 8}), strip=False)
+    occurred_at = forms.DateTimeField(label=_("When it happened"), required=False,
+                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    counterparty_number = forms.CharField(label=_("The number that contacted you"), max_length=40, required=False,
+                                          validators=[phone_number])
+    willing = forms.BooleanField(label=_("I am willing to testify if needed"), required=False)
+    contact = forms.CharField(label=_("How to reach you"), max_length=200, required=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def statement_links(request, case_id):
+    """The owner makes links for harassed relatives and colleagues, and sees which were used."""
+    case = get_case_for_user(request.user, case_id, need="own")
+    form = LinkForm(request.POST or None)
+    link_url = ""
+    if request.method == "POST" and form.is_valid():
+        _link, raw = link_create(case=case, actor=actor_from_request(request), **form.cleaned_data)
+        link_url = request.build_absolute_uri(reverse("relative-statement", args=[raw]))
+        form = LinkForm()
+    return render(request, "cases/statement_links.html",
+                  {"case": case, "form": form, "link_url": link_url, "links": case.statement_links.order_by("-created")})
+
+
+@login_required
+@require_POST
+def statement_link_revoke(request, case_id):
+    case = get_case_for_user(request.user, case_id, need="own")
+    link_revoke(case=case, actor=actor_from_request(request), link_id=request.POST.get("link"))
+    return redirect("statement-links", case_id=case.id)
+
+
+@require_http_methods(["GET", "POST"])
+def relative_statement(request, token):
+    """The relative's page: no account, nothing of the case shown, one submission."""
+    try:
+        link = link_find(token)
+    except LinkInvalid:
+        return render(request, "cases/relative_statement.html", {"invalid": True}, status=404)
+    form = RelativeStatementForm(request.POST or None)
+    error = services.upload_problem_error(getattr(request, "upload_problem", None))
+    if request.method == "POST" and form.is_valid() and not error:
+        data = form.cleaned_data
+        try:
+            statement_submit(raw=token, actor=actor_from_request(request), text=data["text"], contact=data["contact"],
+                             willing=data["willing"], uploads=request.FILES.getlist("files"),
+                             fields={"occurred_at": data["occurred_at"],
+                                     "counterparty_number": data["counterparty_number"].strip()})
+        except services.IntakeError as exc:
+            error = exc
+        except LinkInvalid:
+            return render(request, "cases/relative_statement.html", {"invalid": True}, status=404)
+        else:
+            return render(request, "cases/relative_statement.html", {"done": True})
+    return render(request, "cases/relative_statement.html", {"link": link, "form": form,
+                                                             "error": error.message if error else ""},
+                  status=400 if error else 200)

@@ -1,0 +1,86 @@
+"""Statement links: a harassed relative writes a statement and attaches their own
+files without an account; the link works once and sees nothing else of the case."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from cases.models import Case, StatementLink
+from evidence import services
+from evidence.custody import Actor, custody_record
+from evidence.filetypes import AUDIO_CONTAINERS, IMAGE_TYPES
+
+
+class LinkInvalid(Exception):
+    """Used, revoked, expired or unknown."""
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def link_create(*, case: Case, actor: Actor, name: str, relation: str) -> tuple[StatementLink, str]:
+    """Create a statement link; return it and the raw token for the URL (shown once)."""
+    raw = secrets.token_urlsafe(24)
+    with transaction.atomic():
+        link = StatementLink.objects.create(
+            case=case, name=name, relation=relation, token_hash=_hash(raw),
+            expires_at=timezone.now() + timedelta(days=settings.STATEMENT_LINK_DAYS))
+        custody_record(case=case, action="statement_link_created", actor=actor, link=str(link.pk), name=name)
+    return link, raw
+
+
+def link_find(raw: str) -> StatementLink:
+    """Return the open link for a token; raise LinkInvalid otherwise."""
+    link = StatementLink.objects.select_related("case").filter(token_hash=_hash(raw)).first()
+    if link is None or link.used_at or link.revoked_at or link.expires_at <= timezone.now():
+        raise LinkInvalid(raw)
+    return link
+
+
+def link_revoke(*, case: Case, actor: Actor, link_id) -> None:
+    with transaction.atomic():
+        if StatementLink.objects.filter(case=case, pk=link_id, used_at=None, revoked_at=None).update(
+                revoked_at=timezone.now()):
+            custody_record(case=case, action="statement_link_revoked", actor=actor, link=str(link_id))
+
+
+def _kind_for(mime: str) -> str:
+    if mime.startswith("audio/") or mime in AUDIO_CONTAINERS:
+        return "call_recording"
+    return "screenshot" if mime in IMAGE_TYPES else "document"
+
+
+def statement_submit(*, raw: str, actor: Actor, text: str, contact: str, willing: bool, fields: dict,
+                     uploads: list) -> list:
+    """Store the relative's statement and attachments as evidence; return the items.
+
+    Every attachment is checked before anything is stored, so a bad file
+    leaves nothing behind; the link is closed in the same step.
+    """
+    link = link_find(raw)
+    if not text.strip():
+        raise services.IntakeError("empty_statement", gettext("Write what happened before sending it."))
+    kinds = [(upload, _kind_for(services.check_upload(upload, "document"))) for upload in uploads]
+    with transaction.atomic():
+        if not StatementLink.objects.filter(pk=link.pk, used_at=None).update(used_at=timezone.now()):
+            raise LinkInvalid(raw)
+    testify = "愿意出庭作证 / willing to testify" if willing else "不愿出庭作证 / not willing to testify"
+    statement, _ = services.evidence_create_statement(
+        case=link.case, actor=actor, author_name=link.name, relation=link.relation, contact=contact,
+        text=f"{text}\n\n{testify}", fields={**fields, "metadata": {"willing_to_testify": willing,
+                                                                   "statement_link": str(link.pk)}})
+    items = [statement]
+    for upload, kind in kinds:
+        item, _ = services.evidence_create_from_upload(
+            case=link.case, actor=actor, upload=upload, kind=kind,
+            fields={"description": f"{link.relation} {link.name} 随证言提交", "metadata": {"statement": str(statement.pk)}})
+        items.append(item)
+    custody_record(case=link.case, action="statement_link_used", actor=actor, link=str(link.pk),
+                   items=[str(i.pk) for i in items])
+    return items
