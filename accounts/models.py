@@ -27,3 +27,16 @@ class ApiToken(models.Model):
         raw = secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, key_hash=hash_token(raw), prefix=raw[:8])
         return token, raw
+
+
+class SignIn(models.Model):
+    """A successful sign-in, so users can see where their account is used."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_ins")
+    session_key = models.CharField(max_length=40, db_index=True)
+    at = models.DateTimeField(auto_now_add=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=400, blank=True)
+
+    class Meta:
+        ordering = ["-at"]

@@ -7,5 +7,6 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("tokens/", views.tokens, name="tokens"),
+    path("sessions/", views.sessions, name="sessions"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

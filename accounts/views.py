@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.forms import SignupForm
 from accounts.models import ApiToken
+from accounts.sessions import active_sign_ins, sign_out_others
 
 
 @require_http_methods(["GET", "POST"])
@@ -28,3 +29,16 @@ def tokens(request):
         messages.success(request, _("Token revoked."))
         return redirect("tokens")
     return render(request, "accounts/tokens.html", {"tokens": request.user.api_tokens.order_by("-created")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sessions(request):
+    """Recent sign-ins and live sessions (time, device, IP), and signing out all the others."""
+    if request.method == "POST":
+        ended = sign_out_others(request.user, request.session.session_key)
+        messages.success(request, _("Signed out of %(n)d other session(s).") % {"n": ended})
+        return redirect("sessions")
+    context = {"recent": request.user.sign_ins.all()[:20], "active": active_sign_ins(request.user),
+               "current": request.session.session_key}
+    return render(request, "accounts/sessions.html", context)

@@ -60,3 +60,16 @@ def test_tokens_are_listed_by_prefix_and_can_be_revoked(client, alice, alice_api
     client.post("/accounts/tokens/", {"prefix": raw[:8]})
     client.logout()
     assert client.get("/api/v1/cases", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+
+
+def test_users_see_their_sessions_and_can_sign_out_the_others(alice):
+    from django.test import Client
+
+    phone, laptop = Client(HTTP_USER_AGENT="Phone/1.0"), Client(HTTP_USER_AGENT="Laptop/2.0")
+    for c in (phone, laptop):
+        assert c.post("/accounts/login/", {"username": "alice", "password": "correct horse 42"}).status_code == 302
+    page = laptop.get("/accounts/sessions/").content.decode()
+    assert "Phone/1.0" in page and "Laptop/2.0" in page
+    laptop.post("/accounts/sessions/")
+    assert phone.get("/").status_code == 302  # signed out
+    assert laptop.get("/").status_code == 200
