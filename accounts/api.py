@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from accounts.models import ApiToken
+from accounts.second_factor import check_code, has_second_factor
 from harassguard.lib.errors import ApiError
 
 router = Router(tags=["auth"])
@@ -11,6 +12,7 @@ router = Router(tags=["auth"])
 class Credentials(Schema):
     username: str
     password: str
+    otp: str = ""
 
 
 class TokenOut(Schema):
@@ -23,5 +25,7 @@ def create_token(request, credentials: Credentials):
     user = authenticate(request, username=credentials.username, password=credentials.password)
     if user is None:
         raise ApiError(401, _("Wrong username or password."), "invalid_credentials")
+    if has_second_factor(user) and check_code(user, credentials.otp) is None:
+        raise ApiError(401, _("Enter the code from your authenticator app (field otp)."), "otp_required")
     _token, raw = ApiToken.issue(user)
     return {"token": raw}

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
+from accounts.second_factor import lawyer_needs_second_factor
 from cases.models import Case, Membership
 from evidence.models import Bundle, EvidenceItem
 
@@ -45,6 +46,8 @@ def _check(user, case: Case, need: str) -> None:
         raise Http404("no such case")
     if role not in ALLOWED[need]:
         raise PermissionDenied("your role does not allow this")
+    if role == Membership.Role.LAWYER and lawyer_needs_second_factor(user):
+        raise PermissionDenied("lawyers must sign in with a second factor")
 
 
 def get_case_for_user(user, case_id, need: str = "read") -> Case:

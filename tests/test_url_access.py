@@ -22,7 +22,8 @@ PUBLIC = {"api:openapi-json", "api:create_token", "api:api-root", "set_language"
           "invitation", "relative-statement",  # the link is the secret; without a valid one they show nothing
           "verify", "verify-hash"}
 # The caller's own list and the forms that create something new for the caller.
-OWN = {"api:create_case", "api:list_cases", "case-list", "case-new", "tokens", "sessions"}
+OWN = {"api:create_case", "api:list_cases", "case-list", "case-new", "tokens", "sessions",
+       "second-factor-setup", "second-factor-verify"}
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
