@@ -22,11 +22,11 @@ class OriginalChanged(Exception):
 def local_original(item: EvidenceItem) -> Iterator[str]:
     """Yield a local path holding the item's original, checked against its hash.
 
-    Local storage gives its own path; remote storage is copied to a scratch file first.
+    Local storage gives its own path; remote or encrypted storage is copied to a scratch file first.
     """
     storage = evidence_storage()
     try:
-        path = storage.path(item.stored_name)
+        path = None if getattr(storage, "sealed", False) else storage.path(item.stored_name)
     except NotImplementedError:
         path = None
     if path:

@@ -155,6 +155,13 @@ else:
         # Read-only files: an original is written once and never rewritten.
         "OPTIONS": {"location": str(MEDIA_ROOT / "evidence"), "file_permissions_mode": 0o440},
     }
+# Optional encryption at rest of every stored file (base64 of 32 random bytes).
+EVIDENCE_ENCRYPTION_KEY = env_str("EVIDENCE_ENCRYPTION_KEY")
+if EVIDENCE_ENCRYPTION_KEY:
+    _evidence_storage["BACKEND"] = {
+        "local": "evidence.encryption.EncryptedFileSystemStorage",
+        "s3": "evidence.encryption.EncryptedS3Storage",
+    }[STORAGE_BACKEND]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
