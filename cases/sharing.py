@@ -1,12 +1,12 @@
 """Sharing a case: one-time invitation links, accepting them, revoking access."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import hash_token
 from cases.models import Case, Invitation, Membership
 from evidence.custody import Actor, custody_record
 
@@ -17,15 +17,11 @@ class InvitationInvalid(Exception):
     """The link was used, revoked, expired, or never existed."""
 
 
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 def invitation_create(*, case: Case, actor: Actor, role: str, note: str = "") -> tuple[Invitation, str]:
     """Create a one-time invitation; return it and the raw token for the link (shown once)."""
     raw = secrets.token_urlsafe(24)
     with transaction.atomic():
-        invitation = Invitation.objects.create(case=case, role=role, note=note, token_hash=_hash(raw),
+        invitation = Invitation.objects.create(case=case, role=role, note=note, token_hash=hash_token(raw),
                                                expires_at=timezone.now() + timedelta(days=INVITATION_DAYS))
         custody_record(case=case, action="invitation_created", actor=actor, role=role, invitation=str(invitation.pk))
     return invitation, raw
@@ -33,7 +29,7 @@ def invitation_create(*, case: Case, actor: Actor, role: str, note: str = "") ->
 
 def invitation_find(raw: str) -> Invitation:
     """Return the open invitation for a link's token; raise InvitationInvalid otherwise."""
-    invitation = Invitation.objects.select_related("case").filter(token_hash=_hash(raw)).first()
+    invitation = Invitation.objects.select_related("case").filter(token_hash=hash_token(raw)).first()
     if (invitation is None or invitation.accepted_at or invitation.revoked_at
             or invitation.expires_at <= timezone.now()):
         raise InvitationInvalid(raw)

@@ -1,7 +1,6 @@
 """Statement links: a harassed relative writes a statement and attaches their own
 files without an account; the link works once and sees nothing else of the case."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -10,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from accounts.models import hash_token
 from cases.models import Case, StatementLink
 from evidence import services
 from evidence.custody import Actor, custody_record
@@ -20,16 +20,12 @@ class LinkInvalid(Exception):
     """Used, revoked, expired or unknown."""
 
 
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 def link_create(*, case: Case, actor: Actor, name: str, relation: str) -> tuple[StatementLink, str]:
     """Create a statement link; return it and the raw token for the URL (shown once)."""
     raw = secrets.token_urlsafe(24)
     with transaction.atomic():
         link = StatementLink.objects.create(
-            case=case, name=name, relation=relation, token_hash=_hash(raw),
+            case=case, name=name, relation=relation, token_hash=hash_token(raw),
             expires_at=timezone.now() + timedelta(days=settings.STATEMENT_LINK_DAYS))
         custody_record(case=case, action="statement_link_created", actor=actor, link=str(link.pk), name=name)
     return link, raw
@@ -37,7 +33,7 @@ def link_create(*, case: Case, actor: Actor, name: str, relation: str) -> tuple[
 
 def link_find(raw: str) -> StatementLink:
     """Return the open link for a token; raise LinkInvalid otherwise."""
-    link = StatementLink.objects.select_related("case").filter(token_hash=_hash(raw)).first()
+    link = StatementLink.objects.select_related("case").filter(token_hash=hash_token(raw)).first()
     if link is None or link.used_at or link.revoked_at or link.expires_at <= timezone.now():
         raise LinkInvalid(raw)
     return link

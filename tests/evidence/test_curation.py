@@ -1,21 +1,17 @@
 """Notes, withdrawal and the owner's view of who did what."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases.models import Membership
-from evidence.models import CustodyEvent, EvidenceItem, Note
+from evidence.models import CustodyEvent, Note
 from tests.conftest import make_user, png_bytes
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def item(client, alice_case, alice_api, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        r = client.post(f"/api/v1/cases/{alice_case.id}/evidence",
-                        {"file": SimpleUploadedFile("a.png", png_bytes()), "kind": "screenshot"}, **alice_api)
-    return EvidenceItem.objects.get(pk=r.json()["id"])
+def item(send):
+    return send("a.png", png_bytes(), "screenshot")
 
 
 def test_a_lawyers_note_is_kept_escaped_and_recorded(client, alice_case, item):

@@ -12,11 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def item(client, alice_case, alice_api, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        r = client.post(f"/api/v1/cases/{alice_case.id}/evidence",
-                        {"file": SimpleUploadedFile("a.png", png_bytes()), "kind": "screenshot"}, **alice_api)
-    return EvidenceItem.objects.get(pk=r.json()["id"])
+def item(send):
+    return send("a.png", png_bytes(), "screenshot")
 
 
 def test_a_received_item_is_checked_and_ready(item):
