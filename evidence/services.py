@@ -1,7 +1,6 @@
 """Taking evidence in: validation, write-once storage, the item and its custody record."""
 
 import hashlib
-import logging
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -11,8 +10,6 @@ from django.utils.translation import gettext as _
 from evidence import filetypes, originals, uploads
 from evidence.custody import Actor, custody_record
 from evidence.models import EvidenceItem
-
-log = logging.getLogger(__name__)
 
 
 class IntakeError(Exception):
