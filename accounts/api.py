@@ -4,15 +4,15 @@ from ninja import Router, Schema
 
 from accounts.models import ApiToken
 from accounts.second_factor import check_code, has_second_factor
-from harassguard.lib.errors import ApiError
+from harassguard.lib.errors import ApiError, Text
 
 router = Router(tags=["auth"])
 
 
 class Credentials(Schema):
-    username: str
-    password: str
-    otp: str = ""
+    username: Text
+    password: Text
+    otp: Text = ""
 
 
 class TokenOut(Schema):

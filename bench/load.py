@@ -102,6 +102,8 @@ def main() -> None:
             print(f"{'target':22} {'conns':>5} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7} {'errors':>6}")
             for name, path, headers in targets:
                 path = path or f"/api/v1/evidence/{first_item}"
+                # Warm-up, not counted: workers load code and fill caches on their first requests.
+                wrk(f"http://127.0.0.1:{port}{path}", 20, 2, headers, lua.name)
                 for connections in (20, 100):
                     r = wrk(f"http://127.0.0.1:{port}{path}", connections, args.seconds, headers, lua.name)
                     print(f"{name:22} {connections:5d} {r['P50'] / 1000:8.1f} {r['P95'] / 1000:8.1f} "

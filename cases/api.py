@@ -8,17 +8,17 @@ from pydantic import Field
 from cases.access import cases_for_user, get_case_for_user
 from cases.services import case_analyse, case_create, finding_provision_line
 from evidence.custody import actor_from_request
-from harassguard.lib.errors import ApiError
+from harassguard.lib.errors import ApiError, Text
 
 router = Router(tags=["cases"])
 
 
 class CaseIn(Schema):
-    title: str = Field(min_length=1, max_length=200)
-    platform: str = Field(default="", max_length=200)
-    description: str = ""
-    victim_name: str = Field(default="", max_length=100)
-    collection_company: str = Field(default="", max_length=200)
+    title: Text = Field(min_length=1, max_length=200)
+    platform: Text = Field(default="", max_length=200)
+    description: Text = ""
+    victim_name: Text = Field(default="", max_length=100)
+    collection_company: Text = Field(default="", max_length=200)
 
 
 class CaseOut(Schema):

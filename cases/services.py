@@ -1,6 +1,8 @@
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Max
 
 from cases.analysis import Event, Finding, analyse, merge_events
 from cases.event_sources import case_inputs
@@ -26,15 +28,34 @@ class CaseAnalysis:
     findings: list[Finding]
 
 
+# Custody actions that only read: they do not change what the analysis sees.
+READ_ACTIONS = {"case_viewed", "item_viewed", "original_downloaded", "timestamp_downloaded", "bundle_pdf_downloaded",
+                "bundle_zip_downloaded"}
+
+
+def analysis_version(case: Case) -> str:
+    """A key that changes whenever the case's evidence or records change.
+
+    Every change leaves a custody event, so the newest non-reading event
+    identifies the state the analysis depends on."""
+    latest = case.custody_events.exclude(action__in=READ_ACTIONS).aggregate(latest=Max("id"))["latest"]
+    return f"analysis:{case.pk}:{case.jurisdiction}:{latest}"
+
+
 def case_analyse(case: Case) -> CaseAnalysis:
     """Analyse the case's current evidence with its jurisdiction's rules.
 
-    Computed from the evidence each time it is asked for, so findings always
-    follow the evidence and the same evidence always gives the same findings.
+    Recomputed whenever the evidence changes (see analysis_version) and reused
+    until then, so the same evidence always gives the same findings.
     """
-    rule_set = load_rule_set(case.jurisdiction)
-    events, sentences = case_inputs(case)
-    return CaseAnalysis(rule_set, merge_events(events), analyse(events, sentences, rule_set))
+    key = analysis_version(case)
+    found = cache.get(key)
+    if found is None:
+        rule_set = load_rule_set(case.jurisdiction)
+        events, sentences = case_inputs(case)
+        found = CaseAnalysis(rule_set, merge_events(events), analyse(events, sentences, rule_set))
+        cache.set(key, found, timeout=3600)
+    return found
 
 
 def finding_provision_line(finding: Finding) -> str:

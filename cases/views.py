@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +12,8 @@ from cases.forms import CaseForm, ManualEventForm
 from cases.services import case_analyse, case_create, finding_provision_line, manual_event_add
 from evidence.curation import note_add
 from evidence.custody import actor_from_request, custody_record
+
+ITEMS_PER_PAGE = 25
 
 
 @login_required
@@ -43,11 +46,12 @@ def case_detail(request, case_id):
     custody_record(case=case, action="case_viewed", actor=actor_from_request(request))
     analysis = case_analyse(case)
     context = {
-        "case": case, "items": case.items.all(), "analysis": analysis, "role": role_of(request.user, case),
+        "case": case, "items": Paginator(case.items.order_by("-received_at"), ITEMS_PER_PAGE).get_page(request.GET.get("page")),
+        "analysis": analysis, "role": role_of(request.user, case),
         "findings": [{"finding": f, "provision": finding_provision_line(f), "links": _example_links(f)}
                      for f in analysis.findings],
         "charts": charts(analysis.events, analysis.rule_set, (_("Calls per day"), _("Calls and messages by hour"))),
-        "events": analysis.events[-100:], "notes": case.notes.filter(item=None).select_related("author"),
+        "events": analysis.events[-50:], "notes": case.notes.filter(item=None).select_related("author"),
     }
     return render(request, "cases/case_detail.html", context)
 

@@ -3,21 +3,22 @@ from uuid import UUID
 from django.http import Http404
 from django.urls import reverse
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from cases.access import get_bundle_for_user, get_case_for_user
 from evidence.bundle_downloads import bundle_file_response
 from evidence.bundles import BundleRefused, bundle_create
 from evidence.custody import actor_from_request
 from evidence.models import Bundle
-from harassguard.lib.errors import ApiError
+from harassguard.lib.errors import ApiError, Text
 
 router = Router(tags=["bundles"])
 
 
 class BundleIn(Schema):
     items: list[UUID] | None = None
-    case_number: str = ""
-    submitter: str = ""
+    case_number: Text = Field(default="", max_length=100)
+    submitter: Text = Field(default="", max_length=100)
 
 
 class BundleCreated(Schema):

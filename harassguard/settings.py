@@ -98,6 +98,16 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 
+# Outgoing mail (invitation links). The console backend prints mail when no server is set.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                 else "django.core.mail.backends.console.EmailBackend")
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "HarassGuard <noreply@localhost>")
+
 # Two-factor sign-in (TOTP apps). With this on, lawyers must use it to open shared cases.
 REQUIRE_2FA_FOR_LAWYERS = env_bool("REQUIRE_2FA_FOR_LAWYERS", False)
 OTP_TOTP_ISSUER = "HarassGuard"

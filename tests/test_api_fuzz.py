@@ -1,5 +1,7 @@
 """Fuzzing the API from its own OpenAPI document (schemathesis): no input may cause a 500."""
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -17,7 +19,8 @@ def token(alice_api):
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")), deadline=None, derandomize="FUZZ_EXAMPLES" not in os.environ,
+          suppress_health_check=list(HealthCheck))
 def test_no_request_makes_the_api_fail(case, token, alice_case):
     response = case.call(headers={"Authorization": token})
     assert response.status_code < 500, (case.method, case.path, response.status_code, response.text[:500])

@@ -1,4 +1,7 @@
+from typing import Annotated
+
 from ninja.errors import HttpError
+from pydantic import AfterValidator
 
 
 class ApiError(HttpError):
@@ -7,3 +10,14 @@ class ApiError(HttpError):
     def __init__(self, status: int, message: str, code: str):
         super().__init__(status, message)
         self.code = code
+
+
+def no_nul(value: str) -> str:
+    """Refuse NUL characters, which PostgreSQL cannot store in text (Django's forms refuse them too)."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+# A JSON string field that the database can store.
+Text = Annotated[str, AfterValidator(no_nul)]

@@ -72,3 +72,11 @@ def test_a_session_post_without_the_csrf_token_is_refused(alice, alice_case):
     browser.force_login(alice)
     r = browser.post("/api/v1/cases", {"title": "x"}, content_type="application/json")
     assert r.status_code == 403
+
+
+@pytest.mark.parametrize("url,payload", [("/api/v1/auth/token", {"username": "a\x00b", "password": "x"}),
+                                         ("/api/v1/cases", {"title": "a\x00b"})])
+def test_nul_characters_are_refused_not_a_server_error(client, alice_api, url, payload):
+    # Found by the API fuzz test: PostgreSQL cannot store NUL in text.
+    r = client.post(url, payload, content_type="application/json", **alice_api)
+    assert r.status_code == 400 and r.json()["code"] == "invalid"

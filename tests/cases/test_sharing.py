@@ -75,3 +75,13 @@ def test_a_cancelled_invitation_does_not_work(client, alice, alice_case, invite,
     client.force_login(alice)
     client.post(f"/cases/{alice_case.id}/sharing/revoke/", {"invitation": str(Invitation.objects.get().pk)})
     assert join(client, bob, link).status_code == 404
+
+
+def test_an_invitation_can_be_sent_by_e_mail(client, alice, alice_case, mailoutbox):
+    client.force_login(alice)
+    client.post(f"/cases/{alice_case.id}/sharing/", {"role": "lawyer", "email": "lawyer@example.org"})
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["lawyer@example.org"]
+    link = re.search(r"http://testserver(/invitations/\S+/)", mailoutbox[0].body).group(1)
+    assert alice_case.title not in mailoutbox[0].body
+    assert join(client, make_user("lola"), link).status_code == 302
+    assert client.get(f"/cases/{alice_case.id}/").status_code == 200
