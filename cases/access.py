@@ -12,7 +12,7 @@ from django.http import Http404
 
 from accounts.second_factor import lawyer_needs_second_factor
 from cases.models import Case, Membership
-from evidence.models import Bundle, EvidenceItem
+from evidence.models import Bundle, ChunkedUpload, EvidenceItem
 
 OWNER = "owner"
 # Which roles may do what.
@@ -75,3 +75,12 @@ def get_bundle_for_user(user, bundle_id, need: str = "read") -> Bundle:
         raise Http404("no such bundle")
     _check(user, bundle.case, need)
     return bundle
+
+
+def get_upload_for_user(user, upload_id) -> ChunkedUpload:
+    """Return an unfinished upload to the person who began it, while they still own the case; 404 otherwise."""
+    upload = ChunkedUpload.objects.select_related("case").filter(pk=upload_id).first()
+    if upload is None or not user.is_authenticated or upload.created_by_id != user.pk:
+        raise Http404("no such upload")
+    _check(user, upload.case, "own")
+    return upload

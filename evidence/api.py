@@ -1,6 +1,7 @@
 from datetime import datetime
 from uuid import UUID
 
+from django.utils.translation import gettext
 from ninja import Router, Schema, Status
 
 from cases.access import get_case_for_user, get_item_for_user
@@ -9,6 +10,7 @@ from evidence.custody import actor_from_request
 from evidence.downloads import original_response
 from evidence.forms import EvidenceDetailsForm, StatementForm
 from evidence.models import EvidenceItem
+from evidence.steps import STEP_LABELS
 from harassguard.lib.errors import ApiError
 
 router = Router(tags=["evidence"])
@@ -16,6 +18,7 @@ router = Router(tags=["evidence"])
 
 class JobOut(Schema):
     step: str
+    label: str
     status: str
     progress: int
     error: str
@@ -50,7 +53,8 @@ def evidence_out(item: EvidenceItem, duplicate: bool = False) -> dict:
         "counterparty_number": item.counterparty_number, "description": item.description,
         "author_name": item.author_name, "author_relation": item.author_relation,
         "capture_note": item.capture_note, "status_detail": item.status_detail,
-        "jobs": [{"step": j.step, "status": j.status, "progress": j.progress, "error": j.error} for j in item.jobs.all()],
+        "jobs": [{"step": j.step, "label": str(STEP_LABELS.get(j.step, j.step)), "status": j.status,
+                  "progress": j.progress, "error": gettext(j.error) if j.error else ""} for j in item.jobs.all()],
         "duplicate": duplicate,
     }
 

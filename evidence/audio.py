@@ -3,6 +3,7 @@
 PyAV carries its own FFmpeg libraries, so no system ffmpeg is needed.
 """
 
+import io
 from dataclasses import dataclass
 
 import av
@@ -73,3 +74,24 @@ def is_silent(samples: np.ndarray, threshold_dbfs: float = -50.0) -> bool:
         return True
     rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))
     return rms == 0 or 20 * np.log10(rms) < threshold_dbfs
+
+
+def listening_copy(path: str, bitrate: int = 24000) -> bytes:
+    """Return the recording re-encoded as Opus in Ogg, which every browser plays.
+
+    Phones record calls in AMR or 3GP, which browsers cannot play; the copy is
+    for listening beside the transcript only, never instead of the original.
+    """
+    samples = decode_audio(path, rate=WHISPER_RATE)
+    pcm = (np.clip(samples, -1, 1) * 32767).astype(np.int16).reshape(1, -1)
+    out = io.BytesIO()
+    with av.open(out, "w", format="ogg") as container:
+        stream = container.add_stream("libopus", rate=WHISPER_RATE, layout="mono")
+        stream.bit_rate = bitrate
+        frame = av.AudioFrame.from_ndarray(pcm, format="s16", layout="mono")
+        frame.sample_rate = WHISPER_RATE
+        for packet in stream.encode(frame):
+            container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return out.getvalue()

@@ -1,7 +1,9 @@
 """Handing an original out: only after the caller's access was checked, always as
 an attachment, never cached by shared caches, and recorded in the custody log."""
 
-from django.http import FileResponse
+import re
+
+from django.http import FileResponse, HttpResponse
 
 from evidence.custody import Actor, custody_record
 from evidence.models import EvidenceItem
@@ -18,3 +20,45 @@ def original_response(item: EvidenceItem, actor: Actor) -> FileResponse:
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     custody_record(case=item.case, item=item, action="original_downloaded", actor=actor, sha256=item.sha256)
     return response
+
+
+RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def listening_response(request, item: EvidenceItem, derived, actor: Actor) -> HttpResponse:
+    """Return the playable copy of a recording, honouring a single byte range so the
+    player can seek. Only the first request of a listen (from byte 0) is recorded in custody."""
+    # Listening copies are small (24 kbit/s: 11 MB an hour) and sealed storage cannot seek: read it whole.
+    with evidence_storage().open(derived.stored_name, "rb") as fh:
+        data = fh.read()
+    size = len(data)
+    start, end = _byte_range(request.headers.get("Range", ""), size)
+    if start is None:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return response
+    body = data[start:end + 1]
+    partial = RANGE.match(request.headers.get("Range", "").strip()) is not None
+    response = HttpResponse(body, status=206 if partial else 200, content_type=derived.mime)
+    if partial:
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response["Accept-Ranges"] = "bytes"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    if start == 0:
+        custody_record(case=item.case, item=item, action="recording_played", actor=actor, sha256=derived.sha256)
+    return response
+
+
+def _byte_range(header: str, size: int) -> tuple[int | None, int]:
+    """Return (first, last) byte of a "bytes=a-b" range, the whole file without one, (None, 0) if unsatisfiable."""
+    match = RANGE.match(header.strip())
+    if not header or not match:
+        return 0, size - 1
+    first, last = match.groups()
+    if not first:  # the last N bytes
+        first, last = max(0, size - int(last or 0)), size - 1
+    first, last = int(first), min(int(last) if last else size - 1, size - 1)
+    if first >= size or first > last:
+        return None, 0
+    return first, last

@@ -233,3 +233,27 @@ class Note(models.Model):
 
     class Meta:
         ordering = ["created"]
+
+
+class ChunkedUpload(models.Model):
+    """A file arriving in pieces that can resume after a dropped connection.
+
+    It is not evidence until the last byte has arrived and the whole file has
+    been hashed and taken in; an upload left unfinished is removed after
+    UPLOAD_RESUME_HOURS (see evidence/resumable.py).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255)
+    size = models.BigIntegerField()
+    # The bytes safely written so far; the next piece must start here.
+    offset = models.BigIntegerField(default=0)
+    # What the uploader's own device computed, if it did: the server's hash must match it.
+    client_sha256 = models.CharField(max_length=64, blank=True)
+    # The evidence details (kind, occurred_at, ...) as sent when the upload began.
+    fields = models.JSONField(default=dict)
+    item = models.ForeignKey(EvidenceItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)

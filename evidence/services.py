@@ -41,9 +41,14 @@ def check_upload(upload: UploadedFile | None, kind: str) -> str:
     """Return the sniffed MIME type of an upload fit for `kind`; raise IntakeError otherwise."""
     if upload is None:
         raise IntakeError("file_missing", _("Choose a file to upload."))
-    if upload.size == 0:
+    return check_file(upload.temporary_file_path(), upload.size, kind)
+
+
+def check_file(path: str, size: int, kind: str) -> str:
+    """Return the sniffed MIME type of the file at `path` if it fits `kind`; raise IntakeError otherwise."""
+    if size == 0:
         raise IntakeError("empty_file", _("The file is empty."))
-    mime = filetypes.sniff_mime(upload.temporary_file_path())
+    mime = filetypes.sniff_mime(path)
     if not filetypes.accepts(kind, mime):
         raise IntakeError(
             "unsupported_type",
@@ -53,8 +58,11 @@ def check_upload(upload: UploadedFile | None, kind: str) -> str:
     return mime
 
 
-def evidence_create(*, case, actor: Actor, content, sha256: str, size: int, mime: str, fields: dict):
+def evidence_create(*, case, actor: Actor, content, sha256: str, size: int, mime: str, fields: dict,
+                    transfer: dict | None = None):
     """Store an original and create its item; return (item, created).
+
+    `transfer` adds facts about how the bytes arrived to the custody record.
 
     The same bytes already in the case return the existing item with
     created=False. Storage happens before the transaction (slow I/O stays out
@@ -72,7 +80,8 @@ def evidence_create(*, case, actor: Actor, content, sha256: str, size: int, mime
                 uploaded_by=actor.user, **fields,
             )
             custody_record(case=case, item=item, action="received", actor=actor,
-                           sha256=sha256, size=size, mime=mime, original_filename=item.original_filename)
+                           sha256=sha256, size=size, mime=mime, original_filename=item.original_filename,
+                           **(transfer or {}))
             transaction.on_commit(lambda: _enqueue_processing(item.pk))
     except IntegrityError:
         # Another request stored the same bytes in this case a moment ago.

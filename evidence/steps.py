@@ -65,10 +65,12 @@ def _stamp(item: EvidenceItem) -> timestamps.Stamp:
 
 
 def step_audio(item: EvidenceItem) -> dict:
-    """Record the format of a recording, and the number and time its file name carries."""
+    """Record the format of a recording and the number and time its file name carries,
+    and make a copy any browser can play (phones record in formats browsers cannot)."""
     with local_original(item) as path:
         try:
             info = audio.probe_audio(path)
+            listen = save_derived(item, "listen", audio.listening_copy(path), "ogg", "audio/ogg")
         except audio.AudioDecodeError as exc:
             raise StepFailed(gettext_noop("The recording could not be decoded; it may be damaged.")) from exc
     facts = filenames.parse_recording_filename(item.original_filename)
@@ -79,7 +81,7 @@ def step_audio(item: EvidenceItem) -> dict:
         item.occurred_at, from_name = facts.occurred_at, [*from_name, "occurred_at"]
     item.metadata = {**item.metadata, "audio": info.__dict__, "from_filename": from_name}
     item.save(update_fields=["counterparty_number", "occurred_at", "metadata"])
-    return {"audio": info.__dict__, "from_filename": from_name}
+    return {"audio": info.__dict__, "from_filename": from_name, "listening_copy_sha256": listen.sha256}
 
 
 def step_transcribe(item: EvidenceItem) -> dict:

@@ -56,3 +56,11 @@ def build_bundle(bundle_id: str) -> None:
     except Exception:
         logging.getLogger(__name__).exception("bundle %s failed", bundle_id)
         bundle_fail(bundle_id, gettext_noop("The bundle could not be made. Your evidence is safe; please try again."))
+
+
+@shared_task
+def clean_abandoned_uploads() -> int:
+    """Periodic: delete uploads sent in pieces and left unfinished."""
+    from evidence.resumable import uploads_clean_abandoned
+
+    return uploads_clean_abandoned()

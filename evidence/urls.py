@@ -12,6 +12,7 @@ urlpatterns = [
     path("items/<uuid:item_id>/withdraw/", views.item_withdraw_view, name="item-withdraw"),
     path("items/<uuid:item_id>/notes/", views.item_note, name="item-note"),
     path("items/<uuid:item_id>/original/", views.item_original, name="item-original"),
+    path("items/<uuid:item_id>/listen/", views.item_listen, name="item-listen"),
     path("cases/<uuid:case_id>/bundles/new/", bundle_views.bundle_new, name="bundle-new"),
     path("bundles/<uuid:bundle_id>/", bundle_views.bundle_detail, name="bundle-detail"),
     path("bundles/<uuid:bundle_id>/pdf/", bundle_views.bundle_download, {"which": "pdf"}, name="bundle-pdf"),

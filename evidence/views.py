@@ -10,7 +10,7 @@ from evidence import services
 from evidence.api import take_in
 from evidence.curation import item_withdraw, note_add
 from evidence.custody import actor_from_request, custody_record
-from evidence.downloads import original_response
+from evidence.downloads import listening_response, original_response
 from evidence.forms import EvidenceDetailsForm, StatementForm
 from evidence.models import OcrResult, Timestamp, Transcript
 from evidence.originals import evidence_storage
@@ -78,6 +78,7 @@ def item_detail(request, item_id):
         "transcript": Transcript.objects.filter(item=item).first(),
         "ocr": OcrResult.objects.filter(item=item).first(),
         "thumbnail": item.derived_files.filter(kind="thumbnail").exists(),
+        "listen": item.derived_files.filter(kind="listen").exists(),
         "role": role_of(request.user, item.case), "notes": item.notes.select_related("author"),
     }
     return render(request, "evidence/item_detail.html", context)
@@ -115,6 +116,14 @@ def item_timestamp(request, item_id):
     response["Cache-Control"] = "private, no-store"
     custody_record(case=item.case, item=item, action="timestamp_downloaded", actor=actor_from_request(request))
     return response
+
+
+@login_required
+def item_listen(request, item_id):
+    """The playable copy of a recording, for the player beside the transcript."""
+    item = get_item_for_user(request.user, item_id)
+    derived = get_object_or_404(item.derived_files, kind="listen")
+    return listening_response(request, item, derived, actor_from_request(request))
 
 
 @login_required

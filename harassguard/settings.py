@@ -141,6 +141,8 @@ MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 200, minimum=1)
 # Scratch files sit on the same filesystem as the originals so storing one is a rename.
 FILE_UPLOAD_TEMP_DIR = str(MEDIA_ROOT / "tmp")
 FILE_UPLOAD_HANDLERS = ["evidence.uploads.HashingUploadHandler"]
+# An upload sent in pieces and left unfinished this long is deleted (it never became evidence).
+UPLOAD_RESUME_HOURS = env_int("UPLOAD_RESUME_HOURS", 24, minimum=1)
 
 STORAGE_BACKEND = env_choice("STORAGE_BACKEND", "local", {"local", "s3"})
 if STORAGE_BACKEND == "s3":
@@ -237,6 +239,7 @@ JOB_PENDING_REQUEUE_SECONDS = env_int("JOB_PENDING_REQUEUE_SECONDS", 600, minimu
 JOB_RUNNING_REQUEUE_SECONDS = env_int("JOB_RUNNING_REQUEUE_SECONDS", 3 * 3600, minimum=0)
 CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-jobs": {"task": "evidence.tasks.requeue_stuck_jobs", "schedule": 300.0},
+    "clean-abandoned-uploads": {"task": "evidence.tasks.clean_abandoned_uploads", "schedule": 3600.0},
 }
 
 # Transcription (openai-whisper). WHISPER_MODEL is a model name (downloaded once

@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver
 
-from evidence.models import Bundle, EvidenceItem
+from evidence.models import Bundle, ChunkedUpload, EvidenceItem
 from tests.conftest import png_bytes
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,8 @@ def alice_objects(client, alice, alice_case, alice_api):
                     {"file": SimpleUploadedFile("a.png", png_bytes()), "kind": "screenshot"}, **alice_api)
     item = EvidenceItem.objects.get(pk=r.json()["id"])
     bundle = Bundle.objects.create(case=alice_case, created_by=alice, status=Bundle.Status.READY)
-    return {"case_id": alice_case.id, "item_id": item.id, "bundle_id": bundle.id}, item
+    upload = ChunkedUpload.objects.create(case=alice_case, created_by=alice, filename="b.png", size=10)
+    return {"case_id": alice_case.id, "item_id": item.id, "bundle_id": bundle.id, "upload_id": upload.id}, item
 
 
 def scoped_routes():

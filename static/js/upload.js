@@ -1,17 +1,25 @@
-// Sends each chosen file to the API on its own request, so every file gets its
-// own progress bar and its own retry; without this script the form still posts.
+// Sends each chosen file on its own, in pieces that resume after a dropped
+// connection, so every file gets its own progress bar and its own retry and a
+// weak phone connection loses at most one piece. Where the browser can, the
+// file's SHA-256 is computed here first: the server refuses the file unless the
+// bytes it received hash to the same value. Without this script the form still posts.
 (function () {
   "use strict";
   var form = document.getElementById("upload-form");
   var list = document.getElementById("upload-list");
-  if (!form || !list || !window.FormData) return;
+  if (!form || !list || !window.FormData || !window.fetch || !Blob.prototype.slice) return;
   var msg = list.dataset;
+  var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
+  var RETRY_DELAYS = [1000, 2000, 4000, 8000, 15000, 30000];
+  // Web Crypto hashes a whole file at once: beyond this size it would use too much of a phone's memory.
+  var HASH_LIMIT = 256 * 1024 * 1024;
+  // The URLs in the form's data attributes carry this id where each call puts its own.
+  var ZERO = "00000000-0000-0000-0000-000000000000";
 
-  function fieldsFor(file) {
-    var data = new FormData();
-    data.append("file", file, file.name);
+  function details() {
+    var data = {};
     form.querySelectorAll("select, textarea, input:not([type=file])").forEach(function (el) {
-      if (el.name && el.name !== "csrfmiddlewaretoken") data.append(el.name, el.value);
+      if (el.name && el.name !== "csrfmiddlewaretoken" && el.value) data[el.name] = el.value;
     });
     return data;
   }
@@ -27,43 +35,166 @@
     bar.setAttribute("aria-label", file.name);
     var status = document.createElement("span");
     status.className = "status";
-    li.append(name, bar, status);
+    var hash = document.createElement("small");
+    hash.className = "hash";
+    li.append(name, bar, status, hash);
     list.append(li);
-    return { li: li, bar: bar, status: status };
+    return { li: li, bar: bar, status: status, hash: hash };
   }
 
-  function send(file, ui) {
-    var xhr = new XMLHttpRequest();
-    xhr.open("POST", form.dataset.api);
-    xhr.setRequestHeader("X-CSRFToken", form.querySelector("[name=csrfmiddlewaretoken]").value);
-    xhr.setRequestHeader("Accept", "application/json");
-    xhr.upload.onprogress = function (e) {
-      if (e.lengthComputable) ui.bar.value = Math.round((e.loaded / e.total) * 100);
-    };
-    xhr.onload = function () {
-      var body = {};
-      try { body = JSON.parse(xhr.responseText); } catch (err) { body = {}; }
-      if (xhr.status === 200 || xhr.status === 201) {
-        ui.bar.value = 100;
-        ui.status.textContent = (body.duplicate ? msg.msgDuplicate : msg.msgDone) + " · SHA-256 " + body.sha256;
-        ui.li.className = body.duplicate ? "duplicate" : "done";
-      } else {
-        failed(file, ui, body.error || msg.msgFailed);
-      }
-    };
-    xhr.onerror = function () { failed(file, ui, msg.msgNetwork); };
-    ui.li.className = "sending";
-    ui.status.textContent = "";
-    xhr.send(fieldsFor(file));
+  function say(ui, state, text) {
+    ui.li.className = state;
+    ui.status.textContent = text;
   }
 
-  function failed(file, ui, text) {
-    ui.li.className = "failed";
-    ui.status.textContent = msg.msgFailed + ": " + text + " ";
+  function hex(buffer) {
+    return Array.prototype.map.call(new Uint8Array(buffer), function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+
+  function fingerprint(file) {
+    if (!window.crypto || !crypto.subtle || file.size > HASH_LIMIT) return Promise.resolve("");
+    return file.arrayBuffer()
+      .then(function (buf) { return crypto.subtle.digest("SHA-256", buf); })
+      .then(hex, function () { return ""; });
+  }
+
+  function api(method, url, body) {
+    var headers = { "X-CSRFToken": csrf, Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    return fetch(url, { method: method, headers: headers, credentials: "same-origin",
+                        body: body === undefined ? undefined : JSON.stringify(body) })
+      .then(function (r) {
+        return r.json().catch(function () { return {}; }).then(function (b) { b.httpStatus = r.status; return b; });
+      });
+  }
+
+  // The upload a page reload or a new try can go on with: same name, size and date.
+  function resumeKey(file) { return "hg-upload:" + form.dataset.api + ":" + [file.name, file.size, file.lastModified].join(":"); }
+
+  function open(file, sha256) {
+    var saved = localStorage.getItem(resumeKey(file));
+    var fresh = function () {
+      var body = details();
+      body.filename = file.name;
+      body.size = file.size;
+      body.sha256 = sha256;
+      return api("POST", form.dataset.api, body);
+    };
+    if (!saved) return fresh();
+    return api("GET", form.dataset.status.replace(ZERO, saved)).then(function (b) {
+      return b.httpStatus === 200 && !b.complete ? b : fresh();
+    });
+  }
+
+  // One piece by XHR, for its upload progress; resolves with the server's answer.
+  function sendPiece(upload, file, ui) {
+    return new Promise(function (resolve, reject) {
+      var end = Math.min(upload.offset + upload.chunk_bytes, file.size);
+      var xhr = new XMLHttpRequest();
+      xhr.open("PATCH", upload.url);
+      xhr.setRequestHeader("X-CSRFToken", csrf);
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.setRequestHeader("Content-Type", "application/offset+octet-stream");
+      xhr.setRequestHeader("Upload-Offset", String(upload.offset));
+      xhr.upload.onprogress = function (e) {
+        ui.bar.value = Math.floor(((upload.offset + e.loaded) / file.size) * 100);
+      };
+      xhr.onload = function () {
+        var body = {};
+        try { body = JSON.parse(xhr.responseText); } catch (err) { body = {}; }
+        body.httpStatus = xhr.status;
+        resolve(body);
+      };
+      xhr.onerror = xhr.ontimeout = function () { reject(new Error("network")); };
+      xhr.send(file.slice(upload.offset, end));
+    });
+  }
+
+  function sendAll(upload, file, ui, attempt) {
+    ui.bar.value = Math.floor((upload.offset / file.size) * 100);
+    return sendPiece(upload, file, ui).then(function (body) {
+      if (body.httpStatus === 201 || (body.httpStatus === 200 && body.complete)) return body;
+      if (body.httpStatus === 200) return sendAll(body, file, ui, 0);
+      if (body.httpStatus === 409 && body.code === "offset_mismatch") return resync(upload, file, ui, attempt);
+      if (body.httpStatus >= 500) return wait(upload, file, ui, attempt);
+      throw body;
+    }, function () { return wait(upload, file, ui, attempt); });
+  }
+
+  // The connection dropped: wait a little longer each time, ask the server where the
+  // upload stands, and go on from there.
+  function wait(upload, file, ui, attempt) {
+    if (attempt >= RETRY_DELAYS.length) return Promise.reject({ error: msg.msgNetwork, resumable: true });
+    say(ui, "waiting", msg.msgWaiting);
+    return new Promise(function (resolve) { setTimeout(resolve, RETRY_DELAYS[attempt]); })
+      .then(function () { return resync(upload, file, ui, attempt + 1); });
+  }
+
+  function resync(upload, file, ui, attempt) {
+    return api("GET", form.dataset.status.replace(ZERO, upload.id)).then(function (b) {
+      if (b.httpStatus !== 200) throw b;
+      if (b.complete) return b;
+      say(ui, "sending", msg.msgSending);
+      return sendAll(b, file, ui, attempt);
+    }, function () { return wait(upload, file, ui, attempt); });
+  }
+
+  function start(file, ui) {
+    say(ui, "sending", window.crypto && crypto.subtle ? msg.msgHashing : msg.msgSending);
+    fingerprint(file).then(function (sha256) {
+      if (sha256) ui.hash.textContent = msg.msgLocalHash + " " + sha256;
+      return open(file, sha256).then(function (upload) {
+        if (upload.httpStatus !== 200 && upload.httpStatus !== 201) throw upload;
+        localStorage.setItem(resumeKey(file), upload.id);
+        say(ui, "sending", msg.msgSending);
+        return upload.complete ? upload : sendAll(upload, file, ui, 0);
+      }).then(function (done) {
+        localStorage.removeItem(resumeKey(file));
+        received(ui, done.evidence, sha256);
+      });
+    }).catch(function (problem) { failed(file, ui, problem); });
+  }
+
+  function received(ui, item, localHash) {
+    ui.bar.value = 100;
+    var text = (item.duplicate ? msg.msgDuplicate : msg.msgDone) + " · SHA-256 " + item.sha256;
+    if (localHash) text += " · " + (localHash === item.sha256 ? msg.msgHashMatch : msg.msgFailed);
+    say(ui, item.duplicate ? "duplicate" : "done", text);
+    var link = document.createElement("a");
+    link.href = form.dataset.item.replace(ZERO, item.id);
+    link.textContent = msg.msgOpen;
+    var stage = document.createElement("span");
+    stage.className = "stage";
+    ui.li.append(stage, link);
+    follow(item, stage);
+  }
+
+  // Shows the item moving through processing: received → time-stamped → read or transcribed → ready.
+  function follow(item, stage) {
+    var path = [msg.msgStatusReceived];
+    item.jobs.forEach(function (j) { if (j.status === "done") path.push(j.label); });
+    if (item.status === "ready") path.push(msg.msgStatusReady);
+    var failedJob = item.jobs.filter(function (j) { return j.status === "failed"; })[0];
+    if (failedJob) path.push(msg.msgFailed + ": " + failedJob.label + " · " + failedJob.error);
+    stage.textContent = path.join(" → ");
+    stage.dataset.status = item.status;
+    if (item.status === "ready" || item.status === "failed") return;
+    setTimeout(function () {
+      api("GET", form.dataset.evidence.replace(ZERO, item.id))
+        .then(function (b) { follow(b.httpStatus === 200 ? b : item, stage); },
+              function () { follow(item, stage); });
+    }, 2500);
+  }
+
+  function failed(file, ui, problem) {
+    say(ui, "failed", msg.msgFailed + ": " + ((problem && problem.error) || msg.msgNetwork) + " ");
+    if (problem && problem.code === "hash_mismatch") localStorage.removeItem(resumeKey(file));
     var retry = document.createElement("button");
     retry.type = "button";
     retry.textContent = msg.msgRetry;
-    retry.addEventListener("click", function () { retry.remove(); send(file, ui); });
+    retry.addEventListener("click", function () { retry.remove(); start(file, ui); });
     ui.status.append(retry);
   }
 
@@ -71,7 +202,7 @@
     var input = form.querySelector("input[type=file]");
     if (!input.files.length) return;
     e.preventDefault();
-    Array.prototype.forEach.call(input.files, function (file) { send(file, row(file)); });
+    Array.prototype.forEach.call(input.files, function (file) { start(file, row(file)); });
     input.value = "";
   });
 })();
