@@ -11,9 +11,8 @@ from django.utils.translation import gettext
 
 from accounts.models import hash_token
 from cases.models import Case, StatementLink
-from evidence import services
+from evidence import filetypes, services
 from evidence.custody import Actor, custody_record
-from evidence.filetypes import AUDIO_CONTAINERS, IMAGE_TYPES
 
 
 class LinkInvalid(Exception):
@@ -46,12 +45,6 @@ def link_revoke(*, case: Case, actor: Actor, link_id) -> None:
             custody_record(case=case, action="statement_link_revoked", actor=actor, link=str(link_id))
 
 
-def _kind_for(mime: str) -> str:
-    if mime.startswith("audio/") or mime in AUDIO_CONTAINERS:
-        return "call_recording"
-    return "screenshot" if mime in IMAGE_TYPES else "document"
-
-
 def statement_submit(*, raw: str, actor: Actor, text: str, contact: str, willing: bool, fields: dict,
                      uploads: list) -> list:
     """Store the relative's statement and attachments as evidence; return the items.
@@ -62,7 +55,7 @@ def statement_submit(*, raw: str, actor: Actor, text: str, contact: str, willing
     link = link_find(raw)
     if not text.strip():
         raise services.IntakeError("empty_statement", gettext("Write what happened before sending it."))
-    kinds = [(upload, _kind_for(services.check_upload(upload, "document"))) for upload in uploads]
+    kinds = [(upload, _attachment_kind(upload)) for upload in uploads]
     with transaction.atomic():
         if not StatementLink.objects.filter(pk=link.pk, used_at=None).update(used_at=timezone.now()):
             raise LinkInvalid(raw)
@@ -80,3 +73,10 @@ def statement_submit(*, raw: str, actor: Actor, text: str, contact: str, willing
     custody_record(case=link.case, action="statement_link_used", actor=actor, link=str(link.pk),
                    items=[str(i.pk) for i in items])
     return items
+
+
+def _attachment_kind(upload) -> str:
+    # A relative's own call log is kept as a document: its columns are not the victim's.
+    mime, _kind = services.check_upload(upload, "document")
+    kind = filetypes.kind_for(mime)
+    return "document" if kind == "call_log" else kind

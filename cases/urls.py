@@ -4,6 +4,7 @@ from cases import sharing_views, statement_link_views, views
 
 urlpatterns = [
     path("", views.case_list, name="case-list"),
+    path("guide/", views.guide, name="guide"),
     path("cases/new/", views.case_new, name="case-new"),
     path("cases/<uuid:case_id>/", views.case_detail, name="case-detail"),
     path("cases/<uuid:case_id>/events/new/", views.manual_event_new, name="manual-event-new"),

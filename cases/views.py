@@ -16,6 +16,11 @@ from evidence.custody import actor_from_request, custody_record
 ITEMS_PER_PAGE = 25
 
 
+def guide(request):
+    """The first-run guide: what evidence to collect and what not to do (open to everyone)."""
+    return render(request, "guide.html")
+
+
 @login_required
 def case_list(request):
     """The user's own cases and those shared with them, each with where it stands."""

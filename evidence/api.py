@@ -97,10 +97,10 @@ UPLOAD_BODY = {
             "multipart/form-data": {
                 "schema": {
                     "type": "object",
-                    "required": ["kind"],
                     "properties": {
                         "file": {"type": "string", "format": "binary", "description": "Required unless kind=statement"},
-                        "kind": {"type": "string", "enum": list(EvidenceItem.Kind.values)},
+                        "kind": {"type": "string", "enum": ["", *EvidenceItem.Kind.values],
+                                 "description": "Empty or left out: decided from the file's content"},
                         "occurred_at": {"type": "string", "format": "date-time"},
                         "counterparty_number": {"type": "string"},
                         "description": {"type": "string"},

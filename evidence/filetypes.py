@@ -40,3 +40,12 @@ def accepts(kind: str, mime: str) -> bool:
         return mime in TEXT_TYPES or mime in IMAGE_TYPES or mime == PDF
     # Documents and attached statements: anything of the evidence types.
     return _is_audio(mime) or mime in IMAGE_TYPES or mime in TEXT_TYPES or mime == PDF
+
+
+def kind_for(mime: str) -> str:
+    """The kind of evidence a file of type `mime` most likely is, when the user did not say."""
+    if _is_audio(mime):
+        return "call_recording"
+    if mime in IMAGE_TYPES:
+        return "screenshot"
+    return "call_log" if mime == "text/csv" else "document"

@@ -10,7 +10,9 @@ phone_number = RegexValidator(r"^\+?[0-9 ()\-]{3,30}$", _("Enter a phone number 
 class EvidenceDetailsForm(forms.Form):
     """The fields that travel with an uploaded file (API and page alike)."""
 
-    kind = forms.ChoiceField(label=_("Kind"), choices=EvidenceItem.Kind.choices)
+    # Empty: decided from each file's content, so recordings and screenshots can be sent together.
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Detect from the file")), *EvidenceItem.Kind.choices],
+                             required=False)
     occurred_at = forms.DateTimeField(label=_("When it happened"), required=False)
     counterparty_number = forms.CharField(
         label=_("Collector's number"), max_length=40, required=False, validators=[phone_number]

@@ -136,8 +136,7 @@ def upload_finish(upload: ChunkedUpload, actor: Actor):
                 "The file that arrived (SHA-256 %(server)s) is not the file your device fingerprinted (%(client)s). "
                 "Nothing was kept; please upload it again.") % {"server": sha256, "client": upload.client_sha256})
         form = _details_form(upload.fields)
-        kind = form.cleaned_data["kind"]
-        mime = services.check_file(str(path), upload.size, kind)
+        mime, kind = services.check_file(str(path), upload.size, form.cleaned_data["kind"])
     except services.IntakeError:
         upload_discard(upload)
         raise

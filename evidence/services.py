@@ -37,25 +37,27 @@ def upload_problem_error(problem: str | None) -> IntakeError | None:
     return None
 
 
-def check_upload(upload: UploadedFile | None, kind: str) -> str:
-    """Return the sniffed MIME type of an upload fit for `kind`; raise IntakeError otherwise."""
+def check_upload(upload: UploadedFile | None, kind: str) -> tuple[str, str]:
+    """Return (sniffed MIME type, kind) of an upload fit for `kind` (empty: the kind its
+    content shows); raise IntakeError otherwise."""
     if upload is None:
         raise IntakeError("file_missing", _("Choose a file to upload."))
     return check_file(upload.temporary_file_path(), upload.size, kind)
 
 
-def check_file(path: str, size: int, kind: str) -> str:
-    """Return the sniffed MIME type of the file at `path` if it fits `kind`; raise IntakeError otherwise."""
+def check_file(path: str, size: int, kind: str) -> tuple[str, str]:
+    """As check_upload, for the file at `path`."""
     if size == 0:
         raise IntakeError("empty_file", _("The file is empty."))
     mime = filetypes.sniff_mime(path)
+    kind = kind or filetypes.kind_for(mime)
     if not filetypes.accepts(kind, mime):
         raise IntakeError(
             "unsupported_type",
             _("This file type (%(mime)s) cannot be used as this kind of evidence.") % {"mime": mime},
             415,
         )
-    return mime
+    return mime, kind
 
 
 def evidence_create(*, case, actor: Actor, content, sha256: str, size: int, mime: str, fields: dict,
@@ -100,8 +102,9 @@ def _enqueue_processing(item_id) -> None:
 
 
 def evidence_create_from_upload(*, case, actor: Actor, upload: UploadedFile, kind: str, fields: dict):
-    """Validate a streamed upload and take it in; return (item, created) or raise IntakeError."""
-    mime = check_upload(upload, kind)
+    """Validate a streamed upload and take it in; return (item, created) or raise IntakeError.
+    An empty `kind` is decided from the file's content."""
+    mime, kind = check_upload(upload, kind)
     fields = {**fields, "kind": kind, "original_filename": upload.name}
     return evidence_create(case=case, actor=actor, content=upload, sha256=upload.sha256,
                            size=upload.size, mime=mime, fields=fields)

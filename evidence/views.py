@@ -31,7 +31,7 @@ def upload(request, case_id):
     """The upload page. Its script sends each file to the API with a progress bar;
     without script the form posts here and works the same."""
     case = get_case_for_user(request.user, case_id, need="own")
-    form = EvidenceDetailsForm(request.POST or None, initial={"kind": request.GET.get("kind", "call_recording")})
+    form = EvidenceDetailsForm(request.POST or None, initial={"kind": request.GET.get("kind", "")})
     if request.method == "POST":
         failed = False
         for upload in request.FILES.getlist("file") or [None]:

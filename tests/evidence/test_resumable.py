@@ -152,3 +152,9 @@ def test_bytes_a_crashed_request_wrote_past_the_offset_are_overwritten(begin, pi
         fh.write(b"GARBAGE")  # written, but the offset was never recorded
     r = piece(upload["url"], 10, data[10:])
     assert r.status_code == 201 and r.json()["evidence"]["sha256"] == sha256(data)
+
+
+def test_without_a_kind_each_file_is_taken_for_what_its_content_shows(begin, piece):
+    for name, data, kind in [("call.wav", wav_bytes(), "call_recording"), ("shot.png", png_bytes(), "screenshot")]:
+        upload = begin(data, name=name, kind="").json()
+        assert piece(upload["url"], 0, data).json()["evidence"]["kind"] == kind
