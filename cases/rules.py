@@ -47,6 +47,8 @@ class Rule:
     title: str
     provisions: list[str]
     params: dict = field(default_factory=dict)
+    # The title for readers of English, where the rule set's own language is another.
+    title_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,16 @@ class RuleSet:
     provisions: dict[str, Provision]
     rules: list[Rule]
     lexicon: list[Phrase]
+    language: str = "zh-Hans"
+    disclaimer_en: str = ""
+
+    def title_for(self, rule_id: str, language: str) -> str:
+        """A rule's title for a reader of `language` (its English title for English readers)."""
+        rule = next(r for r in self.rules if r.id == rule_id)
+        return rule.title_en if language.startswith("en") and rule.title_en else rule.title
+
+    def disclaimer_for(self, language: str) -> str:
+        return self.disclaimer_en if language.startswith("en") and self.disclaimer_en else self.disclaimer
 
 
 def _day(value) -> date | None:
@@ -80,9 +92,9 @@ def _provision(raw: dict, documents: dict) -> Provision:
 
 
 def _rule(raw: dict) -> Rule:
-    base = {"id", "category", "type", "title", "provisions"}
+    base = {"id", "category", "type", "title", "title_en", "provisions"}
     return Rule(raw["id"], raw["category"], raw["type"], raw["title"], raw["provisions"],
-                {k: v for k, v in raw.items() if k not in base})
+                {k: v for k, v in raw.items() if k not in base}, raw.get("title_en", ""))
 
 
 @lru_cache(maxsize=8)
@@ -103,4 +115,4 @@ def load_rule_set(jurisdiction: str) -> RuleSet:
         if missing:
             raise ValueError(f"rule {rule.id} cites unknown provisions {sorted(missing)}")
     return RuleSet(data["jurisdiction"], data["name"], data["timezone"], data["disclaimer"], provisions, rules,
-                   load_lexicon(LEXICON_FOR[data["jurisdiction"]]))
+                   load_lexicon(LEXICON_FOR[data["jurisdiction"]]), data["language"], data.get("disclaimer_en", ""))

@@ -3,12 +3,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import cases_for_user, get_case_for_user, role_of
 from cases.charts import charts
 from cases.forms import CaseForm, ManualEventForm
+from cases.models import Membership
 from cases.services import case_analyse, case_create, finding_provision_line, manual_event_add
 from evidence.curation import note_add
 from evidence.custody import actor_from_request, custody_record
@@ -26,9 +28,9 @@ def case_list(request):
     """The user's own cases and those shared with them, each with where it stands."""
     rows = []
     for case in cases_for_user(request.user).order_by("-created"):
-        items = case.items.all()
+        items, role = case.items.all(), role_of(request.user, case)
         rows.append({
-            "case": case, "role": role_of(request.user, case), "items": items.count(),
+            "case": case, "role": role, "role_label": dict(Membership.Role.choices).get(role, role), "items": items.count(),
             "pending": items.filter(status__in=["received", "processing"]).count(),
             "findings": len(case_analyse(case).findings), "bundle": case.bundles.filter(status="ready").first(),
         })
@@ -53,8 +55,9 @@ def case_detail(request, case_id):
     context = {
         "case": case, "items": Paginator(case.items.order_by("-received_at"), ITEMS_PER_PAGE).get_page(request.GET.get("page")),
         "analysis": analysis, "role": role_of(request.user, case),
-        "findings": [{"finding": f, "provision": finding_provision_line(f), "links": _example_links(f)}
-                     for f in analysis.findings],
+        "findings": [{"finding": f, "title": analysis.rule_set.title_for(f.rule, get_language()),
+                      "provision": finding_provision_line(f), "links": _example_links(f)} for f in analysis.findings],
+        "disclaimer": analysis.rule_set.disclaimer_for(get_language()),
         "charts": charts(analysis.events, analysis.rule_set, (_("Calls per day"), _("Calls and messages by hour"))),
         "events": analysis.events[-50:], "notes": case.notes.filter(item=None).select_related("author"),
     }

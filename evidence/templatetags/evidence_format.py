@@ -1,4 +1,7 @@
 from django import template
+from django.utils.translation import pgettext, pgettext_lazy
+
+from evidence.steps import STEP_LABELS
 
 register = template.Library()
 
@@ -10,3 +13,27 @@ def clock(seconds) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+# What each custody action means, in words (the stored code stays as it is: it is hashed into the chain).
+ACTIONS = {
+    "received": pgettext_lazy("custody", "received"), "case_created": pgettext_lazy("custody", "case opened"), "case_viewed": pgettext_lazy("custody", "case viewed"),
+    "item_viewed": pgettext_lazy("custody", "item viewed"), "original_downloaded": pgettext_lazy("custody", "original downloaded"),
+    "timestamp_downloaded": pgettext_lazy("custody", "time stamp downloaded"), "recording_played": pgettext_lazy("custody", "recording played"),
+    "withdrawn": pgettext_lazy("custody", "withdrawn from the case"), "note_added": pgettext_lazy("custody", "note added"),
+    "manual_event_added": pgettext_lazy("custody", "event recorded by hand"), "bundle_requested": pgettext_lazy("custody", "bundle requested"),
+    "bundle_built": pgettext_lazy("custody", "bundle made"), "bundle_pdf_downloaded": pgettext_lazy("custody", "bundle PDF downloaded"),
+    "bundle_zip_downloaded": pgettext_lazy("custody", "bundle ZIP downloaded"), "invitation_created": pgettext_lazy("custody", "invitation created"),
+    "invitation_accepted": pgettext_lazy("custody", "invitation accepted"), "invitation_revoked": pgettext_lazy("custody", "invitation cancelled"),
+    "access_revoked": pgettext_lazy("custody", "access revoked"), "statement_link_created": pgettext_lazy("custody", "statement link created"),
+    "statement_link_revoked": pgettext_lazy("custody", "statement link cancelled"), "statement_link_used": pgettext_lazy("custody", "statement received by link"),
+}
+
+
+@register.filter
+def custody_action(action: str) -> str:
+    """The custody action in the reader's language; an unknown code is shown as it is."""
+    if action.startswith("processed_"):
+        step = STEP_LABELS.get(action.removeprefix("processed_"))
+        return f"{pgettext('custody', 'processed')}: {step}" if step else action
+    return ACTIONS.get(action, action)

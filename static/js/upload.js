@@ -204,5 +204,7 @@
     e.preventDefault();
     Array.prototype.forEach.call(input.files, function (file) { start(file, row(file)); });
     input.value = "";
+    // On a phone the list sits below the form: bring it into view.
+    list.scrollIntoView({ behavior: "smooth", block: "start" });
   });
 })();
