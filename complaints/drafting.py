@@ -115,7 +115,7 @@ def _parties(complaint: Complaint, code: str) -> dict:
         "collector": optional(case.collection_company, "催收公司名称（如知道）"),
         "collector_known": bool(case.collection_company.strip()),
         "recipient": FIXED_RECIPIENT.get(code) or fill(complaint.recipient or (case.platform if code == "platform" else ""),
-                                                       {"police": "公安局及派出所名称", "court": "人民法院名称"}
+                                                       {"platform": "借款平台或银行名称", "police": "公安局及派出所名称", "court": "人民法院名称"}
                                                        .get(code, "收件机构名称")),
     }
 

@@ -67,8 +67,10 @@ def mask_text(text: str, parties: ThirdParties, keep_names: set[str] = frozenset
 
 
 def unmasked_left(text: str, parties: ThirdParties, keep_names: set[str] = frozenset()) -> list[str]:
-    """The third parties' names and numbers that still appear in full in `text` (after the user's edits)."""
-    return sorted({name for name in parties.names if len(name) >= 2 and name in text
-                   and not any(name in kept for kept in keep_names)}
-                  | {n for n in parties.numbers if n and _normal(n) not in
-                     {_normal(k) for k in parties.keep_numbers if k} and n in text})
+    """What mask_text would still hide in `text` (after the user's edits): third parties' names, and
+    full mobile numbers that are neither the victim's nor a collector's."""
+    keep = {_normal(n) for n in parties.keep_numbers if n}
+    numbers = {"".join(m.groups()) for m in MOBILE.finditer(text)} - keep
+    names = {name for name in parties.names if len(name) >= 2 and name in text
+             and not any(name in kept for kept in keep_names)}
+    return sorted(names | numbers)
