@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint
@@ -18,7 +19,7 @@ def _ready_bundles(case):
 class BundleChoice(forms.ModelChoiceField):
     def label_from_instance(self, bundle: Bundle) -> str:
         return _("Bundle of %(date)s (%(count)s exhibits)") % {
-            "date": bundle.created.strftime("%Y-%m-%d %H:%M"), "count": bundle.entries.count()}
+            "date": timezone.localtime(bundle.created).strftime("%Y-%m-%d %H:%M"), "count": bundle.entries.count()}
 
 
 class ComplaintNewForm(forms.Form):
