@@ -84,3 +84,14 @@ def get_upload_for_user(user, upload_id) -> ChunkedUpload:
         raise Http404("no such upload")
     _check(user, upload.case, "own")
     return upload
+
+
+def get_complaint_for_user(user, complaint_id, need: str = "read"):
+    """Return the complaint if `user` may `need` its case; as get_case_for_user."""
+    from complaints.models import Complaint  # complaints builds on cases: imported late to keep cases standalone
+
+    complaint = Complaint.objects.select_related("case", "bundle").filter(pk=complaint_id).first()
+    if complaint is None:
+        raise Http404("no such complaint")
+    _check(user, complaint.case, need)
+    return complaint

@@ -30,7 +30,10 @@ class CaseAnalysis:
 
 # Custody actions that only read: they do not change what the analysis sees.
 READ_ACTIONS = {"case_viewed", "item_viewed", "original_downloaded", "timestamp_downloaded", "bundle_pdf_downloaded",
-                "bundle_zip_downloaded"}
+                "bundle_zip_downloaded",
+                # Letters are written from the evidence but change nothing the analysis reads.
+                "complaint_created", "complaint_drafted", "complaint_edited", "complaint_tracking_updated",
+                "complaint_pdf_exported"}
 
 
 def analysis_version(case: Case) -> str:

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -12,6 +13,7 @@ from cases.charts import charts
 from cases.forms import CaseForm, ManualEventForm
 from cases.models import Membership
 from cases.services import case_analyse, case_create, finding_provision_line, manual_event_add
+from complaints.tracking import case_path
 from evidence.curation import note_add
 from evidence.custody import actor_from_request, custody_record
 
@@ -60,6 +62,9 @@ def case_detail(request, case_id):
         "disclaimer": analysis.rule_set.disclaimer_for(get_language()),
         "charts": charts(analysis.events, analysis.rule_set, (_("Calls per day"), _("Calls and messages by hour"))),
         "events": analysis.events[-50:], "notes": case.notes.filter(item=None).select_related("author"),
+        # One query: the letters' channel, status and dates are all the path needs.
+        "path": case_path(list(case.complaints.only("id", "channel", "status", "filed_on", "replied_on", "created")),
+                          timezone.localdate(), get_language()),
     }
     return render(request, "cases/case_detail.html", context)
 

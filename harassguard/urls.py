@@ -8,4 +8,5 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("cases.urls")),
     path("", include("evidence.urls")),
+    path("", include("complaints.urls")),
 ]

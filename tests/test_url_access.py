@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver
 
+from complaints.models import Complaint
 from evidence.models import Bundle, ChunkedUpload, EvidenceItem
 from tests.conftest import png_bytes
 
@@ -42,7 +43,10 @@ def alice_objects(client, alice, alice_case, alice_api):
     item = EvidenceItem.objects.get(pk=r.json()["id"])
     bundle = Bundle.objects.create(case=alice_case, created_by=alice, status=Bundle.Status.READY)
     upload = ChunkedUpload.objects.create(case=alice_case, created_by=alice, filename="b.png", size=10)
-    return {"case_id": alice_case.id, "item_id": item.id, "bundle_id": bundle.id, "upload_id": upload.id}, item
+    complaint = Complaint.objects.create(case=alice_case, channel="police", created_by=alice,
+                                         draft_text=f"报案材料 {alice_case.title} {item.sha256}")
+    return {"case_id": alice_case.id, "item_id": item.id, "bundle_id": bundle.id, "upload_id": upload.id,
+            "complaint_id": complaint.id}, item
 
 
 def scoped_routes():
@@ -53,7 +57,7 @@ def test_every_url_is_classified():
     unnamed = [route for route, name in all_routes() if not name or name.endswith(":")]
     assert unnamed == []
     unscoped = [name for route, name in scoped_routes() if not PARAM.search(route)]
-    assert unscoped == [], "a URL without a case, item or bundle must be listed as PUBLIC or OWN"
+    assert unscoped == [], "a URL without a case, item, bundle or complaint must be listed as PUBLIC or OWN"
 
 
 @pytest.mark.parametrize("route,name", scoped_routes())

@@ -1,0 +1,81 @@
+"""The complaint channels and the provisions their letters cite, read from complaints/data/.
+
+Like the analysis rules, this is data so that a lawyer can change a channel's
+reply time, its place on the path or the provisions it cites without code.
+Provisions already in the case rules (cases/data/rules_cn.toml) are cited by id,
+so the letters and the analysis never disagree on an article or its version.
+"""
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from cases.rules import Provision, _provision, load_rule_set
+
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class Channel:
+    code: str
+    step: int
+    name_zh: str
+    name_en: str
+    document: str
+    template: str
+    masks_third_parties: bool
+    reply_days: int
+    next_zh: str
+    next_en: str
+    citations: tuple[str, ...]
+
+    def name(self, language: str) -> str:
+        return self.name_zh if language.startswith("zh") else self.name_en
+
+    def next_step(self, language: str) -> str:
+        return self.next_zh if language.startswith("zh") else self.next_en
+
+
+@dataclass(frozen=True)
+class ComplaintPath:
+    disclaimer: str
+    start_zh: str
+    start_en: str
+    steps: dict[int, dict]
+    channels: dict[str, Channel]
+
+
+@lru_cache(maxsize=1)
+def load_channels() -> ComplaintPath:
+    """Return the path, its steps and channels from complaints/data/channels.toml; raise ValueError on a bad cite."""
+    data = tomllib.loads((DATA / "channels.toml").read_text(encoding="utf-8"))
+    channels = {c["code"]: Channel(**{**c, "citations": tuple(c["citations"])}) for c in data["channels"]}
+    known = provisions()
+    for channel in channels.values():
+        missing = set(channel.citations) - known.keys()
+        if missing:
+            raise ValueError(f"channel {channel.code} cites unknown provisions {sorted(missing)}")
+    steps = {s["step"]: s for s in data["steps"]}
+    return ComplaintPath(data["disclaimer"], data["start_zh"], data["start_en"], steps, channels)
+
+
+@lru_cache(maxsize=1)
+def provisions() -> dict[str, Provision]:
+    """Every provision a letter may cite: the Chinese case rules' and complaints/data/citations.toml's."""
+    data = tomllib.loads((DATA / "citations.toml").read_text(encoding="utf-8"))
+    own = {p["id"]: _provision(p, data["documents"]) for p in data["provisions"]}
+    return {**load_rule_set("CN").provisions, **own}
+
+
+def channel(code: str) -> Channel:
+    return load_channels().channels[code]
+
+
+def citations_for(code: str, days: list[date]) -> list[dict]:
+    """The channel's provisions in force on any of `days` (all of them when no day is known), in order.
+
+    The 2012 and 2025 texts of the public security law both stay when the events span 2026-01-01."""
+    cited = [provisions()[pid] for pid in channel(code).citations]
+    return [p.as_dict() for p in cited if any(p.in_force_on(d) for d in (days or [None]))]

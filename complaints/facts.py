@@ -1,0 +1,117 @@
+"""The facts a letter states, gathered from the case's analysis: plain data, no database.
+
+Each function takes the analysis events and findings and a map from evidence
+item id to exhibit number, and returns rows the draft templates print. Nothing
+here guesses: a fact the case does not hold is simply absent.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from cases.analysis import Event, Finding
+
+# Findings whose examples are words said or written, quoted in the letters.
+QUOTED = ("threat", "insult", "false_claim", "impersonation", "disclosure")
+MAX_QUOTES = 20
+MAX_DAYS = 60
+
+
+def day_zh(day: date | datetime | None) -> str:
+    """2025年5月12日; an empty string for no date."""
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def cite(evidence_ids, numbers: dict[str, int]) -> str:
+    """"证据1、证据3" for the ids that are exhibits of the chosen bundle; "" when none is."""
+    found = sorted({numbers[i] for i in evidence_ids if i in numbers})
+    return "、".join(f"证据{n}" for n in found)
+
+
+@dataclass
+class NumberRow:
+    number: str
+    calls: int = 0
+    messages: int = 0
+    days: set = field(default_factory=set)
+    evidence: set = field(default_factory=set)
+
+
+def collector_numbers(events: list[Event], tz: ZoneInfo, numbers: dict[str, int]) -> list[dict]:
+    """Each number that called or wrote to the victim: counts, first and last day, exhibits."""
+    rows: dict[str, NumberRow] = {}
+    for e in events:
+        if e.target != "borrower" or e.kind not in ("call", "message") or not e.number:
+            continue
+        row = rows.setdefault(e.number, NumberRow(e.number))
+        row.calls += e.kind == "call"
+        row.messages += e.kind == "message"
+        row.evidence.update(e.evidence)
+        if e.at:
+            row.days.add(e.at.astimezone(tz).date())
+    return [{"number": r.number, "calls": r.calls, "messages": r.messages,
+             "first": day_zh(min(r.days)) if r.days else "", "last": day_zh(max(r.days)) if r.days else "",
+             "exhibits": cite(r.evidence, numbers)}
+            for r in sorted(rows.values(), key=lambda r: (-(r.calls + r.messages), r.number))]
+
+
+def third_party_contacts(events: list[Event], tz: ZoneInfo, numbers: dict[str, int]) -> list[dict]:
+    """Each contact of a relative or colleague: who (as recorded), when, from which number, exhibits."""
+    return [{"who": e.contact, "day": day_zh(e.at.astimezone(tz)) if e.at else "", "number": e.number,
+             "exhibits": cite(e.evidence, numbers)}
+            for e in events if e.target == "third_party"]
+
+
+def finding_rows(findings: list[Finding], numbers: dict[str, int]) -> list[dict]:
+    """Each possible violation with its count, the days it was seen on and its exhibits."""
+    rows = []
+    for f in findings:
+        days = sorted({ex["at"][:10] for ex in f.examples if ex.get("at")} | {d["date"] for d in f.worst_days})
+        rows.append({"title": f.title, "count": f.count, "category": f.category,
+                     "days": "、".join(day_zh(date.fromisoformat(d)) for d in days[:5]) + ("等" if len(days) > 5 else ""),
+                     "exhibits": cite(f.evidence, numbers),
+                     "provisions": "；".join(f"{p['document']}{p['article']}" for p in f.provisions)})
+    return rows
+
+
+def quotes(findings: list[Finding], numbers: dict[str, int]) -> list[dict]:
+    """The words quoted as threats, insults and the like, with when and the exhibit they are in."""
+    rows = []
+    for f in findings:
+        if f.category not in QUOTED:
+            continue
+        for ex in f.examples:
+            if ex.get("text"):
+                at = datetime.fromisoformat(ex["at"]) if ex.get("at") else None
+                rows.append({"kind": f.title, "text": ex["text"].strip(), "day": day_zh(at),
+                             "exhibits": cite(ex.get("evidence") or [], numbers)})
+    return rows[:MAX_QUOTES]
+
+
+def timeline(events: list[Event], tz: ZoneInfo, numbers: dict[str, int]) -> list[dict]:
+    """Day by day, in time order: calls, messages, contacts of third parties, with exhibits."""
+    by_day: dict[date | None, list[Event]] = defaultdict(list)
+    for e in events:
+        by_day[e.at.astimezone(tz).date() if e.at else None].append(e)
+    known = sorted(d for d in by_day if d is not None)[:MAX_DAYS]
+    rows = [_day_row(d, by_day[d], numbers) for d in known]
+    if None in by_day:
+        rows.append(_day_row(None, by_day[None], numbers))
+    return rows
+
+
+def _day_row(day: date | None, events: list[Event], numbers: dict[str, int]) -> dict:
+    calls = [e for e in events if e.kind == "call" and e.target == "borrower"]
+    messages = [e for e in events if e.kind == "message"]
+    contacts = [e for e in events if e.target == "third_party"]
+    return {"day": day_zh(day) or "日期不详", "calls": len(calls), "messages": len(messages),
+            "numbers": "、".join(sorted({e.number for e in calls + messages if e.number})),
+            "contacts": "、".join(e.contact for e in contacts if e.contact),
+            "contact_count": len(contacts),
+            "exhibits": cite({i for e in events for i in e.evidence}, numbers)}
+
+
+def event_days(events: list[Event], tz: ZoneInfo) -> list[date]:
+    """The days anything happened on, to choose the provisions in force then."""
+    return sorted({e.at.astimezone(tz).date() for e in events if e.at})

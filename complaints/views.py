@@ -1,0 +1,130 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases.access import get_case_for_user, get_complaint_for_user, role_of
+from cases.services import case_analyse
+from complaints import services
+from complaints.channels import channel as channel_of
+from complaints.drafting import third_parties, to_fill
+from complaints.forms import ComplaintInputsForm, ComplaintNewForm, DraftForm, TrackingForm
+from complaints.masking import unmasked_left
+from complaints.tracking import case_path, reply_due
+from evidence.custody import actor_from_request
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_list(request, case_id):
+    """The case's letters and the path; members who may build start a new letter here."""
+    need = "build" if request.method == "POST" else "read"
+    case = get_case_for_user(request.user, case_id, need=need)
+    form = ComplaintNewForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = services.complaint_create(case=case, actor=actor_from_request(request), **form.cleaned_data)
+        except services.ComplaintRefused as exc:
+            messages.error(request, str(exc))
+            return redirect("complaint-list", case_id=case.id)
+        return redirect("complaint-detail", complaint_id=complaint.id)
+    complaints = list(case.complaints.all())
+    return render(request, "complaints/list.html", {
+        "case": case, "form": form, "complaints": complaints, "role": role_of(request.user, case),
+        "path": case_path(complaints, timezone.localdate(), get_language())})
+
+
+@login_required
+def complaint_detail(request, complaint_id):
+    complaint = get_complaint_for_user(request.user, complaint_id)
+    return render(request, "complaints/detail.html", _detail_context(request, complaint))
+
+
+def _detail_context(request, complaint, **forms) -> dict:
+    required, optional = to_fill(complaint.draft_text)
+    ch = channel_of(complaint.channel)
+    left = unmasked_left(complaint.draft_text, third_parties(complaint.case, complaint, case_analyse(complaint.case)),
+                         {complaint.borrower_name, complaint.case.victim_name} - {""}) if ch.masks_third_parties else []
+    return {
+        "complaint": complaint, "case": complaint.case, "channel": ch, "channel_name": ch.name(get_language()),
+        "role": role_of(request.user, complaint.case), "required": required, "optional": optional,
+        "unmasked": left, "due": reply_due(complaint),
+        "draft_form": forms.get("draft_form") or DraftForm(initial={"text": complaint.draft_text}),
+        "inputs_form": forms.get("inputs_form") or ComplaintInputsForm(instance=complaint),
+        "tracking_form": forms.get("tracking_form") or TrackingForm.for_complaint(complaint),
+    }
+
+
+@login_required
+@require_POST
+def complaint_inputs(request, complaint_id):
+    """Save the user's answers and rewrite the draft from them."""
+    complaint = get_complaint_for_user(request.user, complaint_id, need="build")
+    form = ComplaintInputsForm(request.POST, instance=complaint)
+    if not form.is_valid():
+        complaint.refresh_from_db()
+        return render(request, "complaints/detail.html", _detail_context(request, complaint, inputs_form=form),
+                      status=400)
+    try:
+        services.complaint_set_inputs(complaint=complaint, actor=actor_from_request(request), **form.cleaned_data)
+    except services.ComplaintRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The letter was rewritten from the case and your answers."))
+    return redirect("complaint-detail", complaint_id=complaint.id)
+
+
+@login_required
+@require_POST
+def complaint_redraft(request, complaint_id):
+    complaint = get_complaint_for_user(request.user, complaint_id, need="build")
+    services.complaint_draft(complaint=complaint, actor=actor_from_request(request))
+    messages.success(request, _("The letter was rewritten from the case's current evidence."))
+    return redirect("complaint-detail", complaint_id=complaint.id)
+
+
+@login_required
+@require_POST
+def complaint_edit(request, complaint_id):
+    complaint = get_complaint_for_user(request.user, complaint_id, need="build")
+    form = DraftForm(request.POST)
+    if not form.is_valid():
+        return render(request, "complaints/detail.html", _detail_context(request, complaint, draft_form=form),
+                      status=400)
+    services.complaint_edit(complaint=complaint, actor=actor_from_request(request), text=form.cleaned_data["text"])
+    messages.success(request, _("Your changes to the letter were saved."))
+    return redirect("complaint-detail", complaint_id=complaint.id)
+
+
+@login_required
+@require_POST
+def complaint_tracking(request, complaint_id):
+    complaint = get_complaint_for_user(request.user, complaint_id, need="build")
+    form = TrackingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.complaint_update_tracking(complaint=complaint, actor=actor_from_request(request),
+                                               **form.cleaned_data)
+        except services.ComplaintRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Saved."))
+    else:
+        messages.error(request, _("Check the dates and the status."))
+    return redirect("complaint-detail", complaint_id=complaint.id)
+
+
+@login_required
+def complaint_pdf(request, complaint_id):
+    """The saved letter as a PDF attachment; the export is recorded."""
+    complaint = get_complaint_for_user(request.user, complaint_id)
+    data = services.complaint_export_pdf(complaint=complaint, actor=actor_from_request(request))
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="complaint-{complaint.channel}-{str(complaint.pk)[:8]}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

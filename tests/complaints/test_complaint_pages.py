@@ -1,0 +1,78 @@
+"""The letter pages: who may draft, edit and read, and what the page tells the user before export."""
+
+import pytest
+
+from cases.models import Membership
+from complaints.models import Complaint
+from evidence.models import CustodyEvent
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def letter(alice, alice_case, draft):
+    return draft(alice_case, "platform")
+
+
+def urls(letter) -> list[str]:
+    base = f"/complaints/{letter.id}/"
+    return [base, base + "inputs/", base + "redraft/", base + "edit/", base + "tracking/", base + "pdf/",
+            f"/cases/{letter.case_id}/complaints/"]
+
+
+def test_bob_gets_404_from_every_letter_url(client, bob, letter):
+    client.force_login(bob)
+    for url in urls(letter):
+        assert client.get(url).status_code in (404, 405), url
+        assert client.post(url, {"channel": "police", "text": "x"}).status_code == 404, url
+    assert Complaint.objects.count() == 1
+
+
+def test_alice_drafts_a_letter_from_the_page_and_sees_what_to_fill(client, alice, alice_case):
+    client.force_login(alice)
+    r = client.post(f"/cases/{alice_case.id}/complaints/", {"channel": "police"})
+    complaint = Complaint.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/complaints/{complaint.id}/"
+    page = client.get(r["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Full: carries relatives" in page and "Still to fill in before sending" in page and "您的姓名" in page
+    assert "No evidence bundle is chosen" in page
+    assert CustodyEvent.objects.filter(action="complaint_drafted", detail__complaint=str(complaint.id)).exists()
+
+
+def test_a_masked_letter_says_so_and_warns_when_an_edit_unmasks_a_relative(client, alice, letter):
+    client.force_login(alice)
+    page = client.get(f"/complaints/{letter.id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Masked: relatives" in page and "show these third-party details" not in page
+    client.post(f"/complaints/{letter.id}/edit/", {"text": letter.draft_text + "\n我妈妈的电话是13911112222。"})
+    page = client.get(f"/complaints/{letter.id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "show these third-party details" in page and "13911112222" in page
+
+
+def test_the_users_answers_rewrite_the_letter(client, alice, letter):
+    client.force_login(alice)
+    r = client.post(f"/complaints/{letter.id}/inputs/", {
+        "borrower_name": "李明", "borrower_phone": "13700001111", "loan_description": "2024年3月借款5000元",
+        "recipient": "小米借贷", "include_repayment_plan": "on"})
+    assert r.status_code == 302
+    letter.refresh_from_db()
+    assert "2024年3月借款5000元" in letter.draft_text and "协商合理的还款计划" in letter.draft_text
+    assert "您的联系电话" not in letter.draft_text
+
+
+def test_a_viewer_reads_and_exports_but_cannot_draft_or_edit(client, alice_case, letter):
+    viewer = make_user("carol")
+    Membership.objects.create(case=alice_case, user=viewer, role="viewer")
+    client.force_login(viewer)
+    assert client.get(f"/complaints/{letter.id}/").status_code == 200
+    assert client.get(f"/cases/{alice_case.id}/complaints/").status_code == 200
+    assert client.post(f"/complaints/{letter.id}/edit/", {"text": "改"}).status_code == 403
+    assert client.post(f"/cases/{alice_case.id}/complaints/", {"channel": "police"}).status_code == 403
+
+
+def test_a_lawyer_may_draft(client, alice_case):
+    lawyer = make_user("dave")
+    Membership.objects.create(case=alice_case, user=lawyer, role="lawyer")
+    client.force_login(lawyer)
+    assert client.post(f"/cases/{alice_case.id}/complaints/", {"channel": "court"}).status_code == 302
+    assert Complaint.objects.get().created_by == lawyer
