@@ -4,7 +4,9 @@ Each exhibit mix is a third screenshots (with a preview image and OCR lines),
 a third recordings (with a 20-segment transcript) and a third statements, in
 Chinese; the same bundles with English text are the reference, in the same
 run. CJK font subsetting dominates unless HarfBuzz's subsetter
-(libharfbuzz-subset0) is installed. Target: 100 exhibits in under 5 s.
+(libharfbuzz-subset0) is installed. Target: 100 exhibits in under 5 s, cost
+growing linearly (the "zh s/100" column stays flat). The machine's load
+average is printed before and after: timings on a shared machine vary.
 
     .venv/bin/python bench/bundle.py [--sizes 10 100 300]
 """
@@ -85,7 +87,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 300])
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
-    print(f"{'exhibits':>8} {'Chinese s':>10} {'English s':>10} {'ratio':>6} {'peak RSS MB':>12}")
+    print(f"load average before: {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores)")
+    print(f"{'exhibits':>8} {'Chinese s':>10} {'English s':>10} {'zh/en':>6} {'zh s/100':>9} {'peak RSS MB':>12}")
     for size in args.sizes:
         timings = {}
         for lang in ("zh", "en"):
@@ -94,7 +97,10 @@ def main() -> None:
             bundle_build(bundle)
             timings[lang] = time.perf_counter() - start
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"{size:8d} {timings['zh']:10.2f} {timings['en']:10.2f} {timings['zh'] / timings['en']:6.2f} {peak:12.0f}")
+        # zh s/100: seconds per 100 exhibits; constant when the cost grows linearly.
+        print(f"{size:8d} {timings['zh']:10.2f} {timings['en']:10.2f} {timings['zh'] / timings['en']:6.2f} "
+              f"{timings['zh'] * 100 / size:9.2f} {peak:12.0f}")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

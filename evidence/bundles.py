@@ -59,9 +59,10 @@ def _progress(bundle: Bundle, progress: int) -> None:
 def bundle_context(bundle: Bundle) -> dict:
     """Everything the PDF template shows, from the case's records."""
     case = bundle.case
-    exhibits = [bundle_content.exhibit_for(e.position, e.item) for e in bundle.entries.select_related("item")]
+    exhibits = [bundle_content.exhibit_for(e.position, e.item) for e in bundle_content.entries_with_results(bundle)]
     for exhibit in exhibits:
-        exhibit.qr = bundle_pdf.qr_data_uri(bundle_pdf.verify_url(exhibit.item.sha256))
+        exhibit.verify_url = bundle_pdf.verify_url(exhibit.item.sha256)
+        exhibit.qr = bundle_pdf.qr_data_uri(exhibit.verify_url)
     analysis = case_analyse(case)
     first, last = bundle_content.date_range(exhibits)
     items = [e.item for e in exhibits]

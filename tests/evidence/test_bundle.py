@@ -5,15 +5,19 @@ import io
 import json
 import re
 import subprocess
+import uuid
 import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
-from evidence.models import Bundle, CustodyEvent, EvidenceItem, Transcript
+from evidence.bundles import bundle_context
+from evidence.models import Bundle, BundleItem, CustodyEvent, EvidenceItem, Transcript
 from tests.conftest import png_bytes, wav_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -79,6 +83,68 @@ def test_the_pdf_reads_like_a_court_filing(client, alice_api, bundle, case_items
     outline = [o.title if not isinstance(o, list) else "" for o in PdfReader(io.BytesIO(pdf)).outline]
     assert "证据目录" in outline and "附件一　保管链记录及核验方法" in outline
     assert status["sha256"] == hashlib.sha256(pdf).hexdigest()
+
+
+def page_text(path, page: int, *options: str) -> str:
+    return subprocess.run(["pdftotext", *options, "-f", str(page), "-l", str(page), str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def test_the_index_page_numbers_links_and_bookmarks_lead_to_each_exhibit(client, alice_api, bundle, case_items,
+                                                                          tmp_path):
+    pdf = download(client, f"/api/v1/bundles/{bundle.id}/pdf", alice_api)
+    path = tmp_path / "bundle.pdf"
+    path.write_bytes(pdf)
+    # The first line of each index row: 序号 … 页码 and the start of the hash.
+    listed = {int(n): int(page) for n, page in re.findall(r"^(\d+)\s.*?\s(\d+)\s+[0-9a-f]{12,}$",
+                                                          page_text(path, 2, "-layout"), re.M)}
+    assert list(listed) == [1, 2, 3]
+    reader = PdfReader(io.BytesIO(pdf))
+    bookmarks = {o.title.split("\u3000")[0]: reader.get_destination_page_number(o) + 1
+                 for o in flatten(reader.outline)}
+    for n, page in listed.items():
+        assert page_text(path, page).split("证据", 1)[1].startswith(str(n)), (n, page)  # the heading opens the page
+        assert f"证据{n} · SHA-256" not in page_text(path, page - 1)  # and the page before is not the exhibit's
+        assert reader.get_destination_page_number(reader.named_destinations[f"exhibit-{n}"]) + 1 == page
+        assert bookmarks[f"证据{n}"] == page
+    links = {a.get_object()["/Dest"] for a in reader.pages[1]["/Annots"]}
+    assert links == {"exhibit-1", "exhibit-2", "exhibit-3"}
+
+
+def test_every_page_of_an_exhibit_names_it_and_its_first_page_has_the_qr_code(client, alice_api, bundle,
+                                                                              case_items, tmp_path):
+    pdf = download(client, f"/api/v1/bundles/{bundle.id}/pdf", alice_api)
+    path = tmp_path / "bundle.pdf"
+    path.write_bytes(pdf)
+    reader = PdfReader(io.BytesIO(pdf))
+    starts = [reader.get_destination_page_number(reader.named_destinations[f"exhibit-{n}"]) + 1 for n in (1, 2, 3)]
+    annex = next(p for p in range(starts[-1], len(reader.pages) + 1) if "附件一" in page_text(path, p))
+    items = {i.pk: i for i in EvidenceItem.objects.filter(pk__in=case_items)}
+    for n, (first, end) in enumerate(zip(starts, [*starts[1:], annex], strict=True), start=1):
+        sha = items[uuid.UUID(case_items[n - 1])].sha256
+        for page in range(first, end):
+            assert f"证据{n} · SHA-256 {sha[:16]}" in page_text(path, page), (n, page)
+        assert f"/verify/{sha}/" in page_text(path, first).replace("\n", "")
+        images = run("pdfimages", "-list", "-f", str(first), "-l", str(first), data=pdf, tmp_path=tmp_path)
+        squares = [line for line in images.splitlines()[2:] if line.split()[3] == line.split()[4]]
+        assert squares, images  # the QR code
+
+
+def flatten(outline: list) -> list:
+    return [entry for o in outline for entry in (flatten(o) if isinstance(o, list) else [o])]
+
+
+def test_the_bundle_context_takes_as_many_queries_for_three_exhibits_as_for_one(alice_case, case_items):
+    def queries(item_ids) -> int:
+        bundle = Bundle.objects.create(case=alice_case, created_by=alice_case.owner)
+        BundleItem.objects.bulk_create([BundleItem(bundle=bundle, item_id=i, position=n)
+                                        for n, i in enumerate(item_ids, start=1)])
+        with CaptureQueriesContext(connection) as captured:
+            bundle_context(bundle)
+        return len(captured)
+
+    queries(case_items)  # fills the case's analysis cache
+    assert queries(case_items) == queries(case_items[:1])
 
 
 def test_the_zip_holds_the_originals_byte_for_byte_and_verifies(client, alice_api, bundle, case_items, tmp_path):
