@@ -10,6 +10,7 @@ import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -71,6 +72,8 @@ def cyclic_gc_paused() -> Iterator[None]:
 
 def render_pdf(context: dict) -> bytes:
     """Return the PDF bytes of the bundle described by `context`."""
-    html = render_to_string("bundle/bundle.html", context)
+    # The bundle is a Chinese court document whoever asked for it, in whatever language.
+    with translation.override("zh-hans"):
+        html = render_to_string("bundle/bundle.html", context)
     with cyclic_gc_paused():
         return HTML(string=html, url_fetcher=StorageFetcher(), base_url=".").write_pdf()

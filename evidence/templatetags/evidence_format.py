@@ -26,7 +26,12 @@ ACTIONS = {
     "bundle_zip_downloaded": pgettext_lazy("custody", "bundle ZIP downloaded"), "invitation_created": pgettext_lazy("custody", "invitation created"),
     "invitation_accepted": pgettext_lazy("custody", "invitation accepted"), "invitation_revoked": pgettext_lazy("custody", "invitation cancelled"),
     "access_revoked": pgettext_lazy("custody", "access revoked"), "statement_link_created": pgettext_lazy("custody", "statement link created"),
-    "statement_link_revoked": pgettext_lazy("custody", "statement link cancelled"), "statement_link_used": pgettext_lazy("custody", "statement received by link"),
+    "statement_link_revoked": pgettext_lazy("custody", "statement link cancelled"),
+    "complaint_created": pgettext_lazy("custody", "letter started"),
+    "complaint_drafted": pgettext_lazy("custody", "letter drafted from the case"),
+    "complaint_edited": pgettext_lazy("custody", "letter edited"),
+    "complaint_pdf_exported": pgettext_lazy("custody", "letter exported as PDF"),
+    "complaint_tracking_updated": pgettext_lazy("custody", "letter's progress updated"), "statement_link_used": pgettext_lazy("custody", "statement received by link"),
 }
 
 
