@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from cases.models import Case
 from complaints.models import Complaint
@@ -11,6 +12,13 @@ from complaints.tracking import case_path, overdue, reply_due
 from evidence.custody import Actor
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The refusals are matched by their English wording."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -58,4 +58,4 @@ def test_the_owner_sees_who_looked_at_what(client, alice, alice_case, item):
     assert client.get(f"/cases/{alice_case.id}/audit/").status_code == 403
     client.force_login(alice)
     page = client.get(f"/cases/{alice_case.id}/audit/").content.decode()
-    assert "lola" in page and "item_viewed" in page
+    assert "lola" in page and "查看证据" in page  # item_viewed, in words
