@@ -77,6 +77,9 @@ def wrk(url: str, connections: int, seconds: int, headers: list[str], script: st
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (docker-compose runs 2)")
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (gthread above 1)")
+    parser.add_argument("--only", help="measure only the targets whose name contains this")
     args = parser.parse_args()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.load_settings", "DATABASE_URL": DB_URL, "DEBUG": "0",
            "SECRET_KEY": "bench-only", "ALLOWED_HOSTS": "127.0.0.1", "REDIS_URL": "", "LOG_LEVEL": "WARNING",
@@ -85,7 +88,7 @@ def main() -> None:
     session, token, case_id = subprocess.run([sys.executable, "manage.py", "shell", "-c", SETUP], cwd=REPO, env=env,
                                              check=True, capture_output=True, text=True).stdout.split()[-3:]
     port = 18000 + os.getpid() % 1000
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "harassguard.wsgi", "-b", f"127.0.0.1:{port}", "-w", "4",
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "harassguard.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers), "--threads", str(args.threads),
                                "--log-level", "warning"], cwd=REPO, env=env)
     try:
         wait_port(port)
@@ -101,6 +104,8 @@ def main() -> None:
                                         cwd=REPO, env=env, check=True, capture_output=True, text=True).stdout.split()[-1]
             print(f"{'target':22} {'conns':>5} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7} {'errors':>6}")
             for name, path, headers in targets:
+                if args.only and args.only not in name and not name.startswith("hello"):
+                    continue
                 path = path or f"/api/v1/evidence/{first_item}"
                 # Warm-up, not counted: workers load code and fill caches on their first requests.
                 wrk(f"http://127.0.0.1:{port}{path}", 20, 2, headers, lua.name)

@@ -1,6 +1,5 @@
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
 
@@ -9,6 +8,7 @@ from cases.event_sources import case_inputs
 from cases.models import Case, ManualEvent
 from cases.rules import RuleSet, load_rule_set
 from evidence.custody import Actor, custody_record
+from evidence.models import READ_ACTIONS_SORTED
 
 
 def case_create(*, actor: Actor, title: str, **fields) -> Case:
@@ -26,14 +26,10 @@ class CaseAnalysis:
     rule_set: RuleSet
     events: list[Event]
     findings: list[Finding]
+    # Names the state of the evidence it was made from (see analysis_version).
+    version: str = ""
 
 
-# Custody actions that only read: they do not change what the analysis sees.
-READ_ACTIONS = {"case_viewed", "item_viewed", "original_downloaded", "timestamp_downloaded", "bundle_pdf_downloaded",
-                "bundle_zip_downloaded",
-                # Letters are written from the evidence but change nothing the analysis reads.
-                "complaint_created", "complaint_drafted", "complaint_edited", "complaint_tracking_updated",
-                "complaint_pdf_exported"}
 
 
 def analysis_version(case: Case) -> str:
@@ -41,8 +37,14 @@ def analysis_version(case: Case) -> str:
 
     Every change leaves a custody event, so the newest non-reading event
     identifies the state the analysis depends on."""
-    latest = case.custody_events.exclude(action__in=READ_ACTIONS).aggregate(latest=Max("id"))["latest"]
+    latest = case.custody_events.exclude(action__in=READ_ACTIONS_SORTED).aggregate(latest=Max("id"))["latest"]
     return f"analysis:{case.pk}:{case.jurisdiction}:{latest}"
+
+
+# The latest analyses made in this process, by version. Kept as objects rather than in Django's
+# cache, whose unpickling of a 300-item analysis cost a tenth of a case page.
+_ANALYSES: dict[str, CaseAnalysis] = {}
+_ANALYSES_KEPT = 64
 
 
 def case_analyse(case: Case) -> CaseAnalysis:
@@ -52,12 +54,14 @@ def case_analyse(case: Case) -> CaseAnalysis:
     until then, so the same evidence always gives the same findings.
     """
     key = analysis_version(case)
-    found = cache.get(key)
+    found = _ANALYSES.get(key)
     if found is None:
         rule_set = load_rule_set(case.jurisdiction)
         events, sentences = case_inputs(case)
-        found = CaseAnalysis(rule_set, merge_events(events), analyse(events, sentences, rule_set))
-        cache.set(key, found, timeout=3600)
+        found = CaseAnalysis(rule_set, merge_events(events), analyse(events, sentences, rule_set), key)
+        if len(_ANALYSES) >= _ANALYSES_KEPT:
+            _ANALYSES.pop(next(iter(_ANALYSES)), None)
+        _ANALYSES[key] = found
     return found
 
 

@@ -65,6 +65,16 @@ class EvidenceItem(models.Model):
         return f"{self.original_filename} ({self.sha256[:12]})"
 
 
+# Custody actions that only read: they do not change what the case's analysis sees.
+READ_ACTIONS = {"case_viewed", "item_viewed", "original_downloaded", "timestamp_downloaded", "recording_played",
+                "bundle_pdf_downloaded", "bundle_zip_downloaded",
+                # Letters are written from the evidence but change nothing the analysis reads.
+                "complaint_created", "complaint_drafted", "complaint_edited", "complaint_tracking_updated",
+                "complaint_pdf_exported"}
+# In one fixed order: PostgreSQL uses the partial index below only for a query with the very same list.
+READ_ACTIONS_SORTED = sorted(READ_ACTIONS)
+
+
 class CustodyEvent(models.Model):
     """An append-only record of something done to a case or an item."""
 
@@ -85,6 +95,13 @@ class CustodyEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        indexes = [
+            # The end of a case's chain, found at every new event however long the chain grows.
+            models.Index(fields=["case", "id"], name="custody_chain_end"),
+            # The newest event that changed the evidence: the key of the cached analysis, read at every case view.
+            models.Index(fields=["case", "id"], name="custody_last_change",
+                         condition=~models.Q(action__in=READ_ACTIONS_SORTED)),
+        ]
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:

@@ -82,4 +82,16 @@ def test_a_lawyer_reviews_a_shared_case_at_a_desk(site, screens, alice, alice_ca
     desk.page.click("form[action$='/bundles/new/'] button")
     desk.page.locator("a[href$='/pdf/']").wait_for(timeout=120_000)
     desk.check_accessible("lawyer-bundle")
-    assert Case.objects.get(pk=alice_case.pk).bundles.get().created_by.username == "lawyer_zhang"
+    bundle = Case.objects.get(pk=alice_case.pk).bundles.get()
+    assert bundle.created_by.username == "lawyer_zhang"
+
+    # The lawyer drafts the police report from the case, citing the bundle's exhibit numbers.
+    desk.page.goto(f"/cases/{alice_case.id}/complaints/")
+    desk.check_accessible("complaints")
+    desk.page.select_option("#id_channel", "police")
+    desk.page.select_option("#id_bundle", str(bundle.id))
+    desk.page.click("form.stack button.primary")
+    desk.page.wait_for_selector(".badge.full")
+    letter = desk.page.input_value("textarea[name=text]")
+    assert "报案材料" in letter and "证据1" in letter and "【请填写" in letter
+    desk.check_accessible("police-report")

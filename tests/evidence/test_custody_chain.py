@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from evidence.custody import WORKER, chain_first_break, custody_record
-from evidence.models import CustodyEvent
+from evidence.models import READ_ACTIONS_SORTED, CustodyEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -31,3 +31,27 @@ def test_a_changed_event_is_named(alice_case, chain, capsys):
 def test_a_deleted_event_is_caught_at_the_next_one(alice_case, chain):
     CustodyEvent.objects.filter(pk=chain[1].pk)._raw_delete(CustodyEvent.objects.db)
     assert chain_first_break(alice_case).pk == chain[2].pk
+
+
+def test_the_chain_end_and_the_last_change_are_found_by_index_however_long_the_chain(alice_case):
+    """Every case view appends an event and reads the newest change: neither may scan the whole chain."""
+    from django.db import connection
+
+    from cases.services import analysis_version
+
+    custody_record(case=alice_case, action="note_added", actor=WORKER)
+    for n in range(3):
+        custody_record(case=alice_case, action="case_viewed", actor=WORKER, n=n)
+    last_change = alice_case.custody_events.exclude(action__in=READ_ACTIONS_SORTED).values("id")
+    chain_end = CustodyEvent.objects.filter(case=alice_case).order_by("-id").values("hash")[:1]
+    with connection.cursor() as cursor:
+        for query, index in [(last_change, "custody_last_change"), (chain_end, "custody_chain_end")]:
+            sql, params = query.query.sql_with_params()
+            explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny test table would be scanned anyway
+            cursor.execute(explain + sql, params)
+            # SQLite (make run's database) picks either index for both; PostgreSQL must use the one made for it.
+            assert (index if connection.vendor == "postgresql" else "USING INDEX custody_") in str(cursor.fetchall())
+    assert analysis_version(alice_case).endswith(str(alice_case.custody_events.exclude(
+        action__in=READ_ACTIONS_SORTED).latest("id").id))
