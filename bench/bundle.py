@@ -39,6 +39,7 @@ from PIL import Image, ImageDraw  # noqa: E402
 
 from cases.models import Case  # noqa: E402
 from evidence.bundles import bundle_build  # noqa: E402
+from evidence.custody import WORKER, Actor, custody_record  # noqa: E402
 from evidence.models import Bundle, BundleItem, EvidenceItem, OcrResult, Transcript  # noqa: E402
 from evidence.originals import original_name, store_original  # noqa: E402
 from evidence.workfiles import save_derived  # noqa: E402
@@ -53,6 +54,9 @@ def _png(n: int) -> bytes:
     buf = io.BytesIO()
     image.save(buf, "JPEG", quality=70)
     return buf.getvalue()
+
+
+CUSTODY = 5  # custody events per item; --custody sets it
 
 
 def _item(case, user, n: int, lang: str) -> EvidenceItem:
@@ -70,6 +74,10 @@ def _item(case, user, n: int, lang: str) -> EvidenceItem:
     elif kind == "call_recording":
         Transcript.objects.create(item=item, original_sha256=sha, engine="bench", model="bench", language=lang,
                                   segments=[{"start": 5 * s, "end": 5 * s + 4, "text": TEXT[lang]} for s in range(20)])
+    # The custody a real item gathers: received, three processing steps, viewed once (annex 1 lists them all).
+    for action in ["received", "processed_integrity", "processed_timestamp", f"processed_{kind}", "item_viewed"][:CUSTODY]:
+        custody_record(case=case, item=item, action=action, actor=Actor(user=user) if "processed" not in action else WORKER,
+                       sha256=sha)
     return item
 
 
@@ -85,9 +93,13 @@ def make_bundle(size: int, lang: str) -> Bundle:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 300])
+    parser.add_argument("--custody", type=int, default=5, choices=range(6),
+                        help="custody events per item listed in annex 1 (a real item has about 5)")
     args = parser.parse_args()
+    global CUSTODY
+    CUSTODY = args.custody
     call_command("migrate", verbosity=0)
-    print(f"load average before: {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores)")
+    print(f"load average before: {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores); {CUSTODY} custody events per item")
     print(f"{'exhibits':>8} {'Chinese s':>10} {'English s':>10} {'zh/en':>6} {'zh s/100':>9} {'peak RSS MB':>12}")
     for size in args.sizes:
         timings = {}
