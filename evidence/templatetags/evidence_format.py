@@ -40,5 +40,5 @@ def custody_action(action: str) -> str:
     """The custody action in the reader's language; an unknown code is shown as it is."""
     if action.startswith("processed_"):
         step = STEP_LABELS.get(action.removeprefix("processed_"))
-        return f"{pgettext('custody', 'processed')}: {step}" if step else action
+        return pgettext("custody", "processed: %(step)s") % {"step": step} if step else action
     return ACTIONS.get(action, action)
