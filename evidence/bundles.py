@@ -15,6 +15,7 @@ from cases.charts import charts
 from cases.services import case_analyse
 from evidence import bundle_content, bundle_pdf, bundle_zip
 from evidence.custody import WORKER, Actor, chain_first_break, custody_record
+from evidence.integrity import file_sha256
 from evidence.models import Bundle, BundleItem, CustodyEvent, EvidenceItem, Timestamp
 from evidence.originals import evidence_storage
 
@@ -143,7 +144,7 @@ def bundle_build(bundle: Bundle) -> Bundle:
     with tempfile.TemporaryDirectory() as tmp:
         zip_path = Path(tmp) / "bundle.zip"
         bundle_zip.write_zip(zip_path, pdf, manifest, context["exhibits"])
-        zip_sha = _file_sha256(zip_path)
+        zip_sha = file_sha256(zip_path)
         for name in (f"{folder}/bundle.pdf", f"{folder}/bundle.zip"):
             if storage.exists(name):
                 storage.delete(name)
@@ -162,11 +163,3 @@ def bundle_build(bundle: Bundle) -> Bundle:
 
 def bundle_fail(bundle_id, error: str) -> None:
     Bundle.objects.filter(pk=bundle_id).update(status=Bundle.Status.FAILED, error=error)
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

@@ -9,8 +9,18 @@ CHUNK = 1024 * 1024
 
 def stored_sha256(stored_name: str) -> str:
     """Return the SHA-256 of a stored original, read in chunks from storage."""
-    digest = hashlib.sha256()
     with evidence_storage().open(stored_name, "rb") as fh:
-        for chunk in iter(lambda: fh.read(CHUNK), b""):
-            digest.update(chunk)
+        return stream_sha256(fh)
+
+
+def file_sha256(path) -> str:
+    """Return the SHA-256 of a local file, read in chunks."""
+    with open(path, "rb") as fh:
+        return stream_sha256(fh)
+
+
+def stream_sha256(fh) -> str:
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: fh.read(CHUNK), b""):
+        digest.update(chunk)
     return digest.hexdigest()

@@ -9,7 +9,6 @@ file is hashed and taken in like any other upload. An upload left unfinished
 is deleted after UPLOAD_RESUME_HOURS and never becomes evidence.
 """
 
-import hashlib
 import os
 import re
 import shutil
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 from evidence import services, uploads
 from evidence.custody import Actor
 from evidence.forms import EvidenceDetailsForm
+from evidence.integrity import file_sha256
 from evidence.models import ChunkedUpload
 
 # The piece size offered to clients: one piece finishes in seconds even on a slow phone connection.
@@ -129,7 +129,8 @@ def upload_finish(upload: ChunkedUpload, actor: Actor):
     that cannot be this kind of evidence, is discarded with its upload.
     """
     path = part_path(upload)
-    sha256 = _file_sha256(path)
+    # Read once more at the end: a hash state cannot be kept between the requests that brought the pieces.
+    sha256 = file_sha256(path)
     try:
         if upload.client_sha256 and sha256 != upload.client_sha256:
             raise services.IntakeError("hash_mismatch", _(
@@ -150,15 +151,6 @@ def upload_finish(upload: ChunkedUpload, actor: Actor):
     upload.save(update_fields=["item", "updated"])
     path.unlink(missing_ok=True)
     return item, created
-
-
-def _file_sha256(path: Path) -> str:
-    # Read once more at the end: a hash state cannot be kept between the requests that brought the pieces.
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1024 * 1024), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def upload_discard(upload: ChunkedUpload) -> None:
