@@ -33,29 +33,23 @@ def test_a_deleted_event_is_caught_at_the_next_one(alice_case, chain):
     assert chain_first_break(alice_case).pk == chain[2].pk
 
 
-def test_the_chain_end_and_the_last_change_are_found_by_index_however_long_the_chain(alice_case):
-    """Every case view appends an event and reads the newest change: neither may scan the whole chain."""
+def test_the_chain_end_and_the_last_change_have_indexes_of_their_own(alice_case):
+    """Every case view appends an event and reads the newest change: both look up a case's events by id,
+    and the last change skips the views, so neither may scan a chain that grows with every view.
+    (Which index PostgreSQL picks depends on its statistics; bench/load.py shows the effect.)"""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     from cases.services import analysis_version
 
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, CustodyEvent._meta.db_table)
+    assert found["custody_chain_end"]["columns"] == ["case_id", "id"]
+    assert found["custody_last_change"]["columns"] == ["case_id", "id"]
+    # The partial index leaves out exactly the actions the analysis ignores, listed in the same order as the query's.
+    condition = next(i for i in CustodyEvent._meta.indexes if i.name == "custody_last_change").condition
+    assert condition.children == [("action__in", READ_ACTIONS_SORTED)] and condition.negated
     custody_record(case=alice_case, action="note_added", actor=WORKER)
+    change = custody_record(case=alice_case, action="manual_event_added", actor=WORKER)
     for n in range(3):
         custody_record(case=alice_case, action="case_viewed", actor=WORKER, n=n)
-    with CaptureQueriesContext(connection) as run:
-        version = analysis_version(alice_case)
-        custody_record(case=alice_case, action="case_viewed", actor=WORKER)
-    last_change = next(q["sql"] for q in run.captured_queries if "MAX(" in q["sql"])
-    chain_end = next(q["sql"] for q in run.captured_queries if "ORDER BY" in q["sql"] and '"hash"' in q["sql"])
-    with connection.cursor() as cursor:
-        for sql, index in [(last_change, "custody_last_change"), (chain_end, "custody_chain_end")]:
-            if connection.vendor == "postgresql":
-                cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny test table would be scanned anyway
-                cursor.execute("EXPLAIN " + sql)
-            else:
-                cursor.execute("EXPLAIN QUERY PLAN " + sql)
-            # SQLite (make run's database) picks either index for both; PostgreSQL must use the one made for it.
-            assert (index if connection.vendor == "postgresql" else "USING INDEX custody_") in str(cursor.fetchall())
-    newest_change = alice_case.custody_events.exclude(action__in=READ_ACTIONS_SORTED).latest("id").id
-    assert version.endswith(f":{newest_change}")
+    assert analysis_version(alice_case).endswith(f":{change.id}")
