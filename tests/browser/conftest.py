@@ -12,7 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
 from tests.conftest import REPO_ROOT
-from tests.integration.conftest import start_worker, wait_until  # noqa: F401 (fixtures used here)
+from tests.integration.conftest import start_worker  # noqa: F401 (a fixture, used by `site`)
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", REPO_ROOT / "test-artifacts" / "browser"))
@@ -91,8 +91,9 @@ def screens(browser, request):
         return screen
 
     yield open_screen
+    call = getattr(request.node, "rep_call", None)
     for screen in opened:
-        if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+        if call is not None and call.failed:
             screen.shot("failed")
         screen.context.close()
 
