@@ -91,10 +91,13 @@ def step_transcribe(item: EvidenceItem) -> dict:
             samples = audio.decode_audio(path)
         except audio.AudioDecodeError as exc:
             raise StepFailed(gettext_noop("The recording could not be decoded; it may be damaged.")) from exc
-    result = transcribe.transcribe(
-        samples, model=settings.WHISPER_MODEL, download_root=settings.WHISPER_DOWNLOAD_ROOT,
-        language=settings.WHISPER_LANGUAGE, device=settings.WHISPER_DEVICE, engine=settings.TRANSCRIBE_ENGINE,
-    )
+    try:
+        result = transcribe.transcribe(
+            samples, model=settings.WHISPER_MODEL, download_root=settings.WHISPER_DOWNLOAD_ROOT,
+            language=settings.WHISPER_LANGUAGE, device=settings.WHISPER_DEVICE, engine=settings.TRANSCRIBE_ENGINE,
+        )
+    except transcribe.ModelUnavailable as exc:
+        raise TransientError(str(exc)) from exc
     segments = [s.__dict__ for s in result.segments]
     Transcript.objects.update_or_create(item=item, defaults={
         "original_sha256": item.sha256, "engine": result.engine, "model": Path(result.model).name,

@@ -52,12 +52,20 @@ def hallucinations() -> frozenset[str]:
     return frozenset(_squash(line) for line in lines if line.strip() and not line.startswith("#"))
 
 
+class ModelUnavailable(Exception):
+    """The speech model is neither in place nor downloadable (a server without internet): the
+    operator must place it, so the step is retried later rather than failed for good."""
+
+
 @lru_cache(maxsize=4)
 def load_whisper(model: str, download_root: str | None, device: str | None):
     """Load (once per process) a whisper model by name or .pt path."""
     import whisper
 
-    return whisper.load_model(model, device=device or None, download_root=download_root or None)
+    try:
+        return whisper.load_model(model, device=device or None, download_root=download_root or None)
+    except (OSError, RuntimeError) as exc:  # no network for a download, or no such file
+        raise ModelUnavailable(f"{model}: {exc}") from exc
 
 
 def whisper_segments(samples: np.ndarray, *, model: str, download_root: str | None, language: str,
@@ -80,7 +88,10 @@ def load_faster_whisper(model: str, download_root: str | None, device: str | Non
 
     device = device or "auto"
     compute = "int8" if device in ("cpu", "auto") else "float16"
-    return WhisperModel(model, device=device, compute_type=compute, download_root=download_root or None)
+    try:
+        return WhisperModel(model, device=device, compute_type=compute, download_root=download_root or None)
+    except (OSError, RuntimeError, ValueError) as exc:  # ValueError: a missing folder taken for a hub name
+        raise ModelUnavailable(f"{model}: {exc}") from exc
 
 
 def faster_whisper_segments(samples: np.ndarray, *, model: str, download_root: str | None, language: str,

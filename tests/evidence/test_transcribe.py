@@ -5,7 +5,7 @@ import pytest
 from evidence.audio import decode_audio
 from evidence.transcribe import Segment, clean_segments, transcribe
 from tests.audio_samples import encode, silence, speak
-from tests.conftest import WHISPER_TINY_EN
+from tests.conftest import WHISPER_TINY_EN, wav_bytes
 
 pytestmark = pytest.mark.slow
 
@@ -53,3 +53,17 @@ def test_faster_whisper_gives_the_same_words_on_the_same_weights(speech, tmp_pat
     assert result.engine == "faster-whisper"
     for word in ("please", "call", "payment"):
         assert word in result.text.lower(), result.text
+
+
+@pytest.mark.parametrize("engine", ["openai-whisper", "faster-whisper"])
+def test_a_missing_model_is_retried_later_not_failed_for_good(send, settings, tmp_path, engine):
+    """A server without internet and without the model placed: the step waits for the operator."""
+    from evidence.models import ProcessingJob, Transcript
+
+    settings.WHISPER_MODEL = str(tmp_path / "not-placed-yet")
+    settings.TRANSCRIBE_ENGINE = engine
+    item = send("call.wav", wav_bytes(1.0), "call_recording")
+    job = ProcessingJob.objects.get(item=item, step="transcribe")
+    # Eager tasks retry at once; after the last retry the job says so in plain words.
+    assert job.status == "failed" and "could not be reached" in job.error, job.error
+    assert not Transcript.objects.filter(item=item).exists()
