@@ -83,7 +83,7 @@ def _day(value) -> date | None:
     return date.fromisoformat(str(value)) if value else None
 
 
-def _provision(raw: dict, documents: dict) -> Provision:
+def provision_from_toml(raw: dict, documents: dict) -> Provision:
     return Provision(
         id=raw["id"], document=documents[raw["document"]], article=raw["article"], wording=raw["wording"],
         wording_status=raw["wording_status"], version=raw.get("version", ""),
@@ -108,7 +108,7 @@ def load_lexicon(language: str) -> list[Phrase]:
 def load_rule_set(jurisdiction: str) -> RuleSet:
     """Return the rule set of `cases/data/rules_<jurisdiction>.toml` with its lexicon."""
     data = tomllib.loads((DATA / f"rules_{jurisdiction.lower()}.toml").read_text(encoding="utf-8"))
-    provisions = {p["id"]: _provision(p, data["documents"]) for p in data["provisions"]}
+    provisions = {p["id"]: provision_from_toml(p, data["documents"]) for p in data["provisions"]}
     rules = [_rule(r) for r in data["rules"]]
     for rule in rules:
         missing = set(rule.provisions) - provisions.keys()

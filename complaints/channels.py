@@ -12,7 +12,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from cases.rules import Provision, _provision, load_rule_set
+from cases.rules import Provision, load_rule_set, provision_from_toml
 
 DATA = Path(__file__).parent / "data"
 
@@ -65,7 +65,7 @@ def load_channels() -> ComplaintPath:
 def provisions() -> dict[str, Provision]:
     """Every provision a letter may cite: the Chinese case rules' and complaints/data/citations.toml's."""
     data = tomllib.loads((DATA / "citations.toml").read_text(encoding="utf-8"))
-    own = {p["id"]: _provision(p, data["documents"]) for p in data["provisions"]}
+    own = {p["id"]: provision_from_toml(p, data["documents"]) for p in data["provisions"]}
     return {**load_rule_set("CN").provisions, **own}
 
 

@@ -19,7 +19,7 @@ from cases.services import CaseAnalysis
 from complaints import facts
 from complaints.channels import channel as channel_of
 from complaints.channels import citations_for, load_channels
-from complaints.masking import MOBILE, ThirdParties, mask_text
+from complaints.masking import MOBILE, ThirdParties, mask_text, unmasked_left
 from complaints.models import Complaint
 from evidence.bundle_content import DEFAULT_PURPOSE, SOURCE, default_items
 from evidence.models import Bundle, EvidenceItem
@@ -47,7 +47,7 @@ def to_fill(text: str) -> tuple[list[str], list[str]]:
     return required, list(dict.fromkeys(label for kind, label in found if kind == "选填"))
 
 
-def exhibit_rows(case, bundle: Bundle | None) -> list[dict]:
+def exhibit_rows(case, bundle: Bundle | None, tz: ZoneInfo) -> list[dict]:
     """The evidence list: the bundle's exhibits with their numbers, or the ready items unnumbered."""
     if bundle is not None:
         items = [(e.position, e.item) for e in bundle.entries.select_related("item").order_by("position")]
@@ -55,7 +55,7 @@ def exhibit_rows(case, bundle: Bundle | None) -> list[dict]:
         items = [(None, item) for item in default_items(case)]
     return [{"number": n, "name": f"{item.get_kind_display()}：{item.original_filename}",
              "source": SOURCE.get(item.kind, ""), "purpose": item.purpose or DEFAULT_PURPOSE.get(item.kind, ""),
-             "when": facts.day_zh(item.occurred_at.astimezone(ZoneInfo("Asia/Shanghai"))) if item.occurred_at else "",
+             "when": facts.day_zh(item.occurred_at.astimezone(tz)) if item.occurred_at else "",
              "item_id": str(item.pk)} for n, item in items]
 
 
@@ -75,7 +75,7 @@ def draft_context(complaint: Complaint, analysis: CaseAnalysis, today: date) -> 
     """Everything a draft template may print; see templates/complaints/drafts/README.md."""
     case, ch = complaint.case, channel_of(complaint.channel)
     tz = ZoneInfo(analysis.rule_set.timezone)
-    exhibits = exhibit_rows(case, complaint.bundle)
+    exhibits = exhibit_rows(case, complaint.bundle, tz)
     numbers = {row["item_id"]: row["number"] for row in exhibits if row["number"]}
     return {
         "channel": ch, "document": ch.document, "disclaimer": load_channels().disclaimer, "today": facts.day_zh(today),
@@ -137,6 +137,14 @@ def render_draft(complaint: Complaint, analysis: CaseAnalysis, today: date) -> s
         parties = third_parties(complaint.case, complaint, analysis)
         text = mask_text(text, parties, keep_names=_victim_names(complaint))
     return text
+
+
+def unmasked_in_draft(complaint: Complaint, analysis: CaseAnalysis) -> list[str]:
+    """Third parties' details that the user's edits show in full in a letter that should hide them."""
+    if not channel_of(complaint.channel).masks_third_parties:
+        return []
+    parties = third_parties(complaint.case, complaint, analysis)
+    return unmasked_left(complaint.draft_text, parties, keep_names=_victim_names(complaint))
 
 
 def _victim_names(complaint: Complaint) -> set[str]:

@@ -43,13 +43,23 @@ def _normal(number: str) -> str:
     return DIGITS.sub("", number)[-11:]
 
 
+def _kept(parties: ThirdParties) -> set[str]:
+    return {_normal(n) for n in parties.keep_numbers if n}
+
+
+def _names_to_hide(parties: ThirdParties, keep_names: set[str]) -> list[str]:
+    # Longest first, so 王芳芳 is not half-masked as 王芳 plus 芳.
+    return [name for name in sorted(parties.names, key=len, reverse=True)
+            if len(name) >= 2 and not any(name in kept for kept in keep_names)]
+
+
 def mask_text(text: str, parties: ThirdParties, keep_names: set[str] = frozenset()) -> str:
     """Return `text` with every third party's name and every mobile number that is not kept masked.
 
     Any mobile number that is neither the victim's nor a collector's is treated
     as a third party's, since a quoted statement may name a number we never
     recorded as such."""
-    keep = {_normal(n) for n in parties.keep_numbers if n}
+    keep = _kept(parties)
 
     def number(match: re.Match) -> str:
         found = "".join(match.groups())
@@ -59,18 +69,14 @@ def mask_text(text: str, parties: ThirdParties, keep_names: set[str] = frozenset
     for raw in parties.numbers:
         if raw and _normal(raw) not in keep and len(DIGITS.sub("", raw)) >= 6:
             text = text.replace(raw, mask_number(raw))
-    # Longest names first, so 王芳芳 is not half-masked as 王芳 plus 芳.
-    for name in sorted(parties.names, key=len, reverse=True):
-        if len(name) >= 2 and not any(name in kept for kept in keep_names):
-            text = text.replace(name, mask_name(name))
+    for name in _names_to_hide(parties, keep_names):
+        text = text.replace(name, mask_name(name))
     return text
 
 
 def unmasked_left(text: str, parties: ThirdParties, keep_names: set[str] = frozenset()) -> list[str]:
     """What mask_text would still hide in `text` (after the user's edits): third parties' names, and
     full mobile numbers that are neither the victim's nor a collector's."""
-    keep = {_normal(n) for n in parties.keep_numbers if n}
-    numbers = {"".join(m.groups()) for m in MOBILE.finditer(text)} - keep
-    names = {name for name in parties.names if len(name) >= 2 and name in text
-             and not any(name in kept for kept in keep_names)}
+    numbers = {"".join(m.groups()) for m in MOBILE.finditer(text)} - _kept(parties)
+    names = {name for name in _names_to_hide(parties, keep_names) if name in text}
     return sorted(names | numbers)

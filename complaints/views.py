@@ -11,9 +11,8 @@ from cases.access import get_case_for_user, get_complaint_for_user, role_of
 from cases.services import case_analyse
 from complaints import services
 from complaints.channels import channel as channel_of
-from complaints.drafting import third_parties, to_fill
+from complaints.drafting import to_fill, unmasked_in_draft
 from complaints.forms import ComplaintInputsForm, ComplaintNewForm, DraftForm, TrackingForm
-from complaints.masking import unmasked_left
 from complaints.tracking import case_path, reply_due
 from evidence.custody import actor_from_request
 
@@ -47,12 +46,10 @@ def complaint_detail(request, complaint_id):
 def _detail_context(request, complaint, **forms) -> dict:
     required, optional = to_fill(complaint.draft_text)
     ch = channel_of(complaint.channel)
-    left = unmasked_left(complaint.draft_text, third_parties(complaint.case, complaint, case_analyse(complaint.case)),
-                         {complaint.borrower_name, complaint.case.victim_name} - {""}) if ch.masks_third_parties else []
     return {
         "complaint": complaint, "case": complaint.case, "channel": ch, "channel_name": ch.name(get_language()),
         "role": role_of(request.user, complaint.case), "required": required, "optional": optional,
-        "unmasked": left, "due": reply_due(complaint),
+        "unmasked": unmasked_in_draft(complaint, case_analyse(complaint.case)), "due": reply_due(complaint),
         "draft_form": forms.get("draft_form") or DraftForm(initial={"text": complaint.draft_text}),
         "inputs_form": forms.get("inputs_form") or ComplaintInputsForm(instance=complaint),
         "tracking_form": forms.get("tracking_form") or TrackingForm.for_complaint(complaint),

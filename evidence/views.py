@@ -71,14 +71,14 @@ def statement(request, case_id):
 def item_detail(request, item_id):
     item = get_item_for_user(request.user, item_id)
     custody_record(case=item.case, item=item, action="item_viewed", actor=actor_from_request(request))
+    derived = set(item.derived_files.values_list("kind", flat=True))
     context = {
         "item": item, "case": item.case, "jobs": job_rows(item),
         "events": item.custody_events.select_related("actor"),
         "stamp": Timestamp.objects.filter(item=item).first(),
         "transcript": Transcript.objects.filter(item=item).first(),
         "ocr": OcrResult.objects.filter(item=item).first(),
-        "thumbnail": item.derived_files.filter(kind="thumbnail").exists(),
-        "listen": item.derived_files.filter(kind="listen").exists(),
+        "thumbnail": "thumbnail" in derived, "listen": "listen" in derived,
         "role": role_of(request.user, item.case), "notes": item.notes.select_related("author"),
     }
     return render(request, "evidence/item_detail.html", context)

@@ -15,6 +15,7 @@
   var HASH_LIMIT = 256 * 1024 * 1024;
   // The URLs in the form's data attributes carry this id where each call puts its own.
   var ZERO = "00000000-0000-0000-0000-000000000000";
+  function url(name, id) { return form.dataset[name].replace(ZERO, id); }
 
   function details() {
     var data = {};
@@ -83,7 +84,7 @@
       return api("POST", form.dataset.api, body);
     };
     if (!saved) return fresh();
-    return api("GET", form.dataset.status.replace(ZERO, saved)).then(function (b) {
+    return api("GET", url("status", saved)).then(function (b) {
       return b.httpStatus === 200 && !b.complete ? b : fresh();
     });
   }
@@ -133,7 +134,7 @@
   }
 
   function resync(upload, file, ui, attempt) {
-    return api("GET", form.dataset.status.replace(ZERO, upload.id)).then(function (b) {
+    return api("GET", url("status", upload.id)).then(function (b) {
       if (b.httpStatus !== 200) throw b;
       if (b.complete) return b;
       say(ui, "sending", msg.msgSending);
@@ -163,7 +164,7 @@
     if (localHash) text += " · " + (localHash === item.sha256 ? msg.msgHashMatch : msg.msgFailed);
     say(ui, item.duplicate ? "duplicate" : "done", text);
     var link = document.createElement("a");
-    link.href = form.dataset.item.replace(ZERO, item.id);
+    link.href = url("item", item.id);
     link.textContent = msg.msgOpen;
     var stage = document.createElement("span");
     stage.className = "stage";
@@ -182,7 +183,7 @@
     stage.dataset.status = item.status;
     if (item.status === "ready" || item.status === "failed") return;
     setTimeout(function () {
-      api("GET", form.dataset.evidence.replace(ZERO, item.id))
+      api("GET", url("evidence", item.id))
         .then(function (b) { follow(b.httpStatus === 200 ? b : item, stage); },
               function () { follow(item, stage); });
     }, 2500);

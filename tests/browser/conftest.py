@@ -78,6 +78,14 @@ class Screen:
         assert blocking == [], f"{name}: {blocking}"
 
 
+def sign_in(screen: Screen, username: str, password: str = "correct horse 42") -> None:
+    screen.page.goto("/accounts/login/")
+    screen.page.fill("#id_username", username)
+    screen.page.fill("#id_password", password)
+    screen.page.click("button.primary")
+    screen.page.wait_for_url("**/")
+
+
 @pytest.fixture
 def screens(browser, request):
     """Open browser windows for a test: screens(device=PHONE|DESKTOP, slow=True, base_url=...)."""

@@ -8,19 +8,11 @@ from cases.models import Case
 from cases.sharing import invitation_create
 from evidence.custody import Actor
 from evidence.models import EvidenceItem
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, sign_in
 from tests.conftest import make_user, png_bytes
 from tests.integration.conftest import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.browser]
-
-
-def sign_in(screen, username: str, password: str = "correct horse 42") -> None:
-    screen.page.goto("/accounts/login/")
-    screen.page.fill("#id_username", username)
-    screen.page.fill("#id_password", password)
-    screen.page.click("button.primary")
-    screen.page.wait_for_url("**/")
 
 
 def test_a_relative_sends_a_statement_with_a_screenshot_through_the_link(site, screens, alice, alice_case, tmp_path):

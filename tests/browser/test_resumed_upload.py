@@ -8,8 +8,7 @@ import pytest
 from PIL import Image
 
 from evidence.models import ChunkedUpload, CustodyEvent, EvidenceItem
-from tests.browser.conftest import PHONE
-from tests.browser.test_relative_and_lawyer import sign_in
+from tests.browser.conftest import PHONE, sign_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.browser]
 

@@ -5,8 +5,7 @@ import re
 import pytest
 
 from evidence.models import EvidenceItem
-from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_relative_and_lawyer import sign_in
+from tests.browser.conftest import DESKTOP, PHONE, sign_in
 from tests.conftest import png_bytes
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.browser]
