@@ -6,15 +6,17 @@ Every finding is a *possible* violation for a person to check, never a verdict.
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from cases.phone import is_overseas, is_virtual
+from cases.phone import is_overseas, is_virtual, number_key
 from cases.rules import Rule, RuleSet
 
 MERGE_TOLERANCE = timedelta(minutes=2)
 MAX_EXAMPLES = 5
+# Calls of one number compared with each new sighting: the latest few (sightings arrive in time order).
+MERGE_LOOKBACK = 8
 
 
 @dataclass
@@ -26,7 +28,12 @@ class Event:
     number: str = ""
     target: str = "borrower"  # borrower | third_party
     contact: str = ""  # the third party: name and relation
-    sources: list[dict] = field(default_factory=list)  # [{"evidence": id, "source": "recording", ...}]
+    # [{"evidence": id, "source": "recording" | "call_log" | "carrier" | "call_screenshot" | ..., "row": 3, ...}]
+    sources: list[dict] = field(default_factory=list)
+    direction: str = ""  # incoming | outgoing | missed | rejected | "" (unknown)
+    connected: bool | None = None  # None: not known
+    duration: int | None = None  # seconds; None: not known
+    derived_date: bool = False  # the date was worked out (昨天, 星期二, a two-digit year), not read
 
     @property
     def evidence(self) -> list[str]:
@@ -55,20 +62,63 @@ class Finding:
     worst_days: list[dict] = field(default_factory=list)
 
 
+# Which source wins where sources of one call disagree: the carrier's itemised record is neutral
+# third-party data and outranks the phone's own log, which outranks what is read from a picture.
+SOURCE_RANK = {"carrier": 0, "call_log": 1, "call_screenshot": 2, "recording": 3, "wechat_voice": 4}
+
+
+def _rank(event: Event) -> int:
+    return min((SOURCE_RANK.get(s.get("source", ""), 9) for s in event.sources), default=9)
+
+
+def _same_call(group: Event, event: Event) -> bool:
+    """True when `event` can be the call `group` already holds: same number, starts within the
+    other's duration (plus the tolerance for minute-precision times), and no item seen twice."""
+    if not (group.at and event.at and event.number) or group.kind != event.kind or group.target != event.target:
+        return False
+    if number_key(group.number) != number_key(event.number):
+        return False
+    if set(group.evidence) & set(event.evidence):
+        return False  # two rows of one log, or two recordings, are two calls
+    gap = event.at - group.at
+    if gap < timedelta(0):
+        return -gap <= MERGE_TOLERANCE + timedelta(seconds=event.duration or 0)
+    return gap <= MERGE_TOLERANCE + timedelta(seconds=group.duration or 0)
+
+
+def _combine(group: Event, event: Event) -> Event:
+    """A new event holding both; the facts of the higher-ranked source win, unknowns are filled in."""
+    best, other = (event, group) if _rank(event) < _rank(group) else (group, event)
+    pick = lambda name: getattr(best, name) if getattr(best, name) not in ("", None) else getattr(other, name)  # noqa: E731
+    dated = [e for e in (best, other) if e.at and not e.derived_date]
+    return replace(
+        best, at=(dated[0] if dated else best).at, number=best.number or other.number,
+        contact=best.contact or other.contact, sources=[*group.sources, *event.sources],
+        direction=pick("direction"), connected=pick("connected"), duration=pick("duration"),
+        derived_date=not dated,
+    )
+
+
 def merge_events(events: list[Event]) -> list[Event]:
-    """Merge the same call seen in several sources (same number, within two minutes)."""
+    """Merge the same call seen in several sources into one event listing all of them.
+
+    Two sightings are one call when the normalised numbers are equal and one starts within the
+    other's duration (two minutes' tolerance for times read to the minute). Each sighting joins
+    the closest call it fits; the inputs are never changed, so merging twice gives the same list.
+    """
     merged: list[Event] = []
-    last_by_key: dict[tuple, Event] = {}
+    by_number: dict[tuple, list[int]] = defaultdict(list)
     for event in sorted(events, key=_sort_key):
-        key = (event.kind, event.number, event.target)
-        previous = last_by_key.get(key)
-        if (previous and event.at and previous.at and event.number
-                and event.at - previous.at <= MERGE_TOLERANCE):
-            previous.sources.extend(event.sources)
+        event = replace(event, sources=[dict(s) for s in event.sources])
+        key = (event.kind, event.target, number_key(event.number))
+        fits = [i for i in by_number[key][-MERGE_LOOKBACK:] if _same_call(merged[i], event)]
+        if not fits:
+            by_number[key].append(len(merged))
+            merged.append(event)
             continue
-        merged.append(event)
-        last_by_key[key] = event
-    return merged
+        best = min(fits, key=lambda i: (abs((merged[i].at - event.at).total_seconds()), _rank(merged[i])))
+        merged[best] = _combine(merged[best], event)
+    return sorted(merged, key=_sort_key)
 
 
 def _sort_key(event: Event):
@@ -79,8 +129,14 @@ def _local(event: Event, tz: ZoneInfo) -> datetime:
     return event.at.astimezone(tz)
 
 
+def _from_collector(event: Event) -> bool:
+    """Calls the victim made (呼出) are on the timeline but are not the collector's contacts."""
+    return event.direction != "outgoing"
+
+
 def _collector_calls(events: list[Event]) -> list[Event]:
-    return [e for e in events if e.kind == "call" and e.target == "borrower" and e.at is not None]
+    return [e for e in events if e.kind == "call" and e.target == "borrower" and e.at is not None
+            and _from_collector(e)]
 
 
 def _example(event: Event, tz: ZoneInfo, text: str = "") -> dict:
@@ -125,7 +181,8 @@ def in_quiet_hours(local: datetime, rule: Rule) -> bool:
 
 
 def check_quiet_hours(rule_set, rule, events, sentences, tz) -> Finding | None:
-    flagged = [e for e in events if e.at and e.kind in ("call", "message") and in_quiet_hours(_local(e, tz), rule)]
+    flagged = [e for e in events if e.at and e.kind in ("call", "message") and _from_collector(e)
+               and in_quiet_hours(_local(e, tz), rule)]
     return _finding(rule_set, rule, flagged, tz, len(flagged)) if flagged else None
 
 
@@ -166,7 +223,8 @@ def check_lexicon(rule_set, rule, events, sentences, tz) -> Finding | None:
 
 def check_number_rotation(rule_set, rule, events, sentences, tz) -> Finding | None:
     need, window = rule.params["min_numbers"], timedelta(days=rule.params["window_days"])
-    contacts = sorted((e for e in events if e.at and e.number and e.target == "borrower"), key=lambda e: e.at)
+    contacts = sorted((e for e in events if e.at and e.number and e.target == "borrower" and _from_collector(e)),
+                      key=lambda e: e.at)
     in_window: Counter = Counter()
     best, best_span = 0, (0, 0)
     start = 0

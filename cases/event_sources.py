@@ -5,10 +5,9 @@ from datetime import datetime, timedelta
 
 from cases.analysis import Event, Sentence
 from cases.models import Case, ManualEvent
+from evidence.callrows import effective_rows
 from evidence.models import EvidenceItem, OcrResult, Transcript
 from evidence.originals import evidence_storage
-
-BORROWER_DIRECTIONS = {"incoming", "missed", "rejected", ""}
 
 
 def _source(item: EvidenceItem, source: str, **where) -> list[dict]:
@@ -16,7 +15,14 @@ def _source(item: EvidenceItem, source: str, **where) -> list[dict]:
 
 
 def recording_inputs(item: EvidenceItem, transcript: Transcript | None):
-    events = [Event("call", item.occurred_at, item.counterparty_number, sources=_source(item, "recording"))]
+    audio = item.metadata.get("audio") or {}
+    named = item.metadata.get("filename") or {}
+    duration = round(audio["duration_s"]) if audio.get("duration_s") is not None else None
+    from_name = "occurred_at" in (item.metadata.get("from_filename") or [])
+    source = _source(item, "recording", second=0, at=_iso(item.occurred_at), duration=duration,
+                     direction=named.get("direction", ""), from_filename=from_name)
+    events = [Event("call", item.occurred_at, item.counterparty_number, sources=source,
+                    direction=named.get("direction", ""), connected=True, duration=duration)]
     sentences = []
     for seg in transcript.segments if transcript else []:
         at = item.occurred_at + timedelta(seconds=seg["start"]) if item.occurred_at else None
@@ -24,21 +30,40 @@ def recording_inputs(item: EvidenceItem, transcript: Transcript | None):
     return events, sentences
 
 
-def call_log_inputs(item: EvidenceItem):
-    events = [
-        Event("call", datetime.fromisoformat(row["at"]) if row["at"] else None, row["number"],
-              sources=_source(item, "call_log", row=row["row"]))
-        for row in item.metadata.get("call_log", []) if row["direction"] in BORROWER_DIRECTIONS
-    ]
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def call_row_inputs(item: EvidenceItem):
+    """One call event per row of a call log, a carrier's record or a call-history picture."""
+    kind = item.metadata.get("call_log_source") or "call_log"
+    events = []
+    for row in effective_rows(item):
+        if row.get("ignored"):
+            continue
+        at = datetime.fromisoformat(row["at"]) if row.get("at") else None
+        where = {"row": row["row"], "at": row.get("at"), "direction": row.get("direction", ""),
+                 "duration": row.get("duration_s"), "derived_date": bool(row.get("derived_date"))}
+        if row.get("box"):
+            where["box"] = row["box"]
+        if row.get("count", 1) > 1:
+            where["count"] = row["count"]  # the dialer grouped this many calls into the row
+        events.append(Event("call", at, row.get("number", ""), contact=row.get("contact", ""),
+                            sources=_source(item, kind, **where), direction=row.get("direction", ""),
+                            connected=row.get("connected"), duration=row.get("duration_s"),
+                            derived_date=bool(row.get("derived_date"))))
     return events, []
 
 
 def screenshot_inputs(item: EvidenceItem, ocr: OcrResult | None):
     if ocr is None:
         return [], []
-    number = ocr.phone_numbers[0] if len(ocr.phone_numbers) == 1 else item.counterparty_number
-    events = [Event("message", datetime.fromisoformat(t["at"]), number, sources=_source(item, "screenshot", text=t["text"]))
-              for t in ocr.message_times]
+    if item.metadata.get("call_log"):  # a call-history screenshot: its rows are calls, not messages
+        events, _ = call_row_inputs(item)
+    else:
+        number = ocr.phone_numbers[0] if len(ocr.phone_numbers) == 1 else item.counterparty_number
+        events = [Event("message", datetime.fromisoformat(t["at"]), number,
+                        sources=_source(item, "screenshot", text=t["text"])) for t in ocr.message_times]
     sentences = [Sentence(str(item.pk), line["text"], {"line": i}, item.occurred_at)
                  for i, line in enumerate(ocr.lines)]
     return events, sentences
@@ -78,7 +103,7 @@ def case_inputs(case: Case) -> tuple[list[Event], list[Sentence]]:
         if kind == EvidenceItem.Kind.CALL_RECORDING:
             found = recording_inputs(item, transcripts.get(item.pk))
         elif kind == EvidenceItem.Kind.CALL_LOG:
-            found = call_log_inputs(item)
+            found = call_row_inputs(item)
         elif kind == EvidenceItem.Kind.SCREENSHOT:
             found = screenshot_inputs(item, ocrs.get(item.pk))
         elif kind == EvidenceItem.Kind.STATEMENT:

@@ -13,3 +13,11 @@ def is_virtual(number: str, prefixes: list[str]) -> bool:
     """True for a mainland mobile number in a virtual-operator range (170, 171, 165, …)."""
     number = normalise_number(number)
     return len(number) == 11 and any(number.startswith(p) for p in prefixes)
+
+
+def number_key(number: str) -> str:
+    """The form two sightings of one number share (spaces, +86/0086 and MIUI's p/s removed).
+
+    Every comparison of numbers in the timeline goes through here, so switching to the
+    phonenumbers-based normaliser is a change of this one function."""
+    return normalise_number(number or "")

@@ -7,6 +7,9 @@ AUDIO_CONTAINERS = {"video/3gpp", "video/mp4", "application/ogg", "video/webm"}
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/heic", "image/heif", "image/bmp"}
 TEXT_TYPES = {"text/plain", "text/csv"}
 PDF = "application/pdf"
+# Carriers' itemised records (运营商详单) and phone exports as Excel workbooks.
+SPREADSHEET_TYPES = {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/vnd.ms-excel",
+                     "application/CDFV2"}
 
 # Everything scriptable a browser could run (SVG, HTML) is refused on purpose.
 REFUSED = {"image/svg+xml", "text/html", "application/xhtml+xml", "text/xml", "application/xml"}
@@ -37,7 +40,7 @@ def accepts(kind: str, mime: str) -> bool:
     if kind == "screenshot":
         return mime in IMAGE_TYPES
     if kind == "call_log":
-        return mime in TEXT_TYPES or mime in IMAGE_TYPES or mime == PDF
+        return mime in TEXT_TYPES or mime in IMAGE_TYPES or mime == PDF or mime in SPREADSHEET_TYPES
     # Documents and attached statements: anything of the evidence types.
     return _is_audio(mime) or mime in IMAGE_TYPES or mime in TEXT_TYPES or mime == PDF
 
@@ -48,4 +51,4 @@ def kind_for(mime: str) -> str:
         return "call_recording"
     if mime in IMAGE_TYPES:
         return "screenshot"
-    return "call_log" if mime == "text/csv" else "document"
+    return "call_log" if mime == "text/csv" or mime in SPREADSHEET_TYPES else "document"

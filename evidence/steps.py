@@ -12,13 +12,27 @@ import json
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
+from PIL import Image
 
-from evidence import audio, calllog, documents, filenames, images, ocr, timestamps, transcribe
+from evidence import (
+    audio,
+    callhistory,
+    calllog,
+    callrows,
+    carrier,
+    documents,
+    filenames,
+    images,
+    ocr,
+    timestamps,
+    transcribe,
+)
 from evidence.integrity import stored_sha256
 from evidence.models import EvidenceItem, OcrResult, Timestamp, Transcript
 from evidence.workfiles import local_original, save_derived
@@ -73,15 +87,24 @@ def step_audio(item: EvidenceItem) -> dict:
             listen = save_derived(item, "listen", audio.listening_copy(path), "ogg", "audio/ogg")
         except audio.AudioDecodeError as exc:
             raise StepFailed(gettext_noop("The recording could not be decoded; it may be damaged.")) from exc
-    facts = filenames.parse_recording_filename(item.original_filename)
+    facts = filenames.parse_recording_filename(item.original_filename, case_timezone(item.case))
     from_name = []
     if facts.number and not item.counterparty_number:
         item.counterparty_number, from_name = facts.number, [*from_name, "counterparty_number"]
     if facts.occurred_at and not item.occurred_at:
         item.occurred_at, from_name = facts.occurred_at, [*from_name, "occurred_at"]
-    item.metadata = {**item.metadata, "audio": info.__dict__, "from_filename": from_name}
+    item.metadata = {**item.metadata, "audio": info.__dict__, "from_filename": from_name,
+                     "filename": facts.as_metadata()}
     item.save(update_fields=["counterparty_number", "occurred_at", "metadata"])
-    return {"audio": info.__dict__, "from_filename": from_name, "listening_copy_sha256": listen.sha256}
+    return {"audio": info.__dict__, "from_filename": from_name, "filename_maker": facts.maker,
+            "listening_copy_sha256": listen.sha256}
+
+
+def case_timezone(case) -> ZoneInfo:
+    """The time zone the case's rule set names: wall-clock times without an offset are read in it."""
+    from cases.rules import load_rule_set
+
+    return ZoneInfo(load_rule_set(case.jurisdiction).timezone)
 
 
 def step_transcribe(item: EvidenceItem) -> dict:
@@ -134,12 +157,21 @@ def step_ocr(item: EvidenceItem) -> dict:
     text = "\n".join(line.text for line in lines)
     reference = timezone.localdate(item.occurred_at) if item.occurred_at else timezone.localdate(item.received_at)
     times = [{"text": t["text"], "at": t["at"].isoformat()} for t in ocr.extract_message_times(text, reference)]
+    # A screenshot of the dialer's call history also gives one call per row.
+    tz = case_timezone(item.case)
+    taken, basis = callrows.picture_taken(item, tz)
+    with local_original(item) as path, Image.open(path) as image:
+        calls = callhistory.read_call_history(lines, image, taken, tz)
+    if calls:
+        item.metadata = {**item.metadata, "call_log": callrows._json_rows(calls), "call_log_source": "call_screenshot",
+                         "reference": taken.isoformat(), "reference_from": basis}
+        item.save(update_fields=["metadata"])
     OcrResult.objects.update_or_create(item=item, defaults={
         "original_sha256": item.sha256, "engine": "rapidocr-onnxruntime", "text": text,
         "lines": [line.__dict__ for line in lines], "phone_numbers": ocr.extract_phone_numbers(text),
         "message_times": times,
     })
-    return {"lines": len(lines), "message_times": len(times), "ocr_sha256": _json_sha256([line.__dict__ for line in lines])}
+    return {"lines": len(lines), "message_times": len(times), "call_rows": len(calls), "ocr_sha256": _json_sha256([line.__dict__ for line in lines])}
 
 
 def step_document(item: EvidenceItem) -> dict:
@@ -160,18 +192,18 @@ def step_document(item: EvidenceItem) -> dict:
 
 
 def step_call_log(item: EvidenceItem) -> dict:
-    """Read the calls of a CSV call log into the item's metadata, for the analysis."""
-    if not item.mime.startswith("text/"):
-        return {"skipped": True, "reason": "not a text call log"}
+    """Read the calls of a call log into the item's metadata: a phone's CSV export, a carrier's
+    itemised record (CSV, XLSX, XLS, PDF), or a picture or scan of the call history."""
     with local_original(item) as path:
         try:
-            rows = calllog.parse_call_log(Path(path).read_bytes())
-        except calllog.CallLogUnreadable as exc:
+            rows, source, facts = callrows.read_rows(item, path, case_timezone(item.case))
+        except (calllog.CallLogUnreadable, carrier.CallTableUnreadable) as exc:
             raise StepFailed(gettext_noop("No phone number and time columns were found in this call log.")) from exc
-    item.metadata = {**item.metadata, "call_log": [{**r, "at": r["at"].isoformat() if r["at"] else None}
-                                                   for r in rows]}
+    if not rows:
+        raise StepFailed(gettext_noop("No calls could be read from this picture of a call log."))
+    item.metadata = {**item.metadata, "call_log": rows, "call_log_source": source, **facts}
     item.save(update_fields=["metadata"])
-    return {"calls": len(rows)}
+    return {"calls": len(rows), "source": source, "rows_sha256": _json_sha256(rows)}
 
 
 STEPS: dict[str, Callable[[EvidenceItem], dict]] = {
