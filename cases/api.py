@@ -76,10 +76,16 @@ class FindingOut(Schema):
 class EventOut(Schema):
     kind: str
     at: datetime | None
+    start: datetime | None
     number: str
     target: str
     contact: str
+    direction: str
+    connected: bool | None
+    duration: int | None
+    derived_date: bool
     evidence: list[str]
+    # [{"kind": "carrier", "item": "<id>", "row": 17, ...}]: each source names where in its item it was seen.
     sources: list[dict]
 
 
@@ -94,4 +100,11 @@ def case_findings(request, case_id: UUID):
 def case_events(request, case_id: UUID):
     """Every call, message and third-party contact, merged across sources, in time order."""
     analysis = case_analyse(get_case_for_user(request.user, case_id))
-    return [{**e.__dict__, "evidence": e.evidence} for e in analysis.events]
+    return [event_out(e) for e in analysis.events]
+
+
+def event_out(event) -> dict:
+    """An event as the API gives it: each source as kind, item and the row, line or second within it."""
+    sources = [{"kind": s.get("source", ""), "item": s.get("evidence") or None,
+                **{k: v for k, v in s.items() if k not in ("source", "evidence")}} for s in event.sources]
+    return {**event.__dict__, "start": event.at, "evidence": event.evidence, "sources": sources}

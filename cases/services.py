@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext_lazy
 
 from cases.analysis import Event, Finding, analyse, merge_events
 from cases.event_sources import case_inputs
@@ -63,6 +64,24 @@ def case_analyse(case: Case) -> CaseAnalysis:
             _ANALYSES.pop(next(iter(_ANALYSES)), None)
         _ANALYSES[key] = found
     return found
+
+
+ROW_SOURCES = ("carrier", "call_log", "call_screenshot")
+UNMATCHED_RECORDING = gettext_lazy("No matching call-log row was found: upload a screenshot of the call history or the carrier's "
+                                   "itemised record")
+
+
+def recording_links(events: list[Event]) -> dict[str, list[dict]]:
+    """For each recording, the call-log, carrier or call-history rows of the same call
+    (carrier first); an empty list means no row corroborates it."""
+    links: dict[str, list[dict]] = {}
+    for event in events:
+        rows = sorted((s for s in event.sources if s.get("source") in ROW_SOURCES),
+                      key=lambda s: ROW_SOURCES.index(s["source"]))
+        for source in event.sources:
+            if source.get("source") == "recording" and source.get("evidence"):
+                links.setdefault(source["evidence"], []).extend(rows)
+    return links
 
 
 def finding_provision_line(finding: Finding) -> str:

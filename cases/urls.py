@@ -7,6 +7,7 @@ urlpatterns = [
     path("guide/", views.guide, name="guide"),
     path("cases/new/", views.case_new, name="case-new"),
     path("cases/<uuid:case_id>/", views.case_detail, name="case-detail"),
+    path("cases/<uuid:case_id>/timeline/", views.case_timeline, name="case-timeline"),
     path("cases/<uuid:case_id>/events/new/", views.manual_event_new, name="manual-event-new"),
     path("cases/<uuid:case_id>/sharing/", sharing_views.sharing, name="sharing"),
     path("cases/<uuid:case_id>/sharing/revoke/", sharing_views.sharing_revoke, name="sharing-revoke"),

@@ -12,7 +12,15 @@ from cases.access import cases_for_user, get_case_for_user, role_of
 from cases.charts import charts
 from cases.forms import CaseForm, ManualEventForm
 from cases.models import Membership
-from cases.services import case_analyse, case_create, finding_provision_line, manual_event_add
+from cases.services import (
+    UNMATCHED_RECORDING,
+    case_analyse,
+    case_create,
+    finding_provision_line,
+    manual_event_add,
+    recording_links,
+)
+from cases.timeline import timeline_days
 from complaints.tracking import case_path
 from evidence.curation import note_add
 from evidence.custody import actor_from_request, custody_record
@@ -67,6 +75,21 @@ def case_detail(request, case_id):
                           timezone.localdate(), get_language()),
     }
     return render(request, "cases/case_detail.html", context)
+
+
+@login_required
+def case_timeline(request, case_id):
+    """Every call and message of the case by day, on a phone: night hours shaded, each source a link
+    to its place (the row of a screenshot or record, the second of a recording)."""
+    case = get_case_for_user(request.user, case_id)
+    analysis = case_analyse(case)
+    links = recording_links(analysis.events)
+    unmatched = [item for item in case.items.filter(kind="call_recording", withdrawn_at=None)
+                 if "audio" in item.metadata and not links.get(str(item.pk))]
+    return render(request, "cases/timeline.html", {
+        "case": case, "days": timeline_days(analysis.events, analysis.rule_set), "unmatched": unmatched,
+        "unmatched_message": UNMATCHED_RECORDING, "timezone": analysis.rule_set.timezone,
+    })
 
 
 def _example_links(finding) -> list[dict]:

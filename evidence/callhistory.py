@@ -43,6 +43,7 @@ class When:
 def read_when(text: str, reference: datetime, tz: ZoneInfo) -> When | None:
     """A row's date and time, relative forms resolved against `reference` (the picture's own time)."""
     today = reference.astimezone(tz).date()
+    text = re.sub(r"(星期|周)[—–\-－_]", r"\1一", text)  # OCR reads the one-stroke 一 as a dash
     if m := _AGO.search(text):
         minutes = int(m["n"]) if m["n"] else 0
         at = (reference - timedelta(minutes=minutes)).astimezone(tz).replace(second=0, microsecond=0)

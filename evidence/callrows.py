@@ -19,6 +19,7 @@ from evidence import callhistory, carrier, ocr
 from evidence.filenames import _generic_when
 
 SOURCES = ("call_log", "carrier", "call_screenshot")
+CALL_DIRECTIONS = ("incoming", "outgoing", "missed", "rejected", "forwarded")
 EDITABLE = ("number", "at", "direction", "duration_s", "ignored")
 
 

@@ -172,21 +172,24 @@ def csv_rows(data: bytes) -> list[list[str]]:
 def xlsx_rows(path: str) -> list[list]:
     import openpyxl
 
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or disguised file
-        raise CallTableUnreadable("the workbook could not be opened") from exc
-    try:
-        return _first_call_sheet([list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets])
-    finally:
-        book.close()
+    # Opened as a file object: stored originals have no extension, which openpyxl checks on names.
+    with open(path, "rb") as fh:
+        try:
+            book = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged or disguised file
+            raise CallTableUnreadable("the workbook could not be opened") from exc
+        try:
+            return _first_call_sheet([list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets])
+        finally:
+            book.close()
 
 
 def xls_rows(path: str) -> list[list]:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(path)
+        with open(path, "rb") as fh:
+            book = xlrd.open_workbook(file_contents=fh.read())
     except Exception as exc:
         raise CallTableUnreadable("the workbook could not be opened") from exc
     sheets = []

@@ -24,3 +24,25 @@ def item_withdraw(*, item: EvidenceItem, actor: Actor, reason: str) -> EvidenceI
         item.save(update_fields=["withdrawn_at", "withdrawn_reason"])
         custody_record(case=item.case, item=item, action="withdrawn", actor=actor, reason=reason)
     return item
+
+
+def call_row_correct(*, item: EvidenceItem, actor: Actor, row: str, fields: dict) -> dict:
+    """Record the user's correction of one call row read from a picture or a file.
+
+    What was read stays as it was (`call_log`); the correction is kept beside it and recorded
+    in the custody log with both values, so a court sees what the machine read and what the user said."""
+    from evidence.callrows import EDITABLE
+
+    with transaction.atomic():
+        item = EvidenceItem.objects.select_for_update().get(pk=item.pk)
+        read = next((r for r in item.metadata.get("call_log") or [] if str(r["row"]) == str(row)), None)
+        if read is None:
+            raise KeyError(row)
+        clean = {k: v for k, v in fields.items() if k in EDITABLE}
+        corrections = dict(item.metadata.get("call_log_corrections") or {})
+        corrections[str(row)] = {**corrections.get(str(row), {}), **clean}
+        item.metadata = {**item.metadata, "call_log_corrections": corrections}
+        item.save(update_fields=["metadata"])
+        custody_record(case=item.case, item=item, action="call_row_corrected", actor=actor, row=str(row),
+                       read={k: read.get(k) for k in clean}, corrected=clean)
+    return corrections[str(row)]

@@ -1,20 +1,25 @@
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import get_case_for_user, get_item_for_user, role_of
 from evidence import services
 from evidence.api import take_in
-from evidence.curation import item_withdraw, note_add
+from evidence.callrows import CALL_DIRECTIONS, effective_rows
+from evidence.curation import call_row_correct, item_withdraw, note_add
 from evidence.custody import actor_from_request, custody_record
 from evidence.downloads import listening_response, original_response
+from evidence.filenames import normalise_number
 from evidence.forms import EvidenceDetailsForm, StatementForm
 from evidence.models import OcrResult, Timestamp, Transcript
 from evidence.originals import evidence_storage
-from evidence.steps import STEP_LABELS
+from evidence.steps import STEP_LABELS, case_timezone
 from harassguard.lib.errors import ApiError
 
 
@@ -80,7 +85,14 @@ def item_detail(request, item_id):
         "ocr": OcrResult.objects.filter(item=item).first(),
         "thumbnail": "thumbnail" in derived, "listen": "listen" in derived,
         "role": role_of(request.user, item.case), "notes": item.notes.select_related("author"),
+        "call_rows": effective_rows(item), "call_directions": CALL_DIRECTIONS,
     }
+    if item.kind == "call_recording" and "audio" in item.metadata and not item.withdrawn_at:
+        from cases.services import UNMATCHED_RECORDING, case_analyse, recording_links
+
+        context["corroboration"] = recording_links(case_analyse(item.case).events).get(str(item.pk), [])
+        context["unmatched_message"] = UNMATCHED_RECORDING
+        context["items_by_id"] = {str(i.pk): i for i in item.case.items.all()}
     return render(request, "evidence/item_detail.html", context)
 
 
@@ -140,6 +152,38 @@ def item_withdraw_view(request, item_id):
     item_withdraw(item=item, actor=actor_from_request(request), reason=request.POST.get("reason", "").strip()[:300])
     messages.success(request, _("Withdrawn from the case. It stays in the record and leaves new bundles."))
     return redirect("item-detail", item_id=item.id)
+
+
+@login_required
+@require_POST
+def item_call_row(request, item_id, row):
+    """The owner corrects a call row read from a call log or a picture of one (number, time, direction,
+    duration), confirms a worked-out date as it stands, or says the row is not a call."""
+    item = get_item_for_user(request.user, item_id, need="own")
+    fields: dict = {}
+    number = request.POST.get("number", "").strip()
+    if number:
+        fields["number"] = normalise_number(number)
+    when = request.POST.get("at", "").strip()
+    if when:
+        try:
+            at = datetime.fromisoformat(when)
+        except ValueError:
+            messages.error(request, _("Give the date and time as 2023-10-12 23:47."))
+            return redirect("item-detail", item_id=item.id)
+        fields["at"] = (at if at.tzinfo else at.replace(tzinfo=case_timezone(item.case))).isoformat()
+    if request.POST.get("direction", "") in CALL_DIRECTIONS:
+        fields["direction"] = request.POST["direction"]
+    duration = request.POST.get("duration_s", "").strip()
+    if duration.isdigit():
+        fields["duration_s"] = int(duration)
+    fields["ignored"] = request.POST.get("ignored") == "1"
+    try:
+        call_row_correct(item=item, actor=actor_from_request(request), row=str(row), fields=fields)
+    except KeyError:
+        raise Http404("no such row") from None
+    messages.success(request, _("The row is corrected. What was read from the file stays on record."))
+    return redirect(f"{reverse('item-detail', args=[item.id])}#call-{row}")
 
 
 @login_required

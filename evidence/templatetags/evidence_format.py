@@ -31,6 +31,7 @@ ACTIONS = {
     "complaint_drafted": pgettext_lazy("custody", "letter drafted from the case"),
     "complaint_edited": pgettext_lazy("custody", "letter edited"),
     "complaint_pdf_exported": pgettext_lazy("custody", "letter exported as PDF"),
+    "call_row_corrected": pgettext_lazy("custody", "call row corrected"),
     "complaint_tracking_updated": pgettext_lazy("custody", "letter's progress updated"), "statement_link_used": pgettext_lazy("custody", "statement received by link"),
 }
 
@@ -42,3 +43,49 @@ def custody_action(action: str) -> str:
         step = STEP_LABELS.get(action.removeprefix("processed_"))
         return pgettext("custody", "processed: %(step)s") % {"step": step} if step else action
     return ACTIONS.get(action, action)
+
+
+DIRECTIONS = {"incoming": pgettext_lazy("call", "incoming"), "outgoing": pgettext_lazy("call", "outgoing"),
+              "missed": pgettext_lazy("call", "missed"), "rejected": pgettext_lazy("call", "rejected"),
+              "forwarded": pgettext_lazy("call", "forwarded"), "": pgettext_lazy("call", "not shown")}
+SOURCE_NAMES = {"carrier": pgettext_lazy("source", "carrier's itemised record"),
+                "call_log": pgettext_lazy("source", "phone's call log"),
+                "call_screenshot": pgettext_lazy("source", "call-history picture"),
+                "recording": pgettext_lazy("source", "recording"), "screenshot": pgettext_lazy("source", "screenshot"),
+                "statement": pgettext_lazy("source", "statement"), "manual": pgettext_lazy("source", "entered by hand"),
+                "wechat_voice": pgettext_lazy("source", "WeChat voice message")}
+
+
+@register.filter
+def call_direction(direction: str) -> str:
+    """呼入, 呼出, 未接, 拒接 in the reader's language."""
+    return DIRECTIONS.get(direction or "", direction)
+
+
+@register.filter
+def source_name(source: str) -> str:
+    """What kind of record a timeline source is (运营商详单, 通话记录截图, 录音…)."""
+    return SOURCE_NAMES.get(source, source)
+
+
+@register.filter
+def box_style(box, size) -> str:
+    """Inline CSS placing a row's outline over a picture, in percent of the picture's size."""
+    try:
+        left, top, right, bottom = (float(v) for v in box)
+        width, height = float(size["width"]), float(size["height"])
+    except (TypeError, ValueError, KeyError):
+        return "display:none"
+    return (f"left:{100 * left / width:.2f}%;top:{100 * top / height:.2f}%;"
+            f"width:{100 * (right - left) / width:.2f}%;height:{100 * (bottom - top) / height:.2f}%")
+
+
+@register.filter
+def iso_local(value: str) -> str:
+    """An ISO time as 2023-10-12 23:47 (its own offset kept)."""
+    return (value or "").replace("T", " ")[:16]
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    return mapping.get(key) if mapping else None

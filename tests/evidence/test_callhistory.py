@@ -59,6 +59,7 @@ def test_a_chat_screenshot_is_not_a_call_history(tmp_path):
     ("前天 下午3:05", datetime(2023, 10, 10, 15, 5, tzinfo=SH), True),
     ("周日 08:00", datetime(2023, 10, 8, 8, 0, tzinfo=SH), True),
     ("星期四 08:00", datetime(2023, 10, 5, 8, 0, tzinfo=SH), True),  # a weekday name is never today
+    ("星期— 22:30", datetime(2023, 10, 9, 22, 30, tzinfo=SH), True),  # 一 read as a dash
     ("12-25 20:00", datetime(2022, 12, 25, 20, 0, tzinfo=SH), True),  # a later month-day is last year's
     ("2023年10月1日 07:30", datetime(2023, 10, 1, 7, 30, tzinfo=SH), False),
     ("5分钟前", datetime(2023, 10, 12, 8, 55, tzinfo=SH), True),

@@ -41,7 +41,7 @@ def test_an_xlsx_record_from_10086(tmp_path):
     sheet.append(HEADER)
     for row in _rows():
         sheet.append(row)
-    path = tmp_path / "详单.xlsx"
+    path = tmp_path / "a3f9c0"  # stored originals are named by their hash, without an extension
     book.save(path)
     calls, carrier = read_call_table(str(path), sniff_mime(str(path)), SH)
     assert carrier and calls[0]["row"] == 4
@@ -61,7 +61,7 @@ def test_an_xls_record_from_10010_with_real_excel_dates(tmp_path):
         sheet.write(r, 2, int(call[3]))
         sheet.write(r, 3, call[2])
         sheet.write(r, 4, call[1])
-    path = tmp_path / "详单.xls"
+    path = tmp_path / "b41d22"
     book.save(str(path))
     calls, carrier = read_call_table(str(path), sniff_mime(str(path)), SH)
     assert carrier

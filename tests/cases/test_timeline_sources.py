@@ -1,0 +1,103 @@
+"""A victim's real sources through upload and processing: the carrier's record (XLSX), a picture of the
+dialer's call history and a recording named by the phone's recorder give one call, seen three ways."""
+
+from datetime import datetime, timedelta
+from io import BytesIO
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+
+from evidence.models import CustodyEvent
+from tests.audio_samples import encode, speak
+from tests.callhistory_images import Row, render
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+SH = ZoneInfo("Asia/Shanghai")
+UNMATCHED = "未找到对应的通话记录：建议上传通话记录截图或运营商详单"
+
+
+def carrier_xlsx() -> bytes:
+    """October's record from 10086: 60 calls, one of them the night call of 11 October."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["中国移动通信 客户详单", "", "查询月份：2023年10月"])
+    sheet.append(["起始时间", "通信地点", "通信方式", "对方号码", "通信时长", "通信类型"])
+    start = datetime(2023, 10, 1, 9, 0, 5)
+    for i in range(60):
+        sheet.append([(start + timedelta(hours=7 * i)).strftime("%Y-%m-%d %H:%M:%S"), "广东深圳", "被叫",
+                      f"1390013{9000 + i}", f"{i % 3}分{i % 50:02d}秒", "本地通话"])
+    sheet.append(["2023-10-11 23:47:05", "广东深圳", "被叫", "13800138000", "1分22秒", "本地通话"])
+    buf = BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def recording(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("rec")
+    first = speak("This is the collection department. Pay today or we will call your family.", folder / "a.wav")
+    second = speak("We know where you work. We will visit your office tomorrow.", folder / "b.wav")
+    return encode(first, folder / "a.mp3", "mp3").read_bytes(), encode(second, folder / "b.mp3", "mp3").read_bytes()
+
+
+def test_one_call_seen_three_ways_is_one_event_and_a_lone_recording_is_flagged(
+        client, alice, alice_case, alice_api, send, recording, tmp_path):
+    carrier = send("详单_202310.xlsx", carrier_xlsx(), "call_log")
+    assert carrier.status == "ready", carrier.status_detail
+    assert carrier.metadata["call_log_source"] == "carrier" and len(carrier.metadata["call_log"]) == 61
+
+    shot = render("xiaomi", [Row("138 0013 8000", "呼入 1分20秒", "昨天 23:47"),
+                             Row("李经理", "未接", "星期一 22:30", missed=True)],
+                  tmp_path / "Screenshot_2023-10-12-10-24-33-123_com.android.contacts.png")
+    picture = send(shot.name, shot.read_bytes(), "screenshot")
+    assert picture.status == "ready", picture.status_detail
+    assert picture.metadata["reference_from"] == "filename"
+    rows = picture.metadata["call_log"]
+    assert [(r["number"], r["contact"], r["at"], r["derived_date"]) for r in rows] == [
+        ("13800138000", "", "2023-10-11T23:47:00+08:00", True), ("", "李经理", "2023-10-09T22:30:00+08:00", True)]
+
+    matched = send("通话录音@13800138000(13800138000)_20231011234712.mp3", recording[0], "call_recording")
+    assert matched.metadata["filename"]["maker"] == "miui"
+    lone = send("通话录音@张三(13700137000)_20231005120000.mp3", recording[1], "call_recording")
+
+    events = client.get(f"/api/v1/cases/{alice_case.id}/events", **alice_api).json()
+    night = [e for e in events if e["number"] == "13800138000"]
+    assert len(night) == 1
+    call = night[0]
+    assert sorted(s["kind"] for s in call["sources"]) == ["call_screenshot", "carrier", "recording"]
+    by_kind = {s["kind"]: s for s in call["sources"]}
+    assert by_kind["carrier"]["item"] == str(carrier.pk) and by_kind["carrier"]["row"] == 63
+    assert by_kind["call_screenshot"]["row"] == 1 and len(by_kind["call_screenshot"]["box"]) == 4
+    assert by_kind["recording"]["second"] == 0
+    # The carrier's record outranks the others; its date was read, not worked out.
+    assert call["start"].startswith("2023-10-11T23:47:05") and call["duration"] == 82
+    assert call["direction"] == "incoming" and call["connected"] is True and call["derived_date"] is False
+    assert len(events) == 61 + 1 + 1  # the carrier's calls, the missed call in the picture, the lone recording
+
+    client.force_login(alice)
+    page = client.get(f"/items/{matched.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f"/items/{carrier.pk}/#call-63" in page and UNMATCHED not in page
+    assert UNMATCHED in client.get(f"/items/{lone.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    timeline = client.get(f"/cases/{alice_case.id}/timeline/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert timeline.count(UNMATCHED) == 1 and lone.original_filename in timeline
+    assert f"/items/{picture.pk}/#call-1" in timeline and f"/items/{matched.pk}/#t-0" in timeline
+
+
+def test_the_owner_corrects_a_row_read_from_a_picture(client, alice, alice_case, send, tmp_path):
+    shot = render("huawei", [Row("138 0013 8000", "未接", "星期二 08:15", missed=True),
+                             Row("021-55558888", "上海 电信", "昨天 09:00")], tmp_path / "Screenshot_20231012_102433.png")
+    picture = send(shot.name, shot.read_bytes(), "call_log")
+    assert picture.metadata["call_log_source"] == "call_screenshot"
+    client.force_login(alice)
+    r = client.post(f"/items/{picture.pk}/calls/1/", {"number": "138 0013 8001", "at": "2023-10-10 08:16",
+                                                      "direction": "missed", "duration_s": ""})
+    assert r.status_code == 302
+    picture.refresh_from_db()
+    assert picture.metadata["call_log"][0]["number"] == "13800138000"  # what was read stays
+    record = CustodyEvent.objects.get(item=picture, action="call_row_corrected")
+    assert record.detail["read"]["number"] == "13800138000" and record.detail["corrected"]["number"] == "13800138001"
+    events = client.get(f"/api/v1/cases/{alice_case.id}/events").json()
+    fixed = next(e for e in events if e["number"] == "13800138001")
+    assert fixed["start"].startswith("2023-10-10T08:16:00+08:00") and fixed["derived_date"] is False
+    assert client.post(f"/items/{picture.pk}/calls/9/", {"number": "1"}).status_code == 404
