@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist
 
+from evidence.callrows import effective_rows
 from evidence.models import EvidenceItem, OcrResult, Timestamp, Transcript
 from evidence.originals import evidence_storage
 
@@ -22,6 +23,9 @@ SOURCE = {
     EvidenceItem.Kind.DOCUMENT: "受害人提供的文件",
     EvidenceItem.Kind.CALL_LOG: "受害人手机通话记录导出",
 }
+# What a call list is, by what it was read from.
+CALL_RECORD_SOURCE = {"carrier": "运营商通话详单（第三方数据，由用户从运营商处获取）",
+                      "call_screenshot": "受害人手机通话记录截图（机器识别，以图片为准）"}
 MAX_TEXT = 6000  # characters of a document's text layer shown in the PDF
 
 
@@ -37,6 +41,9 @@ class Exhibit:
     thumbnail: str = ""  # storage name of the preview image
     text: str = ""  # statement or document text
     call_rows: list[dict] = field(default_factory=list)
+    # A recording: the rows of other exhibits that record the same call ([{"exhibit": 3, "row": 17, "source": ...}]);
+    # None when the exhibit is not a recording.
+    corroboration: list[dict] | None = None
     verify_url: str = ""  # the public page that checks this exhibit's hash
     qr: str = ""  # a QR code of verify_url, as a data URI
 
@@ -81,7 +88,9 @@ def exhibit_for(number: int, item: EvidenceItem) -> Exhibit:
         exhibit.text = _read_text(item.stored_name)[:MAX_TEXT]
     elif "text" in derived:
         exhibit.text = _read_text(derived["text"].stored_name)[:MAX_TEXT]
-    exhibit.call_rows = item.metadata.get("call_log", [])[:200]
+    exhibit.call_rows = effective_rows(item)[:200]
+    if item.metadata.get("call_log_source") in CALL_RECORD_SOURCE:
+        exhibit.source = CALL_RECORD_SOURCE[item.metadata["call_log_source"]]
     return exhibit
 
 
@@ -107,3 +116,19 @@ def exhibit_numbers_for(findings, exhibits: list[Exhibit]) -> list[dict]:
         rows.append({"finding": f, "exhibits": numbers,
                      "provision": "；".join(f"{p['document']}{p['article']}" for p in f.provisions)})
     return rows
+
+
+CORROBORATING_SOURCE = {"carrier": "运营商详单", "call_log": "手机通话记录", "call_screenshot": "通话记录截图"}
+
+
+def add_corroboration(exhibits: list[Exhibit], links: dict[str, list[dict]]) -> None:
+    """Give each recording the exhibit numbers and rows of the call records that show the same call."""
+    number = {str(e.item.pk): e.number for e in exhibits}
+    for exhibit in exhibits:
+        if exhibit.item.kind != EvidenceItem.Kind.CALL_RECORDING:
+            continue
+        exhibit.corroboration = [
+            {"exhibit": number[s["evidence"]], "row": s.get("row"), "source": CORROBORATING_SOURCE.get(s["source"], ""),
+             "at": (s.get("at") or "").replace("T", " ")[:19]}
+            for s in links.get(str(exhibit.item.pk), []) if s.get("evidence") in number
+        ]

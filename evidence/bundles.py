@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.charts import charts
-from cases.services import case_analyse
+from cases.services import case_analyse, recording_links
 from evidence import bundle_content, bundle_pdf, bundle_zip
 from evidence.custody import WORKER, Actor, chain_first_break, custody_record
 from evidence.integrity import file_sha256
@@ -65,6 +65,7 @@ def bundle_context(bundle: Bundle) -> dict:
         exhibit.verify_url = bundle_pdf.verify_url(exhibit.item.sha256)
         exhibit.qr = bundle_pdf.qr_data_uri(exhibit.verify_url)
     analysis = case_analyse(case)
+    bundle_content.add_corroboration(exhibits, recording_links(analysis.events))
     first, last = bundle_content.date_range(exhibits)
     items = [e.item for e in exhibits]
     received = sorted(i.received_at for i in items)

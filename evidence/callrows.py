@@ -19,6 +19,10 @@ from evidence import callhistory, carrier, ocr
 from evidence.filenames import _generic_when
 
 SOURCES = ("call_log", "carrier", "call_screenshot")
+# Every row has every field, whatever it was read from.
+ROW_DEFAULTS = {"number": "", "contact": "", "at": None, "day": None, "direction": "", "duration_s": None,
+                "connected": None, "derived_date": False, "count": 1, "box": None, "location": "", "corrected": False,
+                "ignored": False}
 CALL_DIRECTIONS = ("incoming", "outgoing", "missed", "rejected", "forwarded")
 EDITABLE = ("number", "at", "direction", "duration_s", "ignored")
 
@@ -97,6 +101,7 @@ def effective_rows(item) -> list[dict]:
     corrections = item.metadata.get("call_log_corrections") or {}
     rows = []
     for row in item.metadata.get("call_log") or []:
+        row = {**ROW_DEFAULTS, **row}
         fix = corrections.get(str(row["row"]))
         if fix:
             row = {**row, **{k: v for k, v in fix.items() if k in EDITABLE}, "corrected": True, "derived_date": False}

@@ -7,8 +7,11 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
+from django.template.loader import render_to_string
+from django.utils import translation
 
-from evidence.models import CustodyEvent
+from evidence.bundles import bundle_context
+from evidence.models import Bundle, BundleItem, CustodyEvent
 from tests.audio_samples import encode, speak
 from tests.callhistory_images import Row, render
 
@@ -82,6 +85,20 @@ def test_one_call_seen_three_ways_is_one_event_and_a_lone_recording_is_flagged(
     timeline = client.get(f"/cases/{alice_case.id}/timeline/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert timeline.count(UNMATCHED) == 1 and lone.original_filename in timeline
     assert f"/items/{picture.pk}/#call-1" in timeline and f"/items/{matched.pk}/#t-0" in timeline
+
+    # The bundle prints, for each recording, the exhibit and row of the record that shows the same call.
+    bundle = Bundle.objects.create(case=alice_case, created_by=alice)
+    for position, item in enumerate([carrier, picture, matched, lone], start=1):
+        BundleItem.objects.create(bundle=bundle, item=item, position=position)
+    context = bundle_context(bundle)
+    by_item = {e.item.pk: e for e in context["exhibits"]}
+    assert [(c["exhibit"], c["row"]) for c in by_item[matched.pk].corroboration] == [(1, 63), (2, 1)]
+    assert by_item[lone.pk].corroboration == [] and by_item[carrier.pk].corroboration is None
+    with translation.override("zh-hans"):
+        html = render_to_string("bundle/bundle.html", context)
+    assert "对应通话记录：证据1（运营商详单）第 63 行，2023-10-11 23:47:05；证据2（通话记录截图）第 1 行" in html
+    assert html.count("未找到对应的通话记录（建议补充通话记录截图或运营商详单）") == 1
+    assert "运营商通话详单（第三方数据" in html and "2023-10-11T23:47:00（推算）" in html
 
 
 def test_the_owner_corrects_a_row_read_from_a_picture(client, alice, alice_case, send, tmp_path):
