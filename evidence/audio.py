@@ -1,9 +1,15 @@
-"""Decoding phone recordings (AMR-NB, AAC/m4a, mp3, 3gp, wav, ogg/opus) with PyAV.
+"""Decoding phone recordings (AMR-NB, AAC/m4a, mp3, 3gp, wav, ogg/opus) with PyAV, and WeChat
+voice messages (SILK v3) with pilk first.
 
 PyAV carries its own FFmpeg libraries, so no system ffmpeg is needed.
 """
 
 import io
+import os
+import tempfile
+import wave
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import av
@@ -24,8 +30,46 @@ class AudioInfo:
     codec: str
 
 
+SILK_RATE = 24000  # WeChat voice messages are recorded at 24 kHz
+
+
+@contextmanager
+def decodable(path: str) -> Iterator[tuple[str, str]]:
+    """Yield a path PyAV can read and the original's codec: a SILK voice message is decoded
+    with pilk into a scratch WAV (the original is never changed); anything else is itself."""
+    with open(path, "rb") as fh:
+        head = fh.read(16)
+    if not (head.startswith(b"#!SILK_V3") or head.startswith(b"\x02#!SILK_V3")):
+        yield path, ""
+        return
+    import pilk
+
+    with tempfile.TemporaryDirectory() as tmp:
+        silk = os.path.join(tmp, "voice.silk")
+        with open(path, "rb") as src, open(silk, "wb") as dst:
+            data = src.read()
+            dst.write(data[1:] if data.startswith(b"\x02") else data)  # WeChat's leading 0x02
+        pcm, wav = os.path.join(tmp, "voice.pcm"), os.path.join(tmp, "voice.wav")
+        try:
+            pilk.decode(silk, pcm, pcm_rate=SILK_RATE)
+        except Exception as exc:  # pilk raises its own error type for a damaged stream
+            raise AudioDecodeError(f"SILK decoding failed: {exc}") from exc
+        with open(pcm, "rb") as raw, wave.open(wav, "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(SILK_RATE)
+            out.writeframes(raw.read())
+        yield wav, "silk_v3"
+
+
 def probe_audio(path: str) -> AudioInfo:
     """Return the duration, sample rate, channel count and codec of the first audio stream."""
+    with decodable(path) as (readable, codec):
+        info = _probe(readable)
+    return AudioInfo(info.duration_s, info.sample_rate, info.channels, codec) if codec else info
+
+
+def _probe(path: str) -> AudioInfo:
     try:
         with av.open(path) as container:
             stream = _audio_stream(container)
@@ -34,7 +78,7 @@ def probe_audio(path: str) -> AudioInfo:
             if duration is None and container.duration:
                 duration = container.duration / av.time_base
             if duration is None:
-                duration = len(decode_audio(path, rate=ctx.sample_rate)) / ctx.sample_rate
+                duration = len(_decode(path, rate=ctx.sample_rate)) / ctx.sample_rate
             return AudioInfo(round(duration, 3), ctx.sample_rate, ctx.channels, ctx.name)
     except (av.FFmpegError, ValueError, IndexError) as exc:
         raise AudioDecodeError(str(exc)) from exc
@@ -42,6 +86,11 @@ def probe_audio(path: str) -> AudioInfo:
 
 def decode_audio(path: str, rate: int = WHISPER_RATE) -> np.ndarray:
     """Return the recording as mono float32 samples in [-1, 1] at `rate` Hz."""
+    with decodable(path) as (readable, _codec):
+        return _decode(readable, rate)
+
+
+def _decode(path: str, rate: int) -> np.ndarray:
     try:
         with av.open(path) as container:
             stream = _audio_stream(container)

@@ -15,16 +15,25 @@ SPREADSHEET_TYPES = {"application/vnd.openxmlformats-officedocument.spreadsheetm
 REFUSED = {"image/svg+xml", "text/html", "application/xhtml+xml", "text/xml", "application/xml"}
 
 
+# WeChat and QQ voice messages: SILK v3, in files named .amr (WeChat puts one 0x02 byte first).
+SILK = "audio/silk"
+
+
+def is_silk(head: bytes) -> bool:
+    return head.startswith(b"#!SILK_V3") or head.startswith(b"\x02#!SILK_V3")
+
+
 def sniff_mime(path: str) -> str:
-    """Return the MIME type python-magic reads from the file's first bytes."""
+    """Return the MIME type python-magic reads from the file's first bytes (SILK, which libmagic
+    does not know, from its header)."""
     with open(path, "rb") as fh:
         head = fh.read(8192)
-    return magic.from_buffer(head, mime=True)
+    return sniff_mime_bytes(head)
 
 
 def sniff_mime_bytes(data: bytes) -> str:
     """Return the MIME type python-magic reads from `data`."""
-    return magic.from_buffer(data[:8192], mime=True)
+    return SILK if is_silk(data[:16]) else magic.from_buffer(data[:8192], mime=True)
 
 
 def _is_audio(mime: str) -> bool:
