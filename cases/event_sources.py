@@ -74,6 +74,24 @@ def screenshot_inputs(item: EvidenceItem, ocr: OcrResult | None):
     return events, sentences
 
 
+def screen_recording_inputs(item: EvidenceItem, ocr: OcrResult | None, transcript: Transcript | None):
+    """A screen recording: each message time on screen is a message, found at its line and second;
+    its lines and its sound's transcript are texts to search."""
+    events, sentences = [], []
+    if ocr is not None:
+        number = ocr.phone_numbers[0] if len(ocr.phone_numbers) == 1 else item.counterparty_number
+        events = [Event("message", datetime.fromisoformat(t["at"]), number,
+                        sources=_source(item, "screen_recording", line=t.get("line"), second=t.get("second"),
+                                        text=t["text"]))
+                  for t in ocr.message_times]
+        sentences = [Sentence(str(item.pk), line["text"], {"line": i, "second": line.get("t")}, item.occurred_at)
+                     for i, line in enumerate(ocr.lines)]
+    for seg in transcript.segments if transcript else []:
+        at = item.occurred_at + timedelta(seconds=seg["start"]) if item.occurred_at else None
+        sentences.append(Sentence(str(item.pk), seg["text"], {"start": seg["start"], "end": seg["end"]}, at))
+    return events, sentences
+
+
 def statement_inputs(item: EvidenceItem):
     contact = f"{item.author_relation} {item.author_name}".strip()
     events = [Event("third_party_contact", item.occurred_at, item.counterparty_number, "third_party", contact,
@@ -111,6 +129,8 @@ def case_inputs(case: Case) -> tuple[list[Event], list[Sentence]]:
             found = call_row_inputs(item)
         elif kind == EvidenceItem.Kind.SCREENSHOT:
             found = screenshot_inputs(item, ocrs.get(item.pk))
+        elif kind == EvidenceItem.Kind.SCREEN_RECORDING:
+            found = screen_recording_inputs(item, ocrs.get(item.pk), transcripts.get(item.pk))
         elif kind == EvidenceItem.Kind.STATEMENT:
             found = statement_inputs(item)
         else:

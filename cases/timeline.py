@@ -19,6 +19,8 @@ def source_url(source: dict) -> str:
     url = reverse("item-detail", args=[source["evidence"]])
     if "row" in source:
         return f"{url}#call-{source['row']}"
+    if source.get("line") is not None and source.get("source") == "screen_recording":
+        return f"{url}#line-{source['line']}"
     if "second" in source:
         return f"{url}#t-{int(source['second'])}"
     if "line" in source:

@@ -15,6 +15,7 @@ DEFAULT_PURPOSE = {
     EvidenceItem.Kind.STATEMENT: "证明催收方联系、骚扰受害人亲友的事实",
     EvidenceItem.Kind.DOCUMENT: "证明与借款及催收有关的事实",
     EvidenceItem.Kind.CALL_LOG: "证明催收来电的次数、时间及号码",
+    EvidenceItem.Kind.SCREEN_RECORDING: "证明催收方发送的信息内容及发送时间（录屏可保留对方撤回前的内容）",
 }
 SOURCE = {
     EvidenceItem.Kind.CALL_RECORDING: "受害人手机通话录音",
@@ -22,6 +23,7 @@ SOURCE = {
     EvidenceItem.Kind.STATEMENT: "证人书面陈述",
     EvidenceItem.Kind.DOCUMENT: "受害人提供的文件",
     EvidenceItem.Kind.CALL_LOG: "受害人手机通话记录导出",
+    EvidenceItem.Kind.SCREEN_RECORDING: "受害人手机录屏",
 }
 # What a call list is, by what it was read from.
 CALL_RECORD_SOURCE = {"carrier": "运营商通话详单（第三方数据，由用户从运营商处获取）",

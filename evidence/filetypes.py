@@ -48,6 +48,8 @@ def accepts(kind: str, mime: str) -> bool:
         return _is_audio(mime)
     if kind == "screenshot":
         return mime in IMAGE_TYPES
+    if kind == "screen_recording":
+        return mime.startswith("video/")  # services.check_file also requires a picture stream
     if kind == "call_log":
         return mime in TEXT_TYPES or mime in IMAGE_TYPES or mime == PDF or mime in SPREADSHEET_TYPES
     # Documents and attached statements: anything of the evidence types.

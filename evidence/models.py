@@ -15,6 +15,7 @@ class EvidenceItem(models.Model):
         STATEMENT = "statement", _("Statement")
         DOCUMENT = "document", _("Document")
         CALL_LOG = "call_log", _("Call log")
+        SCREEN_RECORDING = "screen_recording", _("Screen recording")
 
     class Status(models.TextChoices):
         RECEIVED = "received", _("Received")

@@ -30,6 +30,7 @@ from evidence import (
     filenames,
     images,
     ocr,
+    screenrec,
     timestamps,
     transcribe,
 )
@@ -109,6 +110,8 @@ def case_timezone(case) -> ZoneInfo:
 
 def step_transcribe(item: EvidenceItem) -> dict:
     """Transcribe a recording with whisper and store the timed segments (one transcript per item)."""
+    if item.kind == EvidenceItem.Kind.SCREEN_RECORDING and not (item.metadata.get("video") or {}).get("has_audio"):
+        return {"skipped": True, "reason": "the screen recording has no sound"}
     with local_original(item) as path:
         try:
             samples = audio.decode_audio(path)
@@ -206,6 +209,39 @@ def step_call_log(item: EvidenceItem) -> dict:
     return {"calls": len(rows), "source": source, "rows_sha256": _json_sha256(rows)}
 
 
+def step_screen(item: EvidenceItem) -> dict:
+    """Read a screen recording: OCR of the frames where the picture changes, each line once with
+    the second it first appears; the message times in it; the video's own creation time."""
+    with local_original(item) as path:
+        try:
+            found = screenrec.read_screen_recording(path)
+        except screenrec.NotAVideo as exc:
+            raise StepFailed(gettext_noop("This file has no picture: a screen recording must be a video.")) from exc
+        has_audio = screenrec.has_audio_stream(path)
+    text = "\n".join(line["text"] for line in found.lines)
+    fields = ["metadata"]
+    if found.created and not item.occurred_at:
+        item.occurred_at = found.created
+        fields.append("occurred_at")
+    # The day relative times (昨天, 10月12日) are read against: the user's, the video's, the file name's, or receipt.
+    taken, basis = callrows.picture_taken(item, case_timezone(item.case))
+    reference = taken.date()
+    times = []
+    for line_no, line in enumerate(found.lines):
+        for t in ocr.extract_message_times(line["text"], reference):
+            times.append({"text": t["text"], "at": t["at"].isoformat(), "line": line_no, "second": line["t"]})
+    OcrResult.objects.update_or_create(item=item, defaults={
+        "original_sha256": item.sha256, "engine": "rapidocr-onnxruntime", "text": text, "lines": found.lines,
+        "phone_numbers": ocr.extract_phone_numbers(text), "message_times": times,
+    })
+    item.metadata = {**item.metadata, "video": {"duration_s": found.duration_s, "width": found.width,
+                                                "height": found.height, "frames_read": found.frames,
+                                                "has_audio": has_audio, "reference_from": basis,
+                                                "created": found.created.isoformat() if found.created else None}}
+    item.save(update_fields=fields)
+    return {"lines": len(found.lines), "frames_read": len(found.frames), "ocr_sha256": _json_sha256(found.lines)}
+
+
 STEPS: dict[str, Callable[[EvidenceItem], dict]] = {
     "integrity": step_integrity,
     "timestamp": step_timestamp,
@@ -215,6 +251,7 @@ STEPS: dict[str, Callable[[EvidenceItem], dict]] = {
     "ocr": step_ocr,
     "document": step_document,
     "call_log": step_call_log,
+    "screen": step_screen,
 }
 
 # What each step is called on the item page.
@@ -227,6 +264,7 @@ STEP_LABELS = {
     "ocr": _("Reading the text"),
     "document": _("Document text"),
     "call_log": _("Reading the call log"),
+    "screen": _("Reading the screen recording"),
 }
 
 # Which steps each kind of evidence goes through, in order.
@@ -236,7 +274,8 @@ STEPS_BY_KIND: dict[str, list[str]] = {
     EvidenceItem.Kind.DOCUMENT: ["integrity", "timestamp", "document"],
     EvidenceItem.Kind.STATEMENT: ["integrity", "timestamp"],
     EvidenceItem.Kind.CALL_LOG: ["integrity", "timestamp", "call_log"],
+    EvidenceItem.Kind.SCREEN_RECORDING: ["integrity", "timestamp", "screen", "transcribe"],
 }
 
 # Steps that take long or much CPU run on their own queue so uploads never wait behind them.
-HEAVY_STEPS: set[str] = {"transcribe"}
+HEAVY_STEPS: set[str] = {"transcribe", "screen"}

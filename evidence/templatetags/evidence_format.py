@@ -53,7 +53,8 @@ SOURCE_NAMES = {"carrier": pgettext_lazy("source", "carrier's itemised record"),
                 "call_screenshot": pgettext_lazy("source", "call-history picture"),
                 "recording": pgettext_lazy("source", "recording"), "screenshot": pgettext_lazy("source", "screenshot"),
                 "statement": pgettext_lazy("source", "statement"), "manual": pgettext_lazy("source", "entered by hand"),
-                "wechat_voice": pgettext_lazy("source", "WeChat voice message")}
+                "wechat_voice": pgettext_lazy("source", "WeChat voice message"),
+                "screen_recording": pgettext_lazy("source", "screen recording")}
 
 
 @register.filter
