@@ -74,11 +74,10 @@ def _rank(event: Event) -> int:
 def _same_call(group: Event, event: Event) -> bool:
     """True when `event` can be the call `group` already holds: same number, starts within the
     other's duration (plus the tolerance for minute-precision times), and no item seen twice."""
-    if not (group.at and event.at and event.number) or group.kind != event.kind or group.target != event.target:
-        return False
-    if number_key(group.number) != number_key(event.number):
-        return False
-    if set(group.evidence) & set(event.evidence):
+    if not (group.at and event.at and event.number):
+        return False  # kind, target and number are the same: merge_events compares within one bucket
+    items = {s.get("evidence") for s in group.sources}
+    if any(s.get("evidence") and s.get("evidence") in items for s in event.sources):
         return False  # two rows of one log, or two recordings, are two calls
     gap = event.at - group.at
     if gap < timedelta(0):

@@ -174,7 +174,9 @@ def _row(members: list[OcrLine], anchor: OcrLine, when: When, image, width: int)
     names = [line for line in others if line not in labels and _cx(line) < width * 0.6
              and not extract_phone_numbers(line.text) and not _LOCATION.search(line.text)
              and read_when(line.text, datetime.now(), ZoneInfo("UTC")) is None]
-    title = max(names or [line for line in others if extract_phone_numbers(line.text)], key=_height, default=None)
+    # The row's title is its largest text: the name, or the number where there is no name.
+    numbered = [line for line in others if extract_phone_numbers(line.text) and _cx(line) < width * 0.6]
+    title = max(names + numbered, key=lambda line: (round(_height(line) / 4), -_cy(line)), default=None)
     if title is None:
         return None
     contact = _COUNT.sub("", title.text).strip() if title in names else ""
