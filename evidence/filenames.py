@@ -49,7 +49,7 @@ class FilenameFacts:
         """What the item keeps of the reading, so the page can say where the facts came from."""
         return {"maker": self.maker, "numbers": list(self.numbers), "contact": self.contact,
                 "direction": self.direction, "precision": self.precision, "guessed": self.guessed,
-                "truncated": self.truncated, "ask_number": self.ask_number,
+                "truncated": self.truncated, "ask_number": self.ask_number, "sidecar": bool(self.extra.get("sidecar")),
                 "occurred_at": self.occurred_at.isoformat() if self.occurred_at else None}
 
 

@@ -7,6 +7,7 @@ AUDIO_CONTAINERS = {"video/3gpp", "video/mp4", "application/ogg", "video/webm"}
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/heic", "image/heif", "image/bmp"}
 TEXT_TYPES = {"text/plain", "text/csv"}
 PDF = "application/pdf"
+JSON = "application/json"  # BCR writes one beside each recording: the call's direction, SIM and contact
 # Carriers' itemised records (运营商详单) and phone exports as Excel workbooks.
 SPREADSHEET_TYPES = {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/vnd.ms-excel",
                      "application/CDFV2"}
@@ -52,8 +53,8 @@ def accepts(kind: str, mime: str) -> bool:
         return mime.startswith("video/")  # services.check_file also requires a picture stream
     if kind == "call_log":
         return mime in TEXT_TYPES or mime in IMAGE_TYPES or mime == PDF or mime in SPREADSHEET_TYPES
-    # Documents and attached statements: anything of the evidence types.
-    return _is_audio(mime) or mime in IMAGE_TYPES or mime in TEXT_TYPES or mime == PDF
+    # Documents and attached statements: anything of the evidence types; JSON for BCR's call sidecars.
+    return _is_audio(mime) or mime in IMAGE_TYPES or mime in TEXT_TYPES or mime == PDF or mime == JSON
 
 
 def kind_for(mime: str) -> str:

@@ -28,6 +28,7 @@ from evidence import (
     carrier,
     documents,
     filenames,
+    filetypes,
     images,
     ocr,
     screenrec,
@@ -89,6 +90,9 @@ def step_audio(item: EvidenceItem) -> dict:
         except audio.AudioDecodeError as exc:
             raise StepFailed(gettext_noop("The recording could not be decoded; it may be damaged.")) from exc
     facts = filenames.parse_recording_filename(item.original_filename, case_timezone(item.case))
+    sidecar = bcr_sidecar_for(item)
+    if sidecar is not None:
+        facts = sidecar_facts(facts, sidecar)
     from_name = []
     if facts.number and not item.counterparty_number:
         item.counterparty_number, from_name = facts.number, [*from_name, "counterparty_number"]
@@ -99,6 +103,29 @@ def step_audio(item: EvidenceItem) -> dict:
     item.save(update_fields=["counterparty_number", "occurred_at", "metadata"])
     return {"audio": info.__dict__, "from_filename": from_name, "filename_maker": facts.maker,
             "listening_copy_sha256": listen.sha256}
+
+
+def _stem(name: str) -> str:
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
+def bcr_sidecar_for(recording: EvidenceItem) -> filenames.FilenameFacts | None:
+    """The facts of BCR's `.json` sidecar uploaded to the same case as `recording`, if there is one."""
+    wanted = _stem(recording.original_filename) + ".json"
+    sidecar = recording.case.items.filter(original_filename=wanted, mime=filetypes.JSON, withdrawn_at=None).first()
+    if sidecar is None:
+        return None
+    with local_original(sidecar) as path:
+        return filenames.parse_bcr_sidecar(Path(path).read_bytes(), case_timezone(recording.case))
+
+
+def sidecar_facts(named: filenames.FilenameFacts, sidecar: filenames.FilenameFacts) -> filenames.FilenameFacts:
+    """The file name's facts completed from the sidecar (which knows the contact's name and the direction)."""
+    from dataclasses import replace
+
+    return replace(named, number=named.number or sidecar.number, numbers=named.numbers or sidecar.numbers,
+                   contact=named.contact or sidecar.contact, direction=sidecar.direction or named.direction,
+                   occurred_at=named.occurred_at or sidecar.occurred_at, extra={**named.extra, "sidecar": True})
 
 
 def case_timezone(case) -> ZoneInfo:
@@ -178,7 +205,9 @@ def step_ocr(item: EvidenceItem) -> dict:
 
 
 def step_document(item: EvidenceItem) -> dict:
-    """Count a PDF's pages and keep its text layer as a derived text file."""
+    """Count a PDF's pages and keep its text layer as a derived text file; read a BCR sidecar."""
+    if item.mime == filetypes.JSON:
+        return _bcr_sidecar(item)
     if item.mime != "application/pdf":
         return {"skipped": True, "reason": "not a PDF"}
     with local_original(item) as path:
@@ -192,6 +221,27 @@ def step_document(item: EvidenceItem) -> dict:
     item.metadata = {**item.metadata, "document": {"pages": doc.pages, "has_text_layer": doc.has_text_layer}}
     item.save(update_fields=["metadata"])
     return result
+
+
+def _bcr_sidecar(item: EvidenceItem) -> dict:
+    """A BCR sidecar: keep what it says, and give its recording (same name, .json) the direction and contact."""
+    tz = case_timezone(item.case)
+    with local_original(item) as path:
+        facts = filenames.parse_bcr_sidecar(Path(path).read_bytes(), tz)
+    if facts is None:
+        return {"skipped": True, "reason": "not a BCR sidecar"}
+    item.metadata = {**item.metadata, "bcr_sidecar": facts.as_metadata()}
+    item.save(update_fields=["metadata"])
+    stem = _stem(item.original_filename)
+    updated = []
+    for recording in item.case.items.filter(kind=EvidenceItem.Kind.CALL_RECORDING, withdrawn_at=None):
+        if _stem(recording.original_filename) != stem or "filename" not in recording.metadata:
+            continue
+        named = filenames.parse_recording_filename(recording.original_filename, tz)
+        recording.metadata = {**recording.metadata, "filename": sidecar_facts(named, facts).as_metadata()}
+        recording.save(update_fields=["metadata"])
+        updated.append(str(recording.pk))
+    return {"bcr_sidecar": True, "direction": facts.direction, "recordings_updated": updated}
 
 
 def step_call_log(item: EvidenceItem) -> dict:

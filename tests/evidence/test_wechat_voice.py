@@ -53,3 +53,4 @@ def test_a_wechat_voice_message_is_kept_transcribed_and_a_message_on_the_timelin
     assert "warning" in item.transcript.text.lower()
     events = client.get(f"/api/v1/cases/{alice_case.id}/events", **alice_api).json()
     assert [(e["kind"], [s["kind"] for s in e["sources"]]) for e in events] == [("message", ["wechat_voice"])]
+
