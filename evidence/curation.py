@@ -46,3 +46,13 @@ def call_row_correct(*, item: EvidenceItem, actor: Actor, row: str, fields: dict
         custody_record(case=item.case, item=item, action="call_row_corrected", actor=actor, row=str(row),
                        read={k: read.get(k) for k in clean}, corrected=clean)
     return corrections[str(row)]
+
+
+def recording_number_set(*, item: EvidenceItem, actor: Actor, number: str) -> EvidenceItem:
+    """The owner gives the collector's number of a recording whose file name has none (iPhone exports)."""
+    with transaction.atomic():
+        before = item.counterparty_number
+        item.counterparty_number = number
+        item.save(update_fields=["counterparty_number"])
+        custody_record(case=item.case, item=item, action="number_given", actor=actor, before=before, number=number)
+    return item

@@ -11,6 +11,7 @@ urlpatterns = [
     path("items/<uuid:item_id>/timestamp/", views.item_timestamp, name="item-timestamp"),
     path("items/<uuid:item_id>/withdraw/", views.item_withdraw_view, name="item-withdraw"),
     path("items/<uuid:item_id>/notes/", views.item_note, name="item-note"),
+    path("items/<uuid:item_id>/number/", views.item_number, name="item-number"),
     path("items/<uuid:item_id>/calls/<str:row>/", views.item_call_row, name="item-call-row"),
     path("items/<uuid:item_id>/original/", views.item_original, name="item-original"),
     path("items/<uuid:item_id>/listen/", views.item_listen, name="item-listen"),

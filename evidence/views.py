@@ -12,7 +12,7 @@ from cases.access import get_case_for_user, get_item_for_user, role_of
 from evidence import services
 from evidence.api import take_in
 from evidence.callrows import CALL_DIRECTIONS, effective_rows
-from evidence.curation import call_row_correct, item_withdraw, note_add
+from evidence.curation import call_row_correct, item_withdraw, note_add, recording_number_set
 from evidence.custody import actor_from_request, custody_record
 from evidence.downloads import listening_response, original_response
 from evidence.filenames import normalise_number
@@ -184,6 +184,20 @@ def item_call_row(request, item_id, row):
         raise Http404("no such row") from None
     messages.success(request, _("The row is corrected. What was read from the file stays on record."))
     return redirect(f"{reverse('item-detail', args=[item.id])}#call-{row}")
+
+
+@login_required
+@require_POST
+def item_number(request, item_id):
+    """The owner gives the collector's number of a recording whose file name has none (an iPhone export)."""
+    item = get_item_for_user(request.user, item_id, need="own")
+    number = normalise_number(request.POST.get("number", ""))
+    if not 3 <= len(number.lstrip("+")) <= 15:
+        messages.error(request, _("Give the number as the phone showed it, e.g. 138 0013 8000."))
+    else:
+        recording_number_set(item=item, actor=actor_from_request(request), number=number)
+        messages.success(request, _("The number is saved, and recorded as given by you."))
+    return redirect("item-detail", item_id=item.id)
 
 
 @login_required

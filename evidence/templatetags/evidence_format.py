@@ -32,6 +32,7 @@ ACTIONS = {
     "complaint_edited": pgettext_lazy("custody", "letter edited"),
     "complaint_pdf_exported": pgettext_lazy("custody", "letter exported as PDF"),
     "call_row_corrected": pgettext_lazy("custody", "call row corrected"),
+    "number_given": pgettext_lazy("custody", "collector's number given"),
     "complaint_tracking_updated": pgettext_lazy("custody", "letter's progress updated"), "statement_link_used": pgettext_lazy("custody", "statement received by link"),
 }
 

@@ -118,3 +118,21 @@ def test_the_owner_corrects_a_row_read_from_a_picture(client, alice, alice_case,
     fixed = next(e for e in events if e["number"] == "13800138001")
     assert fixed["start"].startswith("2023-10-10T08:16:00+08:00") and fixed["derived_date"] is False
     assert client.post(f"/items/{picture.pk}/calls/9/", {"number": "1"}).status_code == 404
+
+
+def test_an_iphone_recording_asks_for_its_number_and_then_meets_its_call(client, alice, alice_case, send,
+                                                                         recording):
+    log = send("calls.csv", "号码,类型,通话时间,通话时长\n13800138000,来电,2023-10-11 23:47:05,1分22秒\n".encode(),
+               "call_log")
+    assert log.metadata["call_log_source"] == "call_log"
+    phone = send("通话录音 王经理.m4a", recording[0], "call_recording", occurred_at="2023-10-11T23:47:30+08:00")
+    assert phone.metadata["filename"]["ask_number"] and phone.counterparty_number == ""
+    client.force_login(alice)
+    page = client.get(f"/items/{phone.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "从 iPhone 导出的录音文件名中没有电话号码" in page and UNMATCHED in page
+    assert client.post(f"/items/{phone.pk}/number/", {"number": "138 0013 8000"}).status_code == 302
+    phone.refresh_from_db()
+    assert phone.counterparty_number == "13800138000"
+    assert CustodyEvent.objects.get(item=phone, action="number_given").detail["number"] == "13800138000"
+    page = client.get(f"/items/{phone.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert UNMATCHED not in page and f"/items/{log.pk}/#call-2" in page
