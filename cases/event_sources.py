@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from cases.analysis import Event, Sentence
 from cases.models import Case, ManualEvent
 from evidence.callrows import effective_rows
-from evidence.filetypes import SILK
 from evidence.models import EvidenceItem, OcrResult, Transcript
 from evidence.originals import evidence_storage
 
@@ -20,7 +19,7 @@ def recording_inputs(item: EvidenceItem, transcript: Transcript | None):
     named = item.metadata.get("filename") or {}
     duration = round(audio["duration_s"]) if audio.get("duration_s") is not None else None
     from_name = "occurred_at" in (item.metadata.get("from_filename") or [])
-    if item.mime == SILK:  # a WeChat voice message is a message, not a call
+    if audio.get("codec") == "silk_v3":  # a WeChat voice message is a message, not a call
         events = [Event("message", item.occurred_at, item.counterparty_number,
                         sources=_source(item, "wechat_voice", second=0, at=_iso(item.occurred_at)), duration=duration)]
     else:

@@ -13,6 +13,8 @@ from datetime import date, datetime, time, timedelta
 from statistics import median
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
 from evidence.carrier import direction_of, seconds_of
 from evidence.ocr import OcrLine, extract_phone_numbers
 
@@ -114,12 +116,13 @@ def is_red(image, line: OcrLine) -> bool:
     """True when the line's text is drawn in red (a missed call), on a light or a dark background."""
     left, top, right, bottom = _bounds([line])
     crop = image.convert("RGB").crop((max(left, 0), max(top, 0), right, bottom))
-    pixels = list(crop.getdata())
-    if not pixels:
+    pixels = np.asarray(crop, dtype=np.int16).reshape(-1, 3)
+    if not len(pixels):
         return False
-    background = max(set(pixels[:: max(1, len(pixels) // 200)]), key=pixels.count)
-    ink = [p for p in pixels if sum(abs(a - b) for a, b in zip(p, background, strict=True)) > 120]
-    red = [p for p in ink if p[0] > 150 and p[0] - p[1] > 70 and p[0] - p[2] > 70]
+    colours, counts = np.unique(pixels, axis=0, return_counts=True)
+    background = colours[counts.argmax()]
+    ink = pixels[np.abs(pixels - background).sum(axis=1) > 120]
+    red = ink[(ink[:, 0] > 150) & (ink[:, 0] - ink[:, 1] > 70) & (ink[:, 0] - ink[:, 2] > 70)]
     return len(ink) > 10 and len(red) / len(ink) > 0.35
 
 

@@ -170,7 +170,7 @@ _GENERIC_WHEN = re.compile(
     r"(?P<hour>\d{2})[-_.:]?(?P<minute>\d{2})(?:[-_.:]?(?P<second>\d{2}))?(?!\d)")
 
 
-def _generic_when(stem: str, tz: ZoneInfo) -> tuple[datetime, tuple[int, int], str] | None:
+def generic_when(stem: str, tz: ZoneInfo) -> tuple[datetime, tuple[int, int], str] | None:
     """The first valid date-and-time, preferring one with seconds; searched at every position."""
     for with_seconds in (True, False):
         pos = 0
@@ -190,7 +190,7 @@ def _generic_when(stem: str, tz: ZoneInfo) -> tuple[datetime, tuple[int, int], s
 
 
 def _generic(stem: str, tz: ZoneInfo) -> FilenameFacts:
-    found = _generic_when(stem, tz)
+    found = generic_when(stem, tz)
     occurred, span, precision = found if found else (None, None, "second")
     # The date part is removed before looking for the number, so a timestamp is never taken for one.
     rest = stem[:span[0]] + " " + stem[span[1]:] if span else stem

@@ -64,3 +64,14 @@ def kind_for(mime: str) -> str:
     if mime in IMAGE_TYPES:
         return "screenshot"
     return "call_log" if mime == "text/csv" or mime in SPREADSHEET_TYPES else "document"
+
+
+def has_video_stream(path: str) -> bool:
+    """True when the file has a picture (a screen recording), not only sound."""
+    import av
+
+    try:
+        with av.open(path) as container:
+            return bool(container.streams.video)
+    except (av.FFmpegError, ValueError):
+        return False

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from evidence import filetypes, originals, screenrec, uploads
+from evidence import filetypes, originals, uploads
 from evidence.custody import Actor, custody_record
 from evidence.models import EvidenceItem
 
@@ -50,10 +50,10 @@ def check_file(path: str, size: int, kind: str) -> tuple[str, str]:
     if size == 0:
         raise IntakeError("empty_file", _("The file is empty."))
     mime = filetypes.sniff_mime(path)
-    if not kind and mime.startswith("video/") and screenrec.has_video_stream(path):
+    if not kind and mime.startswith("video/") and filetypes.has_video_stream(path):
         kind = "screen_recording"
     kind = kind or filetypes.kind_for(mime)
-    if kind == "screen_recording" and filetypes.accepts(kind, mime) and not screenrec.has_video_stream(path):
+    if kind == "screen_recording" and filetypes.accepts(kind, mime) and not filetypes.has_video_stream(path):
         raise IntakeError("not_a_video", _("This file has no picture: a screen recording must be a video."), 415)
     if not filetypes.accepts(kind, mime):
         raise IntakeError(

@@ -12,7 +12,6 @@ import json
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
@@ -20,11 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from PIL import Image
 
+from cases.jurisdictions import case_timezone
 from evidence import (
     audio,
     callhistory,
     calllog,
-    callrows,
+    calltables,
     carrier,
     documents,
     filenames,
@@ -128,13 +128,6 @@ def sidecar_facts(named: filenames.FilenameFacts, sidecar: filenames.FilenameFac
                    occurred_at=named.occurred_at or sidecar.occurred_at, extra={**named.extra, "sidecar": True})
 
 
-def case_timezone(case) -> ZoneInfo:
-    """The time zone the case's rule set names: wall-clock times without an offset are read in it."""
-    from cases.rules import load_rule_set
-
-    return ZoneInfo(load_rule_set(case.jurisdiction).timezone)
-
-
 def step_transcribe(item: EvidenceItem) -> dict:
     """Transcribe a recording with whisper and store the timed segments (one transcript per item)."""
     if item.kind == EvidenceItem.Kind.SCREEN_RECORDING and not (item.metadata.get("video") or {}).get("has_audio"):
@@ -189,11 +182,11 @@ def step_ocr(item: EvidenceItem) -> dict:
     times = [{"text": t["text"], "at": t["at"].isoformat()} for t in ocr.extract_message_times(text, reference)]
     # A screenshot of the dialer's call history also gives one call per row.
     tz = case_timezone(item.case)
-    taken, basis = callrows.picture_taken(item, tz)
+    taken, basis = calltables.picture_taken(item, tz)
     with local_original(item) as path, Image.open(path) as image:
         calls = callhistory.read_call_history(lines, image, taken, tz)
     if calls:
-        item.metadata = {**item.metadata, "call_log": callrows._json_rows(calls), "call_log_source": "call_screenshot",
+        item.metadata = {**item.metadata, "call_log": calltables.json_rows(calls), "call_log_source": "call_screenshot",
                          "reference": taken.isoformat(), "reference_from": basis}
         item.save(update_fields=["metadata"])
     OcrResult.objects.update_or_create(item=item, defaults={
@@ -249,7 +242,7 @@ def step_call_log(item: EvidenceItem) -> dict:
     itemised record (CSV, XLSX, XLS, PDF), or a picture or scan of the call history."""
     with local_original(item) as path:
         try:
-            rows, source, facts = callrows.read_rows(item, path, case_timezone(item.case))
+            rows, source, facts = calltables.read_rows(item, path, case_timezone(item.case))
         except (calllog.CallLogUnreadable, carrier.CallTableUnreadable) as exc:
             raise StepFailed(gettext_noop("No phone number and time columns were found in this call log.")) from exc
     if not rows:
@@ -274,7 +267,7 @@ def step_screen(item: EvidenceItem) -> dict:
         item.occurred_at = found.created
         fields.append("occurred_at")
     # The day relative times (昨天, 10月12日) are read against: the user's, the video's, the file name's, or receipt.
-    taken, basis = callrows.picture_taken(item, case_timezone(item.case))
+    taken, basis = calltables.picture_taken(item, case_timezone(item.case))
     reference = taken.date()
     times = []
     for line_no, line in enumerate(found.lines):

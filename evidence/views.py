@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import get_case_for_user, get_item_for_user, role_of
+from cases.jurisdictions import case_timezone
 from evidence import services
 from evidence.api import take_in
 from evidence.callrows import CALL_DIRECTIONS, effective_rows
@@ -19,7 +20,7 @@ from evidence.filenames import normalise_number
 from evidence.forms import EvidenceDetailsForm, StatementForm
 from evidence.models import OcrResult, Timestamp, Transcript
 from evidence.originals import evidence_storage
-from evidence.steps import STEP_LABELS, case_timezone
+from evidence.steps import STEP_LABELS
 from harassguard.lib.errors import ApiError
 
 
