@@ -22,11 +22,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evidence import services, uploads
 from evidence.custody import Actor
 from evidence.forms import EvidenceDetailsForm
-from evidence.integrity import file_sha256
+from evidence.intake import handler, services
 from evidence.models import ChunkedUpload
+from evidence.storage.integrity import file_sha256
 
 # The piece size offered to clients: one piece finishes in seconds even on a slow phone connection.
 CHUNK_BYTES = 1024 * 1024
@@ -49,12 +49,12 @@ def part_path(upload: ChunkedUpload) -> Path:
 
 def upload_begin(*, case, user, filename: str, size: int, client_sha256: str, details: dict) -> ChunkedUpload:
     """Check what the client announces and open an empty upload; raise IntakeError if it cannot be taken."""
-    if not uploads.is_safe_filename(filename):
-        raise services.upload_problem_error(uploads.UNSAFE_NAME)
+    if not handler.is_safe_filename(filename):
+        raise services.upload_problem_error(handler.UNSAFE_NAME)
     if size <= 0:
         raise services.IntakeError("empty_file", _("The file is empty."))
-    if size > uploads.max_upload_bytes():
-        raise services.upload_problem_error(uploads.TOO_LARGE)
+    if size > handler.max_upload_bytes():
+        raise services.upload_problem_error(handler.TOO_LARGE)
     client_sha256 = client_sha256.strip().lower()
     if client_sha256 and not SHA256_HEX.match(client_sha256):
         raise services.IntakeError("invalid", _("sha256 must be 64 hexadecimal characters."))
@@ -104,7 +104,7 @@ def _receive(stream, piece, length: int) -> None:
         data = stream.read(min(READ_BYTES, remaining))
         if not data:
             # The connection dropped mid-piece: nothing of it is kept, the client resends it.
-            raise services.upload_problem_error(uploads.INTERRUPTED)
+            raise services.upload_problem_error(handler.INTERRUPTED)
         piece.write(data)
         remaining -= len(data)
     piece.flush()

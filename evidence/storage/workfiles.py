@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from django.core.files.base import ContentFile, File
 
 from evidence.models import DerivedFile, EvidenceItem
-from evidence.originals import evidence_storage
+from evidence.storage.originals import evidence_storage
 
 CHUNK = 1024 * 1024
 

@@ -4,7 +4,7 @@ tests/integration runs them on a real worker)."""
 import pytest
 
 from evidence.models import CustodyEvent, Timestamp
-from evidence.originals import evidence_storage
+from evidence.storage.originals import evidence_storage
 from tests.audio_samples import encode, silence, speak
 from tests.evidence.test_ocr import render
 from tests.tsa_server import LocalTsa, openssl_verify

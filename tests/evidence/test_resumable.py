@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from evidence import resumable
+from evidence.intake import resumable
 from evidence.models import ChunkedUpload, CustodyEvent, EvidenceItem
 from tests.conftest import png_bytes, sha256, wav_bytes
 
