@@ -86,6 +86,11 @@ def upload_append(upload: ChunkedUpload, *, offset: int, stream, length: int) ->
     if offset + length > upload.size:
         raise services.IntakeError("beyond_end", _("This piece goes past the size announced for the file."))
     path = part_path(upload)
+    if not path.exists():
+        # The scratch file went (a scratch folder on tmpfs after a restart): what came so far is
+        # lost, so the upload ends here and the page starts the file again from its first byte.
+        upload_discard(upload)
+        raise services.IntakeError("upload_lost", _("The part of this file received so far was lost on the server. Please send the file again."), 410)
     with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".piece") as piece:
         _receive(stream, piece, length)
         with transaction.atomic():
