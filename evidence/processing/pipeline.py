@@ -16,6 +16,7 @@ from evidence import queue
 from evidence.custody import WORKER, custody_record
 from evidence.models import EvidenceItem, ProcessingJob
 from evidence.processing import steps
+from evidence.storage.workfiles import OriginalChanged
 
 log = logging.getLogger(__name__)
 Job = ProcessingJob.Status
@@ -79,6 +80,11 @@ def job_run(job: ProcessingJob) -> None:
         result = steps.STEPS[job.step](item)
     except steps.StepFailed as exc:
         _finish(job, Job.FAILED, error=str(exc), detail={"ok": False, "error": str(exc)})
+    except OriginalChanged:
+        log.error("item %s: stored original %s no longer matches its hash", item.pk, item.stored_name)
+        error = gettext_noop("The stored file no longer matches the bytes received, so nothing was made from it. "
+                             "This was logged for the site's operator; the hash recorded at upload still stands.")
+        _finish(job, Job.FAILED, error=error, detail={"ok": False, "error": "original_changed"})
     except steps.TransientError:
         job.status = Job.PENDING
         job.save(update_fields=["status", "updated"])
