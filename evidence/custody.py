@@ -8,6 +8,7 @@ breaks the chain at that point, which `manage.py verify_custody` reports.
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.http import HttpRequest
@@ -23,7 +24,7 @@ GENESIS = "0" * 64
 class Actor:
     """The person (or worker, user=None) acting, with where the request came from."""
 
-    user: object | None
+    user: Any  # an instance of settings.AUTH_USER_MODEL; None for the worker
     ip: str | None = None
     user_agent: str = ""
 

@@ -111,7 +111,7 @@ def test_the_index_page_numbers_links_and_bookmarks_lead_to_each_exhibit(client,
         assert f"证据{n} · SHA-256" not in page_text(path, page - 1)  # and the page before is not the exhibit's
         assert reader.get_destination_page_number(reader.named_destinations[f"exhibit-{n}"]) + 1 == page
         assert bookmarks[f"证据{n}"] == page
-    links = {a.get_object()["/Dest"] for a in reader.pages[1]["/Annots"]}
+    links = {a.get_object()["/Dest"] for a in reader.pages[1]["/Annots"].get_object()}
     assert links == {"exhibit-1", "exhibit-2", "exhibit-3"}
 
 
