@@ -101,7 +101,7 @@ def item_thumbnail(request, item_id):
     item = get_item_for_user(request.user, item_id)
     derived = get_object_or_404(item.derived_files, kind="thumbnail")
     response = FileResponse(evidence_storage().open(derived.stored_name, "rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
