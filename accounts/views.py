@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -8,13 +9,18 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
 from accounts.forms import SignupForm
+from accounts.lockout import lockout_response
 from accounts.models import ApiToken
 from accounts.second_factor import check_code, has_second_factor, pending_device, qr_data_uri
 from accounts.sessions import active_sign_ins, sign_out_others
+from accounts.throttle import rate_limited
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request):
+    """New account; every try counts towards the per-IP limit, so names cannot be tried in bulk."""
+    if request.method == "POST" and rate_limited(request, "signup", settings.SIGNUP_PER_HOUR):
+        return lockout_response(request, 3600, signin=False)
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()

@@ -100,7 +100,7 @@ SIGNIN_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", env_int("AXES_FAILURE_LIM
 # Wrong passwords from one IP address, for any user names, before it must wait an hour.
 SIGNIN_IP_FAILURE_LIMIT = env_int("SIGNIN_IP_FAILURE_LIMIT", 30, minimum=1)
 # New accounts and password-reset e-mails per IP address per hour; /verify/ lookups per IP per hour.
-SIGNUP_PER_HOUR = env_int("SIGNUP_PER_HOUR", 5, minimum=1)
+SIGNUP_PER_HOUR = env_int("SIGNUP_PER_HOUR", 10, minimum=1)
 PASSWORD_RESET_PER_HOUR = env_int("PASSWORD_RESET_PER_HOUR", 5, minimum=1)
 VERIFY_PER_HOUR = env_int("VERIFY_PER_HOUR", 60, minimum=1)
 # API tokens expire this many days after they were issued.
