@@ -68,6 +68,12 @@ def rate_limited(request, scope: str, per_hour: int) -> bool:
     return hit(_ip_key(request, scope), HOUR).count > per_hour
 
 
+def counted_over(scope: str, value: str, per_hour: int) -> bool:
+    """Count one attempt under (scope, value), e.g. an account or an e-mail address, from any
+    address; True when it is over `per_hour`."""
+    return hit(_key(scope, str(value)), HOUR).count > per_hour
+
+
 def _pair_wait(row: Throttle | None) -> timedelta:
     if row is None or row.count < settings.SIGNIN_FAILURE_LIMIT:
         return timedelta(0)
