@@ -71,7 +71,7 @@ def test_the_case_list_hides_shared_cases_from_a_lawyer_without_the_second_facto
     Membership.objects.create(case=alice_case, user=lola, role="lawyer")
     client = sign_in("lola")
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert alice_case.title not in page and "1 case shared with you as lawyer is shown only after" in page
+    assert alice_case.title not in page and "shown only after you sign in with your second factor: 1." in page
     assert client.get("/api/v1/cases").json() == []
     from tests.conftest import bearer
 
