@@ -96,6 +96,12 @@ def signin_failed(request, username: str) -> None:
     hit(_ip_key(request, "signin-ip"), HOUR)
 
 
+def throttles_forget_old() -> int:
+    """Delete counters untouched for a day (longer than any window); return how many."""
+    deleted, _ = Throttle.objects.filter(last__lt=timezone.now() - 24 * HOUR).delete()
+    return deleted
+
+
 def signin_succeeded(request, username: str) -> None:
     """The right password: forget this client's wrong ones for the name."""
     Throttle.objects.filter(key=_pair_key(request, username)).delete()

@@ -248,6 +248,7 @@ JOB_RUNNING_REQUEUE_SECONDS = env_int("JOB_RUNNING_REQUEUE_SECONDS", 3 * 3600, m
 CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-jobs": {"task": "evidence.tasks.requeue_stuck_jobs", "schedule": 300.0},
     "clean-abandoned-uploads": {"task": "evidence.tasks.clean_abandoned_uploads", "schedule": 3600.0},
+    "forget-old-throttles": {"task": "accounts.tasks.forget_old_throttles", "schedule": 3600.0},
 }
 
 # Transcription (openai-whisper). WHISPER_MODEL is a model name (downloaded once

@@ -135,3 +135,14 @@ def test_the_throttle_keeps_no_user_names_or_addresses_in_clear(client, alice):
     sign_in(client, "13812345678", "wrong")
     keys = " ".join(Throttle.objects.values_list("key", flat=True))
     assert Throttle.objects.count() == 2 and "13812345678" not in keys and "127.0.0.1" not in keys
+
+
+def test_old_counters_are_forgotten(client, alice):
+    from accounts.tasks import forget_old_throttles
+
+    sign_in(client, "alice", "wrong")
+    sign_in(Client(REMOTE_ADDR="198.51.100.2"), "alice", "wrong")
+    Throttle.objects.filter(pk=Throttle.objects.order_by("pk").first().pk).update(
+        last=timezone.now() - timedelta(hours=25))
+    forget_old_throttles.delay()
+    assert Throttle.objects.count() == 3
