@@ -59,3 +59,9 @@ def test_thumbnails_are_private_and_not_stored(client, alice, item):
     client.force_login(alice)
     r = client.get(f"/items/{item.id}/thumbnail/")
     assert r.status_code == 200 and r["Cache-Control"] == "private, no-store"
+
+
+def test_a_new_api_token_is_not_stored_by_any_cache(client, alice):
+    r = client.post("/api/v1/auth/token", {"username": "alice", "password": "correct horse 42"},
+                    content_type="application/json")
+    assert r.status_code == 200 and r["Cache-Control"] == "no-store"
