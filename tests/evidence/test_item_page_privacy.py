@@ -50,7 +50,7 @@ def test_pages_with_case_data_are_not_stored_by_the_browser(client, alice, alice
 
 
 def test_thumbnails_are_private_and_not_stored(client, alice, item):
-    from evidence.originals import evidence_storage
+    from evidence.storage.originals import evidence_storage
 
     from evidence.models import DerivedFile
 
