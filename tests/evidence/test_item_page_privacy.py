@@ -50,9 +50,8 @@ def test_pages_with_case_data_are_not_stored_by_the_browser(client, alice, alice
 
 
 def test_thumbnails_are_private_and_not_stored(client, alice, item):
-    from evidence.storage.originals import evidence_storage
-
     from evidence.models import DerivedFile
+    from evidence.storage.originals import evidence_storage
 
     name = evidence_storage().save(f"derived/{item.sha256}/thumbnail", ContentFile(png_bytes()))
     DerivedFile.objects.create(item=item, original_sha256=item.sha256, kind="thumbnail", stored_name=name,
