@@ -14,7 +14,7 @@ def lockout_response(request: HttpRequest, seconds: int, *, signin: bool = True)
     """Answer 429 with Retry-After: as {error, code} under /api/, else with the page."""
     text = _("Too many attempts: try again in %(n)d minute(s).") % {"n": minutes(seconds)}
     if request.path.startswith("/api/"):
-        response = JsonResponse({"error": text, "code": "locked_out"}, status=429)
+        response: HttpResponse = JsonResponse({"error": text, "code": "locked_out"}, status=429)
     else:
         response = render(request, "accounts/locked_out.html", {"text": text, "signin": signin}, status=429)
     response["Retry-After"] = str(seconds)
