@@ -34,9 +34,9 @@ class StorageFetcher(URLFetcher):
         raise ValueError(f"bundle templates may not load {url!r}")
 
 
-def verify_url(sha256: str) -> str:
-    """The public page that checks this hash against the site's bundles."""
-    return settings.SITE_URL.rstrip("/") + reverse("verify-hash", args=[sha256])
+def verify_url(code: str, sha256: str) -> str:
+    """The public page that checks this hash within the bundle whose verification code is `code`."""
+    return settings.SITE_URL.rstrip("/") + reverse("verify-exhibit", args=[code, sha256])
 
 
 def qr_data_uri(url: str) -> str:
