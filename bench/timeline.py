@@ -25,10 +25,10 @@ os.environ.setdefault("DEBUG", "1")
 
 from PIL import Image  # noqa: E402
 
-from cases.analysis import Event, merge_events  # noqa: E402
-from evidence.callhistory import read_call_history  # noqa: E402
-from evidence.ocr import ocr_lines  # noqa: E402
-from evidence.screenrec import read_screen_recording  # noqa: E402
+from cases.analysis.engine import Event, merge_events  # noqa: E402
+from evidence.processing.callhistory import read_call_history  # noqa: E402
+from evidence.processing.ocr import ocr_lines  # noqa: E402
+from evidence.processing.screenrec import read_screen_recording  # noqa: E402
 from tests.callhistory_images import Row, render  # noqa: E402
 from tests.screen_video import chat_screen, screen_recording  # noqa: E402
 

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 
-from cases.analysis import MERGE_TOLERANCE, Event, in_quiet_hours
-from cases.rules import RuleSet
+from cases.analysis.engine import MERGE_TOLERANCE, Event, in_quiet_hours
+from cases.analysis.rules import RuleSet
 
 
 def source_url(source: dict) -> str:

@@ -8,7 +8,7 @@ import av
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from evidence.audio import decode_audio
+from evidence.processing.audio import decode_audio
 
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 

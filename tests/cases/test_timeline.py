@@ -4,8 +4,8 @@ import copy
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from cases.analysis import Event, analyse, merge_events
-from cases.rules import load_rule_set
+from cases.analysis.engine import Event, analyse, merge_events
+from cases.analysis.rules import load_rule_set
 
 SH = ZoneInfo("Asia/Shanghai")
 T = datetime(2025, 5, 12, 23, 47, 10, tzinfo=SH)

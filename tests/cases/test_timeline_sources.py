@@ -10,7 +10,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from evidence.bundles import bundle_context
+from evidence.bundle.services import bundle_context
 from evidence.models import Bundle, BundleItem, CustodyEvent
 from tests.audio_samples import encode, speak
 from tests.callhistory_images import Row, render

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
-from evidence.callhistory import read_call_history, read_when
-from evidence.ocr import ocr_lines
+from evidence.processing.callhistory import read_call_history, read_when
+from evidence.processing.ocr import ocr_lines
 from tests.callhistory_images import Row, render
 
 SH = ZoneInfo("Asia/Shanghai")

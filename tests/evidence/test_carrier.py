@@ -8,8 +8,8 @@ import pytest
 import xlwt
 from weasyprint import HTML
 
-from evidence.carrier import CallTableUnreadable, read_call_table, seconds_of
-from evidence.filetypes import sniff_mime
+from evidence.intake.filetypes import sniff_mime
+from evidence.processing.carrier import CallTableUnreadable, read_call_table, seconds_of
 
 SH = ZoneInfo("Asia/Shanghai")
 HEADER = ["序号", "起始时间", "通信地点", "通信方式", "对方号码", "通信时长", "通信类型", "套餐优惠", "实收通信费(元)"]

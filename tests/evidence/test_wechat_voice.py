@@ -6,8 +6,8 @@ import numpy as np
 import pilk
 import pytest
 
-from evidence.audio import decode_audio, probe_audio
-from evidence.filetypes import SILK, accepts, kind_for, sniff_mime
+from evidence.intake.filetypes import SILK, accepts, kind_for, sniff_mime
+from evidence.processing.audio import decode_audio, probe_audio
 from tests.audio_samples import speak
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -46,7 +46,7 @@ def test_a_wechat_voice_message_is_kept_transcribed_and_a_message_on_the_timelin
     item = send("msg_3108230523f8d4b0e0d6a1b103.amr", data, "call_recording",
                 occurred_at="2023-10-11T23:58:00+08:00", counterparty_number="13800138000")
     assert item.mime == SILK and item.metadata["audio"]["codec"] == "silk_v3"
-    from evidence.originals import evidence_storage
+    from evidence.storage.originals import evidence_storage
 
     with evidence_storage().open(item.stored_name, "rb") as fh:
         assert fh.read() == data  # the original, byte for byte

@@ -1,0 +1,268 @@
+"""Finding the violations a rule set names, from a case's events and texts.
+
+Plain data in, plain data out, no database: cases/event_sources.py builds the
+inputs from a case, and the same inputs always give the same findings.
+Every finding is a *possible* violation for a person to check, never a verdict.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from cases.analysis.rules import Rule, RuleSet
+from cases.phone import is_overseas, is_virtual, number_key
+
+MERGE_TOLERANCE = timedelta(minutes=2)
+MAX_EXAMPLES = 5
+# Calls of one number compared with each new sighting: the latest few (sightings arrive in time order).
+MERGE_LOOKBACK = 8
+
+
+@dataclass
+class Event:
+    """A call, message or contact, with where it was seen."""
+
+    kind: str  # call | message | third_party_contact | other
+    at: datetime | None
+    number: str = ""
+    target: str = "borrower"  # borrower | third_party
+    contact: str = ""  # the third party: name and relation
+    # [{"evidence": id, "source": "recording" | "call_log" | "carrier" | "call_screenshot" | ..., "row": 3, ...}]
+    sources: list[dict] = field(default_factory=list)
+    direction: str = ""  # incoming | outgoing | missed | rejected | "" (unknown)
+    connected: bool | None = None  # None: not known
+    duration: int | None = None  # seconds; None: not known
+    derived_date: bool = False  # the date was worked out (昨天, 星期二, a two-digit year), not read
+
+    @property
+    def evidence(self) -> list[str]:
+        return sorted({s["evidence"] for s in self.sources if s.get("evidence")})
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A piece of text to search for collector phrases: a transcript segment, an OCR line, a statement line."""
+
+    evidence: str
+    text: str
+    where: dict  # {"start": 12.0, "end": 19.0} for a recording, {"line": 3} for OCR or statements
+    at: datetime | None = None
+
+
+@dataclass
+class Finding:
+    rule: str
+    category: str
+    title: str
+    count: int
+    provisions: list[dict]
+    evidence: list[str]
+    examples: list[dict]
+    worst_days: list[dict] = field(default_factory=list)
+
+
+# Which source wins where sources of one call disagree: the carrier's itemised record is neutral
+# third-party data and outranks the phone's own log, which outranks what is read from a picture.
+SOURCE_RANK = {"carrier": 0, "call_log": 1, "call_screenshot": 2, "recording": 3, "wechat_voice": 4}
+
+
+def _rank(event: Event) -> int:
+    return min((SOURCE_RANK.get(s.get("source", ""), 9) for s in event.sources), default=9)
+
+
+def _same_call(group: Event, event: Event) -> bool:
+    """True when `event` can be the call `group` already holds: same number, starts within the
+    other's duration (plus the tolerance for minute-precision times), and no item seen twice."""
+    if not (group.at and event.at and event.number):
+        return False  # kind, target and number are the same: merge_events compares within one bucket
+    items = {s.get("evidence") for s in group.sources}
+    if any(s.get("evidence") and s.get("evidence") in items for s in event.sources):
+        return False  # two rows of one log, or two recordings, are two calls
+    gap = event.at - group.at
+    if gap < timedelta(0):
+        return -gap <= MERGE_TOLERANCE + timedelta(seconds=event.duration or 0)
+    return gap <= MERGE_TOLERANCE + timedelta(seconds=group.duration or 0)
+
+
+def _combine(group: Event, event: Event) -> Event:
+    """A new event holding both; the facts of the higher-ranked source win, unknowns are filled in."""
+    best, other = (event, group) if _rank(event) < _rank(group) else (group, event)
+    pick = lambda name: getattr(best, name) if getattr(best, name) not in ("", None) else getattr(other, name)  # noqa: E731
+    dated = [e for e in (best, other) if e.at and not e.derived_date]
+    return replace(
+        best, at=(dated[0] if dated else best).at, number=best.number or other.number,
+        contact=best.contact or other.contact, sources=[*group.sources, *event.sources],
+        direction=pick("direction"), connected=pick("connected"), duration=pick("duration"),
+        derived_date=not dated,
+    )
+
+
+def merge_events(events: list[Event]) -> list[Event]:
+    """Merge the same call seen in several sources into one event listing all of them.
+
+    Two sightings are one call when the normalised numbers are equal and one starts within the
+    other's duration (two minutes' tolerance for times read to the minute). Each sighting joins
+    the closest call it fits; the inputs are never changed, so merging twice gives the same list.
+    """
+    merged: list[Event] = []
+    by_number: dict[tuple, list[int]] = defaultdict(list)
+    for event in sorted(events, key=_sort_key):
+        event = replace(event, sources=[dict(s) for s in event.sources])
+        key = (event.kind, event.target, number_key(event.number))
+        fits = [i for i in by_number[key][-MERGE_LOOKBACK:] if _same_call(merged[i], event)]
+        if not fits:
+            by_number[key].append(len(merged))
+            merged.append(event)
+            continue
+        best = min(fits, key=lambda i: (abs((merged[i].at - event.at).total_seconds()), _rank(merged[i])))
+        merged[best] = _combine(merged[best], event)
+    return sorted(merged, key=_sort_key)
+
+
+def _sort_key(event: Event):
+    return (event.at is None, event.at or datetime.min.replace(tzinfo=ZoneInfo("UTC")), event.number)
+
+
+def _local(event: Event, tz: ZoneInfo) -> datetime:
+    return event.at.astimezone(tz)
+
+
+def _from_collector(event: Event) -> bool:
+    """Calls the victim made (呼出) are on the timeline but are not the collector's contacts."""
+    return event.direction != "outgoing"
+
+
+def _collector_calls(events: list[Event]) -> list[Event]:
+    return [e for e in events if e.kind == "call" and e.target == "borrower" and e.at is not None
+            and _from_collector(e)]
+
+
+def _example(event: Event, tz: ZoneInfo, text: str = "") -> dict:
+    return {"at": _local(event, tz).isoformat() if event.at else None, "number": event.number,
+            "evidence": event.evidence, "text": text}
+
+
+def _provisions(rule_set: RuleSet, rule: Rule, days: list[date | None]) -> list[dict]:
+    """The rule's provisions in force on any of the events' days, in the rule's order."""
+    cited = [rule_set.provisions[pid] for pid in rule.provisions]
+    return [p.as_dict() for p in cited if any(p.in_force_on(d) for d in (days or [None]))]
+
+
+def _finding(rule_set, rule, events, tz, count, examples=None, **extra) -> Finding:
+    days = [_local(e, tz).date() for e in events if e.at]
+    evidence = sorted({eid for e in events for eid in e.evidence})
+    examples = examples if examples is not None else [_example(e, tz) for e in events[:MAX_EXAMPLES]]
+    return Finding(rule.id, rule.category, rule.title, count, _provisions(rule_set, rule, days), evidence,
+                   examples, **extra)
+
+
+def check_calls_per_day(rule_set, rule, events, sentences, tz) -> Finding | None:
+    limit = rule.params["max_per_day"]
+    by_day: dict[date, list[Event]] = defaultdict(list)
+    for event in _collector_calls(events):
+        by_day[_local(event, tz).date()].append(event)
+    over = {day: calls for day, calls in by_day.items() if len(calls) > limit}
+    if not over:
+        return None
+    worst = sorted(over.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    flagged = [e for _day, calls in sorted(over.items()) for e in calls]
+    return _finding(rule_set, rule, flagged, tz, len(over),
+                    worst_days=[{"date": d.isoformat(), "calls": len(c)} for d, c in worst[:MAX_EXAMPLES]])
+
+
+def in_quiet_hours(local: datetime, rule: Rule) -> bool:
+    """True when a local time falls in the rule's quiet period (e.g. 22:00–08:00)."""
+    start, end = time.fromisoformat(rule.params["quiet_start"]), time.fromisoformat(rule.params["quiet_end"])
+    moment = local.time()
+    late = moment >= start if rule.params.get("quiet_start_inclusive", True) else moment > start
+    return late or moment < end
+
+
+def check_quiet_hours(rule_set, rule, events, sentences, tz) -> Finding | None:
+    flagged = [e for e in events if e.at and e.kind in ("call", "message") and _from_collector(e)
+               and in_quiet_hours(_local(e, tz), rule)]
+    return _finding(rule_set, rule, flagged, tz, len(flagged)) if flagged else None
+
+
+def check_calls_per_window(rule_set, rule, events, sentences, tz) -> Finding | None:
+    limit, window = rule.params["max_calls"], timedelta(days=rule.params["window_days"])
+    calls = sorted(_collector_calls(events), key=lambda e: e.at)
+    flagged: dict[int, Event] = {}
+    start = 0
+    for end, event in enumerate(calls):
+        while event.at - calls[start].at >= window:
+            start += 1
+        if end - start + 1 > limit:
+            flagged[id(event)] = event
+    hits = sorted(flagged.values(), key=lambda e: e.at)
+    return _finding(rule_set, rule, hits, tz, len(hits)) if hits else None
+
+
+def check_third_party(rule_set, rule, events, sentences, tz) -> Finding | None:
+    flagged = [e for e in events if e.target == "third_party"]
+    if not flagged:
+        return None
+    examples = [{**_example(e, tz), "text": e.contact} for e in flagged[:MAX_EXAMPLES]]
+    return _finding(rule_set, rule, flagged, tz, len(flagged), examples=examples)
+
+
+def check_lexicon(rule_set, rule, events, sentences, tz) -> Finding | None:
+    phrases = [p for p in rule_set.lexicon if p.category == rule.params["lexicon_category"]]
+    hits = [(s, m.group()) for s in sentences for p in phrases if (m := p.pattern.search(s.text))]
+    unique = list({(s.evidence, s.text, tuple(sorted(s.where.items()))): (s, match) for s, match in hits}.values())
+    if not unique:
+        return None
+    examples = [{"evidence": [s.evidence], "text": s.text, "match": match, "where": s.where,
+                 "at": s.at.astimezone(tz).isoformat() if s.at else None} for s, match in unique[:MAX_EXAMPLES]]
+    days = [s.at.astimezone(tz).date() for s, _ in unique if s.at]
+    return Finding(rule.id, rule.category, rule.title, len(unique), _provisions(rule_set, rule, days),
+                   sorted({s.evidence for s, _ in unique}), examples)
+
+
+def check_number_rotation(rule_set, rule, events, sentences, tz) -> Finding | None:
+    need, window = rule.params["min_numbers"], timedelta(days=rule.params["window_days"])
+    contacts = sorted((e for e in events if e.at and e.number and e.target == "borrower" and _from_collector(e)),
+                      key=lambda e: e.at)
+    in_window: Counter = Counter()
+    best, best_span = 0, (0, 0)
+    start = 0
+    for end, event in enumerate(contacts):
+        in_window[event.number] += 1
+        while event.at - contacts[start].at >= window:
+            in_window[contacts[start].number] -= 1
+            if not in_window[contacts[start].number]:
+                del in_window[contacts[start].number]
+            start += 1
+        if len(in_window) > best:
+            best, best_span = len(in_window), (start, end + 1)
+    if best < need:
+        return None
+    span = contacts[best_span[0]:best_span[1]]
+    examples = [{"number": n, "text": "", "at": None, "evidence": []} for n in sorted({e.number for e in span})]
+    return _finding(rule_set, rule, span, tz, best, examples=examples)
+
+
+def check_virtual_numbers(rule_set, rule, events, sentences, tz) -> Finding | None:
+    prefixes = rule.params["virtual_prefixes"]
+    flagged = [e for e in events if e.number and (is_virtual(e.number, prefixes) or is_overseas(e.number))]
+    return _finding(rule_set, rule, flagged, tz, len({e.number for e in flagged})) if flagged else None
+
+
+CHECKS = {
+    "calls_per_day": check_calls_per_day,
+    "quiet_hours": check_quiet_hours,
+    "calls_per_window": check_calls_per_window,
+    "third_party_contact": check_third_party,
+    "lexicon": check_lexicon,
+    "number_rotation": check_number_rotation,
+    "virtual_numbers": check_virtual_numbers,
+}
+
+
+def analyse(events: list[Event], sentences: list[Sentence], rule_set: RuleSet) -> list[Finding]:
+    """Return the findings of every rule of `rule_set`, in the rule set's order."""
+    tz = ZoneInfo(rule_set.timezone)
+    merged = merge_events(events)
+    findings = [CHECKS[rule.type](rule_set, rule, merged, sentences, tz) for rule in rule_set.rules]
+    return [f for f in findings if f is not None]

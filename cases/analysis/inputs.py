@@ -1,0 +1,143 @@
+"""Building the analysis inputs from a case: every call and message as an Event,
+every transcript segment, OCR line and statement line as a Sentence."""
+
+from datetime import datetime, timedelta
+
+from cases.analysis.engine import Event, Sentence
+from cases.models import Case, ManualEvent
+from evidence.callrows import effective_rows
+from evidence.models import EvidenceItem, OcrResult, Transcript
+from evidence.storage.originals import evidence_storage
+
+
+def _source(item: EvidenceItem, source: str, **where) -> list[dict]:
+    return [{"evidence": str(item.pk), "source": source, **where}]
+
+
+def recording_inputs(item: EvidenceItem, transcript: Transcript | None):
+    audio = item.metadata.get("audio") or {}
+    named = item.metadata.get("filename") or {}
+    duration = round(audio["duration_s"]) if audio.get("duration_s") is not None else None
+    from_name = "occurred_at" in (item.metadata.get("from_filename") or [])
+    if audio.get("codec") == "silk_v3":  # a WeChat voice message is a message, not a call
+        events = [Event("message", item.occurred_at, item.counterparty_number,
+                        sources=_source(item, "wechat_voice", second=0, at=_iso(item.occurred_at)), duration=duration)]
+    else:
+        source = _source(item, "recording", second=0, at=_iso(item.occurred_at), duration=duration,
+                         direction=named.get("direction", ""), from_filename=from_name)
+        events = [Event("call", item.occurred_at, item.counterparty_number, sources=source,
+                        direction=named.get("direction", ""), connected=True, duration=duration)]
+    sentences = []
+    for seg in transcript.segments if transcript else []:
+        at = item.occurred_at + timedelta(seconds=seg["start"]) if item.occurred_at else None
+        sentences.append(Sentence(str(item.pk), seg["text"], {"start": seg["start"], "end": seg["end"]}, at))
+    return events, sentences
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def call_row_inputs(item: EvidenceItem):
+    """One call event per row of a call log, a carrier's record or a call-history picture."""
+    kind = item.metadata.get("call_log_source") or "call_log"
+    events = []
+    for row in effective_rows(item):
+        if row.get("ignored"):
+            continue
+        at = datetime.fromisoformat(row["at"]) if row.get("at") else None
+        where = {"row": row["row"], "at": row.get("at"), "direction": row.get("direction", ""),
+                 "duration": row.get("duration_s"), "derived_date": bool(row.get("derived_date"))}
+        if row.get("box"):
+            where["box"] = row["box"]
+        if row.get("count", 1) > 1:
+            where["count"] = row["count"]  # the dialer grouped this many calls into the row
+        events.append(Event("call", at, row.get("number", ""), contact=row.get("contact", ""),
+                            sources=_source(item, kind, **where), direction=row.get("direction", ""),
+                            connected=row.get("connected"), duration=row.get("duration_s"),
+                            derived_date=bool(row.get("derived_date"))))
+    return events, []
+
+
+def screenshot_inputs(item: EvidenceItem, ocr: OcrResult | None):
+    if ocr is None:
+        return [], []
+    if item.metadata.get("call_log"):  # a call-history screenshot: its rows are calls, not messages
+        events, _ = call_row_inputs(item)
+    else:
+        number = ocr.phone_numbers[0] if len(ocr.phone_numbers) == 1 else item.counterparty_number
+        events = [Event("message", datetime.fromisoformat(t["at"]), number,
+                        sources=_source(item, "screenshot", text=t["text"])) for t in ocr.message_times]
+    sentences = [Sentence(str(item.pk), line["text"], {"line": i}, item.occurred_at)
+                 for i, line in enumerate(ocr.lines)]
+    return events, sentences
+
+
+def screen_recording_inputs(item: EvidenceItem, ocr: OcrResult | None, transcript: Transcript | None):
+    """A screen recording: each message time on screen is a message, found at its line and second;
+    its lines and its sound's transcript are texts to search."""
+    events, sentences = [], []
+    if ocr is not None:
+        number = ocr.phone_numbers[0] if len(ocr.phone_numbers) == 1 else item.counterparty_number
+        events = [Event("message", datetime.fromisoformat(t["at"]), number,
+                        sources=_source(item, "screen_recording", line=t.get("line"), second=t.get("second"),
+                                        text=t["text"]))
+                  for t in ocr.message_times]
+        sentences = [Sentence(str(item.pk), line["text"], {"line": i, "second": line.get("t")}, item.occurred_at)
+                     for i, line in enumerate(ocr.lines)]
+    for seg in transcript.segments if transcript else []:
+        at = item.occurred_at + timedelta(seconds=seg["start"]) if item.occurred_at else None
+        sentences.append(Sentence(str(item.pk), seg["text"], {"start": seg["start"], "end": seg["end"]}, at))
+    return events, sentences
+
+
+def statement_inputs(item: EvidenceItem):
+    contact = f"{item.author_relation} {item.author_name}".strip()
+    events = [Event("third_party_contact", item.occurred_at, item.counterparty_number, "third_party", contact,
+                    _source(item, "statement"))]
+    with evidence_storage().open(item.stored_name, "rb") as fh:
+        lines = fh.read().decode("utf-8", errors="replace").splitlines()
+    sentences = [Sentence(str(item.pk), line, {"line": i}, item.occurred_at)
+                 for i, line in enumerate(lines) if line.strip() and i >= 4]  # after the author header
+    return events, sentences
+
+
+def manual_inputs(event: ManualEvent):
+    third = event.kind == ManualEvent.Kind.THIRD_PARTY
+    contact = f"{event.contact_relation} {event.contact_name}".strip()
+    source = [{"evidence": "", "source": "manual", "manual_event": str(event.pk)}]
+    kind = event.kind if event.kind != ManualEvent.Kind.OTHER else "other"
+    events = [Event(kind, event.occurred_at, event.number, "third_party" if third else "borrower", contact, source)]
+    sentences = [Sentence("", event.description, {"manual_event": str(event.pk)}, event.occurred_at)] \
+        if event.description else []
+    return events, sentences
+
+
+def case_inputs(case: Case) -> tuple[list[Event], list[Sentence]]:
+    """Return every event and sentence the case's evidence and manual records hold."""
+    items = case.items.filter(withdrawn_at=None)
+    transcripts = {t.item_id: t for t in Transcript.objects.filter(item__case=case)}
+    ocrs = {o.item_id: o for o in OcrResult.objects.filter(item__case=case)}
+    events: list[Event] = []
+    sentences: list[Sentence] = []
+    for item in items:
+        kind = item.kind
+        if kind == EvidenceItem.Kind.CALL_RECORDING:
+            found = recording_inputs(item, transcripts.get(item.pk))
+        elif kind == EvidenceItem.Kind.CALL_LOG:
+            found = call_row_inputs(item)
+        elif kind == EvidenceItem.Kind.SCREENSHOT:
+            found = screenshot_inputs(item, ocrs.get(item.pk))
+        elif kind == EvidenceItem.Kind.SCREEN_RECORDING:
+            found = screen_recording_inputs(item, ocrs.get(item.pk), transcripts.get(item.pk))
+        elif kind == EvidenceItem.Kind.STATEMENT:
+            found = statement_inputs(item)
+        else:
+            continue
+        events += found[0]
+        sentences += found[1]
+    for manual in case.manual_events.all():
+        found = manual_inputs(manual)
+        events += found[0]
+        sentences += found[1]
+    return events, sentences
