@@ -76,7 +76,8 @@ def test_the_image_step_keeps_a_thumbnail_apart_from_the_original(received):
 def test_the_call_log_step_reads_each_call(received):
     csv = "号码,时间,类型\n13800001111,2023-05-12 14:30:00,呼入\n13800002222,2023-05-12 23:10:00,未接\n".encode()
     item = received("calls.csv", csv, "call_log")
-    assert steps.step_call_log(item) == {"calls": 2}
+    result = steps.step_call_log(item)
+    assert (result["calls"], result["source"], len(result["rows_sha256"])) == (2, "call_log", 64)
     item.refresh_from_db()
     assert [row["number"] for row in item.metadata["call_log"]] == ["13800001111", "13800002222"]
 
