@@ -72,3 +72,21 @@ def test_relative_dates_are_worked_out_from_the_pictures_own_date(text, at, deri
 def test_a_date_without_a_time_keeps_the_day_only():
     when = read_when("昨天", TAKEN, SH)
     assert when.at is None and when.day.isoformat() == "2023-10-11"
+
+
+def test_a_scanned_pdf_of_a_call_history_is_read_page_by_page(tmp_path):
+    from types import SimpleNamespace
+
+    from evidence.processing.calltables import read_rows
+
+    shot = render("huawei", ROWS, tmp_path / "page.png")
+    pdf = tmp_path / "扫描件.pdf"
+    with Image.open(shot) as image:
+        image.convert("RGB").save(pdf, "PDF", resolution=150)  # a scan: pictures only, no text layer
+    item = SimpleNamespace(mime="application/pdf", occurred_at=TAKEN, metadata={}, original_filename=pdf.name,
+                           received_at=TAKEN)
+    rows, source, facts = read_rows(item, str(pdf), SH)
+    assert source == "call_screenshot" and facts["scanned"] and facts["reference_from"] == "user"
+    assert [r["row"] for r in rows] == ["p1 r1", "p1 r2", "p1 r3", "p1 r4", "p1 r5"]
+    assert [(r["number"], r["contact"], r["at"]) for r in rows] == [
+        (number, contact, at.isoformat()) for number, contact, at, *_ in EXPECTED]
