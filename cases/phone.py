@@ -1,5 +1,7 @@
 """Phone number facts the rules use."""
 
+from functools import lru_cache
+
 from evidence.processing.filenames import normalise_number
 
 
@@ -15,6 +17,7 @@ def is_virtual(number: str, prefixes: list[str]) -> bool:
     return len(number) == 11 and any(number.startswith(p) for p in prefixes)
 
 
+@lru_cache(maxsize=4096)
 def number_key(number: str) -> str:
     """The form two sightings of one number share (spaces, +86/0086 and MIUI's p/s removed).
 

@@ -15,8 +15,9 @@ from cases.phone import is_overseas, is_virtual, number_key
 
 MERGE_TOLERANCE = timedelta(minutes=2)
 MAX_EXAMPLES = 5
-# Calls of one number compared with each new sighting: the latest few (sightings arrive in time order).
-MERGE_LOOKBACK = 8
+# A sighting is compared with the calls of its number that started at most this long before it.
+LONGEST_CALL = timedelta(hours=4)
+_EARLIEST = datetime.min.replace(tzinfo=ZoneInfo("UTC"))
 
 
 @dataclass
@@ -76,13 +77,16 @@ def _same_call(group: Event, event: Event) -> bool:
     other's duration (plus the tolerance for minute-precision times), and no item seen twice."""
     if not (group.at and event.at and event.number):
         return False  # kind, target and number are the same: merge_events compares within one bucket
-    items = {s.get("evidence") for s in group.sources}
-    if any(s.get("evidence") and s.get("evidence") in items for s in event.sources):
-        return False  # two rows of one log, or two recordings, are two calls
     gap = event.at - group.at
     if gap < timedelta(0):
-        return -gap <= MERGE_TOLERANCE + timedelta(seconds=event.duration or 0)
-    return gap <= MERGE_TOLERANCE + timedelta(seconds=group.duration or 0)
+        near = -gap <= MERGE_TOLERANCE + timedelta(seconds=event.duration or 0)
+    else:
+        near = gap <= MERGE_TOLERANCE + timedelta(seconds=group.duration or 0)
+    if not near:
+        return False
+    items = {s.get("evidence") for s in group.sources}
+    # Two rows of one log, or two recordings, are two calls.
+    return not any(s.get("evidence") and s.get("evidence") in items for s in event.sources)
 
 
 def _combine(group: Event, event: Event) -> Event:
@@ -103,14 +107,20 @@ def merge_events(events: list[Event]) -> list[Event]:
 
     Two sightings are one call when the normalised numbers are equal and one starts within the
     other's duration (two minutes' tolerance for times read to the minute). Each sighting joins
-    the closest call it fits; the inputs are never changed, so merging twice gives the same list.
+    the closest call it fits; the inputs are never changed (a merged call is a new Event with a new
+    list of sources), so merging twice gives the same list.
     """
     merged: list[Event] = []
     by_number: dict[tuple, list[int]] = defaultdict(list)
     for event in sorted(events, key=_sort_key):
-        event = replace(event, sources=[dict(s) for s in event.sources])
         key = (event.kind, event.target, number_key(event.number))
-        fits = [i for i in by_number[key][-MERGE_LOOKBACK:] if _same_call(merged[i], event)]
+        fits = []
+        for i in reversed(by_number[key]):  # newest first; calls that ended long before cannot match
+            group = merged[i]
+            if group.at and event.at and event.at - group.at > LONGEST_CALL:
+                break
+            if _same_call(group, event):
+                fits.append(i)
         if not fits:
             by_number[key].append(len(merged))
             merged.append(event)
@@ -121,7 +131,7 @@ def merge_events(events: list[Event]) -> list[Event]:
 
 
 def _sort_key(event: Event):
-    return (event.at is None, event.at or datetime.min.replace(tzinfo=ZoneInfo("UTC")), event.number)
+    return (event.at is None, event.at or _EARLIEST, event.number)
 
 
 def _local(event: Event, tz: ZoneInfo) -> datetime:

@@ -22,6 +22,7 @@ def test_a_call_history_picture_and_the_carrier_record_meet_on_the_timeline(site
     sign_in(screen, "alice")
     page.goto(f"/cases/{alice_case.id}/")
     page.click("a[href$='/upload/']")
+    page.wait_for_load_state("load")  # the uploader's scripts (deferred) are in place before the files are chosen
     page.set_input_files("#id_file", [str(shot), str(record)])
     page.click("#upload-form button[type=submit]")
     page.wait_for_function("() => document.querySelectorAll('#upload-list .stage[data-status=ready]').length === 2",
