@@ -7,6 +7,7 @@ from cases.analysis import Event, Sentence
 from cases.models import Case, ManualEvent
 from evidence.models import EvidenceItem, OcrResult, Transcript
 from evidence.originals import evidence_storage
+from harassguard.lib import phone
 
 # Calls made to the victim. A row without a direction is kept as "unknown" (shown as 方向不详, never
 # counted): it may be the victim's own outgoing call.
@@ -68,7 +69,8 @@ def manual_inputs(event: ManualEvent):
     contact = f"{event.contact_relation} {event.contact_name}".strip()
     source = [{"evidence": "", "source": "manual", "manual_event": str(event.pk)}]
     kind = event.kind if event.kind != ManualEvent.Kind.OTHER else "other"
-    events = [Event(kind, event.occurred_at, event.number, "third_party" if third else "borrower", contact, source)]
+    events = [Event(kind, event.occurred_at, event.number, "third_party" if third else "borrower", contact, source,
+                    connected=kind == "call" and event.connected)]
     sentences = [Sentence("", event.description, {"manual_event": str(event.pk)}, event.occurred_at)] \
         if event.description else []
     return events, sentences
@@ -106,4 +108,7 @@ def case_inputs(case: Case) -> tuple[list[Event], list[Sentence]]:
         found = manual_inputs(manual)
         events += found[0]
         sentences += found[1]
+    for event in events:
+        # One form for one number, whichever source wrote it (+86 138-…, 138 1234 5678).
+        event.number = phone.normalise(event.number or "")
     return events, sentences

@@ -41,6 +41,8 @@ class ManualEvent(models.Model):
     kind = models.CharField(_("what happened"), max_length=30, choices=Kind.choices)
     occurred_at = models.DateTimeField(_("when"), null=True, blank=True)
     number = models.CharField(_("collector's number"), max_length=40, blank=True)
+    # The standard limits answered calls (主动有效通话); an unanswered call is reported apart.
+    connected = models.BooleanField(_("the call was answered"), default=False)
     contact_name = models.CharField(_("who was contacted"), max_length=100, blank=True)
     contact_relation = models.CharField(_("their relation to you"), max_length=100, blank=True)
     description = models.TextField(_("what was said or done"), blank=True)
