@@ -20,8 +20,6 @@ from harassguard.lib import phone
 
 # Words a collector says and a relative rarely does: a recording or screenshot holding them suggests collection.
 COLLECTION_WORDS = re.compile(r"催收|逾期|还款|欠款|欠钱|贷款|网贷|借款|老赖|结清|账单")
-# Mainland numbers of banks, customer service and SMS gateways: suggested `other`.
-SERVICE = re.compile(r"^(95\d{3,4}|96\d{3,4}|400\d{7}|800\d{7}|106\d+|1\d{4})$")
 ROLE_ORDER = ["third_party", "borrower", "collector", "other"]
 
 
@@ -122,7 +120,7 @@ def _from_records(found: dict[str, NumberFacts], case: Case) -> None:
             if number in found:
                 found[number].vote("borrower", _("It is your own number (your account or your letters)"))
     for facts in found.values():
-        if SERVICE.match(facts.number):
+        if phone.is_public_service(facts.number):
             facts.vote("other", _("A bank, customer-service or SMS-platform number"))
 
 

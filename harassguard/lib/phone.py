@@ -55,6 +55,17 @@ def _strip_china_code(digits: str) -> str:
     return digits
 
 
+def number_spans(text: str) -> list[tuple[int, int, str]]:
+    """Where numbers are written in `text`: (start, end, normalised number), in order, not overlapping."""
+    spans = [(m.start, m.end, normalise(m.raw_string)) for m in PhoneNumberMatcher(text, REGION)]
+    spans += [(m.start(), m.end(), m.group()) for m in _SERVICE.finditer(text)]
+    result: list[tuple[int, int, str]] = []
+    for start, end, number in sorted(spans):
+        if number and (not result or start >= result[-1][1]):
+            result.append((start, end, number))
+    return result
+
+
 def find_numbers(text: str) -> list[str]:
     """Return the distinct phone numbers written in `text`, normalised, in order of appearance.
 
@@ -70,6 +81,15 @@ def find_numbers(text: str) -> list[str]:
         if number and number not in numbers:
             numbers.append(number)
     return numbers
+
+
+# Mainland public numbers of banks, customer service and SMS platforms: 95xxx, 96xxx, 400/800, 106, 1xxxx.
+_PUBLIC = re.compile(r"^(95\d{3,4}|96\d{3,4}|400\d{7}|800\d{7}|106\d+|1\d{4})$")
+
+
+def is_public_service(number: str) -> bool:
+    """True for a bank, customer-service or SMS-platform number: a company's, no person's."""
+    return bool(_PUBLIC.match(normalise(number)))
 
 
 def is_mainland_mobile(number: str) -> bool:
