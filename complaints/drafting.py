@@ -60,7 +60,7 @@ def exhibit_rows(case, bundle: Bundle | None, tz: ZoneInfo) -> list[dict]:
              "item_id": str(item.pk)} for n, item in items]
 
 
-def third_parties(case, complaint: Complaint, analysis: CaseAnalysis) -> ThirdParties:
+def third_parties(case, complaint: Complaint) -> ThirdParties:
     """The relatives and colleagues who were contacted, and the numbers never to mask (victim's, collectors')."""
     statements = case.items.filter(kind=EvidenceItem.Kind.STATEMENT)
     names = set(statements.values_list("author_name", flat=True))
@@ -148,17 +148,30 @@ def render_draft(complaint: Complaint, analysis: CaseAnalysis, today: date) -> s
         template = get_template(context["channel"].template).template
         text = tidy(template.render(Context(context, autoescape=False)))
     if context["masked"]:
-        parties = third_parties(complaint.case, complaint, analysis)
-        text = mask_text(text, parties, keep_names=_victim_names(complaint))
+        text = mask_edited(complaint, text)
     return text
 
 
-def unmasked_in_draft(complaint: Complaint, analysis: CaseAnalysis) -> list[str]:
+def mask_edited(complaint: Complaint, text: str) -> str:
+    """`text` with third parties masked when the complaint's channel masks them (as it is, otherwise).
+
+    Applied to the user's own wording too: a number typed or pasted into a masked letter is masked
+    unless the victim confirmed it as a collector's or her own."""
+    if not channel_of(complaint.channel).masks_third_parties:
+        return text
+    return mask_text(text, third_parties(complaint.case, complaint), keep_names=_victim_names(complaint))
+
+
+def unmasked_in_draft(complaint: Complaint, analysis: CaseAnalysis | None = None) -> list[str]:
     """Third parties' details that the user's edits show in full in a letter that should hide them."""
+    return unmasked_in_text(complaint, complaint.draft_text)
+
+
+def unmasked_in_text(complaint: Complaint, text: str) -> list[str]:
+    """What `text` shows in full that the complaint's letter should hide (nothing for a letter that hides nothing)."""
     if not channel_of(complaint.channel).masks_third_parties:
         return []
-    parties = third_parties(complaint.case, complaint, analysis)
-    return unmasked_left(complaint.draft_text, parties, keep_names=_victim_names(complaint))
+    return unmasked_left(text, third_parties(complaint.case, complaint), keep_names=_victim_names(complaint))
 
 
 def _victim_names(complaint: Complaint) -> set[str]:
