@@ -32,6 +32,8 @@ class CaseAnalysis:
     version: str = ""
     # Collector calls day by day and institution, connected or not (analysis.call_days).
     call_days: list[dict] | None = None
+    # How many numbers wait for the user's word (cases.numbers.unconfirmed_count), filled in by the case page.
+    unconfirmed: int | None = None
 
 
 
