@@ -135,6 +135,17 @@ def case_numbers(request, case_id: UUID):
     return number_rows(case, case_analyse(case).events)
 
 
+@router.get("/cases/{case_id}/numbers/{number}", response=NumberOut)
+def case_number_get(request, case_id: UUID, number: str):
+    """One number of the case, as in the list; 404 when the case holds no such number."""
+    case = get_case_for_user(request.user, case_id)
+    normal = phone.normalise(number)
+    row = next((r for r in number_rows(case, case_analyse(case).events) if r["number"] == normal), None)
+    if row is None:
+        raise ApiError(404, _("Not found."), "not_found")
+    return row
+
+
 @router.put("/cases/{case_id}/numbers/{number}", response=NumberOut)
 def case_number_put(request, case_id: UUID, number: str, payload: NumberIn):
     """Confirm or change a number's role; only the case's owner may (the letters say she confirmed them)."""
@@ -188,11 +199,3 @@ class PartyOut(Schema):
 def case_parties(request, case_id: UUID):
     """The lenders, platforms, agencies and people of the case."""
     return list(get_case_for_user(request.user, case_id).parties.all())
-
-
-@router.post("/cases/{case_id}/parties", response={201: PartyOut})
-def case_party_add(request, case_id: UUID, payload: PartyIn):
-    case = get_case_for_user(request.user, case_id, need="own")
-    return Status(201, _party_find_or_add(case, actor_from_request(request), payload))
-
-

@@ -46,7 +46,7 @@ def alice_objects(client, alice, alice_case, alice_api):
     complaint = Complaint.objects.create(case=alice_case, channel="police", created_by=alice,
                                          draft_text=f"报案材料 {alice_case.title} {item.sha256}")
     return {"case_id": alice_case.id, "item_id": item.id, "bundle_id": bundle.id, "upload_id": upload.id,
-            "complaint_id": complaint.id}, item
+            "complaint_id": complaint.id, "number": "13811115678"}, item
 
 
 def scoped_routes():

@@ -51,7 +51,7 @@ def test_every_number_is_listed_with_its_calls_and_none_is_confirmed(client, day
     assert (mother["calls"], mother["connected_calls"], mother["role"], mother["confirmed"]) == (5, 2, "unknown", False)
     assert mother["first_seen"].startswith("2025-05-12T08:05") and mother["last_seen"].startswith("2025-05-12T21:30")
     assert rows[COLLECTOR]["calls"] == 4 and rows[COLLECTOR]["connected_calls"] == 2
-    assert any("call log" in reason for reason in mother["reasons"])
+    assert "通话记录中来电5次" in mother["reasons"]
     assert "95588" not in rows or rows["95588"]["calls"] == 0  # the victim's own outgoing call is no incoming call
 
 
@@ -128,6 +128,12 @@ def test_unanswered_calls_and_unknown_directions_are_facts_not_counted(client, a
 
     assert case_analyse(alice_case).call_days == [
         {"date": "2025-05-12", "party": "", "calls": 8, "connected": 0, "unknown_direction": 5}]
+
+
+def test_one_number_reads_as_in_the_list(client, day_case, alice_api):
+    r = client.get(f"/api/v1/cases/{day_case.id}/numbers/+86%20138-1234-5678", **alice_api)
+    assert r.status_code == 200 and r.json() == numbers(client, day_case, alice_api)[MOTHER]
+    assert client.get(f"/api/v1/cases/{day_case.id}/numbers/13000000000", **alice_api).status_code == 404
 
 
 def test_numbers_are_normalised_and_malformed_ones_refused(client, day_case, alice_api):
