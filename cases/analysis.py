@@ -175,14 +175,15 @@ def in_quiet_hours(local: datetime, rule: Rule) -> bool:
     return late or moment < end
 
 
-def _collector_contacts(events: list[Event]) -> list[Event]:
-    """Calls and messages to the victim from confirmed collectors' numbers (calls of unknown direction left out)."""
+def collector_contacts(events: list[Event]) -> list[Event]:
+    """Calls and messages to the victim from confirmed collectors' numbers (calls of unknown direction left out):
+    what the rules, the charts and the letters count."""
     return [e for e in events if e.at and e.target == "borrower" and e.role == "collector"
             and (e.kind == "message" or e.kind == "call" and e.direction != "unknown")]
 
 
 def check_quiet_hours(rule_set, rule, events, sentences, tz) -> Finding | None:
-    flagged = [e for e in _collector_contacts(events) if in_quiet_hours(_local(e, tz), rule)]
+    flagged = [e for e in collector_contacts(events) if in_quiet_hours(_local(e, tz), rule)]
     return _finding(rule_set, rule, flagged, tz, len(flagged)) if flagged else None
 
 
@@ -229,7 +230,7 @@ def check_lexicon(rule_set, rule, events, sentences, tz) -> Finding | None:
 
 def check_number_rotation(rule_set, rule, events, sentences, tz) -> Finding | None:
     need, window = rule.params["min_numbers"], timedelta(days=rule.params["window_days"])
-    contacts = sorted((e for e in _collector_contacts(events) if e.number), key=lambda e: e.at)
+    contacts = sorted((e for e in collector_contacts(events) if e.number), key=lambda e: e.at)
     in_window: Counter = Counter()
     best, best_span = 0, (0, 0)
     start = 0

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import cases_for_user, get_case_for_user, role_of
+from cases.analysis import collector_contacts
 from cases.charts import charts
 from cases.forms import CaseForm, ManualEventForm
 from cases.models import Membership
@@ -66,8 +67,7 @@ def case_detail(request, case_id):
                       "events": _event_links(f.events)} for f in analysis.findings],
         "disclaimer": analysis.rule_set.disclaimer_for(get_language()),
         # Drawn from confirmed collectors' numbers only, like the findings beside them.
-        "charts": charts([e for e in analysis.events if e.role == "collector" and e.direction != "unknown"],
-                         analysis.rule_set, (_("Calls per day"), _("Calls and messages by hour"))),
+        "charts": charts(collector_contacts(analysis.events), analysis.rule_set, (_("Calls per day"), _("Calls and messages by hour"))),
         "events": analysis.events[-50:], "notes": case.notes.filter(item=None).select_related("author"),
         # One query: the letters' channel, status and dates are all the path needs.
         "path": case_path(list(case.complaints.only("id", "channel", "status", "filed_on", "replied_on", "created")),

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.analysis import collector_contacts
 from cases.charts import charts
 from cases.services import case_analyse
 from evidence import bundle_content, bundle_pdf, bundle_zip
@@ -73,7 +74,9 @@ def bundle_context(bundle: Bundle) -> dict:
         "bundle": bundle, "case": case, "exhibits": exhibits, "made_at": timezone.now(),
         "counts": bundle_content.kind_counts(exhibits), "first": first, "last": last,
         "rule_set": analysis.rule_set, "findings": bundle_content.exhibit_numbers_for(analysis.findings, exhibits),
-        "charts": charts(analysis.events, analysis.rule_set, ("每日来电次数", "各时段来电和消息")),
+        # Only numbers the victim confirmed as collectors' are drawn: a mother's calls are no collection.
+        "charts": charts(collector_contacts(analysis.events), analysis.rule_set,
+                         ("经确认的催收号码每日来电次数", "各时段来电和消息")),
         "custody": list(CustodyEvent.objects.filter(case=case).select_related("actor").order_by("id")),
         "chain_ok": chain_first_break(case) is None, "site_url": settings.SITE_URL.rstrip("/"),
         "https": settings.SITE_URL.startswith("https"),
