@@ -30,7 +30,9 @@ class NumberFacts:
     connected_calls: int = 0
     first_seen: datetime | None = None
     last_seen: datetime | None = None
-    sources: Counter = field(default_factory=Counter)  # recording | call_log | screenshot | statement | manual
+    # recording | call_log | screenshot | manual → the exhibits (for call logs: the rows, for hand records:
+    # the events) it was seen in.
+    sources: dict = field(default_factory=dict)
     votes: dict = field(default_factory=dict)  # suggested role → reasons for it
 
     def seen(self, at: datetime | None) -> None:
@@ -58,7 +60,10 @@ class NumberFacts:
             "screenshot": lambda n: ngettext("Appears in %(n)d screenshot", "Appears in %(n)d screenshots", n),
             "manual": lambda n: ngettext("%(n)d event you recorded by hand", "%(n)d events you recorded by hand", n),
         }
-        return [said[s](n) % {"n": n} for s, n in sorted(self.sources.items()) if s in said]
+        return [said[s](len(seen)) % {"n": len(seen)} for s, seen in sorted(self.sources.items()) if s in said]
+
+    def saw(self, source: str, where: str) -> None:
+        self.sources.setdefault(source, set()).add(where)
 
 
 def _facts(found: dict[str, NumberFacts], raw: str) -> NumberFacts | None:
@@ -74,7 +79,9 @@ def _count_events(found: dict[str, NumberFacts], events: list[Event]) -> None:
         if facts is None or event.target != "borrower":
             continue
         facts.seen(event.at)
-        facts.sources.update({s["source"] for s in event.sources})
+        for s in event.sources:
+            where = s.get("evidence") or s.get("manual_event", "")
+            facts.saw(s["source"], f"{where}:{s['row']}" if "row" in s else where)
         if event.kind == "call" and event.direction != "unknown":
             facts.calls += 1
             facts.connected_calls += event.connected
@@ -89,9 +96,12 @@ def _from_items(found: dict[str, NumberFacts], case: Case) -> None:
                                        % {"who": who})
         if facts := _facts(found, item.counterparty_number):
             facts.vote("collector", _("A statement says this number contacted the witness (%(who)s)") % {"who": who})
-    for ocr in OcrResult.objects.filter(item__case=case, item__withdrawn_at=None).only("phone_numbers", "text"):
+    for ocr in OcrResult.objects.filter(item__case=case, item__withdrawn_at=None).only("item_id", "phone_numbers",
+                                                                                          "text"):
         for number in ocr.phone_numbers:
             facts = _facts(found, number)
+            if facts:
+                facts.saw("screenshot", str(ocr.item_id))
             if facts and COLLECTION_WORDS.search(ocr.text or ""):
                 facts.vote("collector", _("A screenshot showing it speaks of loans or repayment"))
     _from_transcripts(found, case)
@@ -112,7 +122,7 @@ def _from_transcripts(found: dict[str, NumberFacts], case: Case) -> None:
 def _from_records(found: dict[str, NumberFacts], case: Case) -> None:
     for manual in case.manual_events.exclude(number=""):
         if facts := _facts(found, manual.number):
-            facts.sources["manual"] += 1
+            facts.saw("manual", str(manual.pk))
             facts.vote("collector", _("You recorded it as a collector's number"))
     own = [case.owner.get_username(), *case.complaints.values_list("borrower_phone", flat=True)]
     for raw in own:
