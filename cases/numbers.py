@@ -13,7 +13,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cases.analysis import Event
+from cases.analysis.engine import Event
 from cases.models import Case, Party
 from evidence.models import EvidenceItem, OcrResult, Transcript
 from harassguard.lib import phone

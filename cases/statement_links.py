@@ -12,8 +12,8 @@ from django.utils.translation import gettext
 from accounts.models import hash_token
 from cases.models import Case, CaseNumber, Party, StatementLink
 from cases.services import case_number_set, party_create
-from evidence import filetypes, services
 from evidence.custody import Actor, custody_record
+from evidence.intake import filetypes, services
 from harassguard.lib import phone
 
 

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cases.analysis import Event, Sentence, analyse, merge_events
-from cases.rules import load_rule_set
+from cases.analysis.engine import Event, Sentence, analyse, merge_events
+from cases.analysis.rules import load_rule_set
 
 SH = ZoneInfo("Asia/Shanghai")
 NY = ZoneInfo("America/New_York")
@@ -184,7 +184,7 @@ def test_a_contact_of_a_relative_from_a_number_known_to_be_no_collectors_is_not_
 
 
 def test_call_days_report_unanswered_calls_apart_and_unknown_directions_uncounted():
-    from cases.analysis import call_days
+    from cases.analysis.engine import call_days
 
     events = [call(at(12, 9)), call(at(12, 10), connected=False, direction="missed"),
               call(at(12, 11), connected=False, direction="rejected"), call(at(12, 12), direction="unknown"),

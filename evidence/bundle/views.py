@@ -4,18 +4,18 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.access import get_bundle_for_user, get_case_for_user
-from evidence.bundle_downloads import bundle_file_response
-from evidence.bundles import BundleRefused, bundle_create
+from cases.access import Need, get_bundle_for_user, get_case_for_user
+from evidence.bundle.downloads import bundle_file_response
+from evidence.bundle.services import BundleRefused, bundle_create
+from evidence.bundle.verification import verify_hash
 from evidence.custody import actor_from_request
 from evidence.models import Bundle
-from evidence.verification import verify_hash
 
 
 @login_required
 @require_POST
 def bundle_new(request, case_id):
-    case = get_case_for_user(request.user, case_id, need="build")
+    case = get_case_for_user(request.user, case_id, need=Need.BUILD)
     try:
         bundle = bundle_create(case=case, actor=actor_from_request(request),
                                case_number=request.POST.get("case_number", "").strip()[:100],

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from cases.rules import Rule, RuleSet
+from cases.analysis.rules import Rule, RuleSet
 from harassguard.lib.phone import is_overseas, is_virtual
 
 MERGE_TOLERANCE = timedelta(minutes=2)

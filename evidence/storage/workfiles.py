@@ -9,9 +9,8 @@ from contextlib import contextmanager
 from django.core.files.base import ContentFile, File
 
 from evidence.models import DerivedFile, EvidenceItem
-from evidence.originals import evidence_storage
-
-CHUNK = 1024 * 1024
+from evidence.storage.originals import evidence_storage
+from harassguard.lib.hashing import stream_sha256
 
 
 class OriginalChanged(Exception):
@@ -32,14 +31,11 @@ def local_original(item: EvidenceItem) -> Iterator[str]:
     if path:
         yield path
         return
-    digest = hashlib.sha256()
     with tempfile.NamedTemporaryFile(suffix=os.path.splitext(item.original_filename)[1]) as tmp:
         with storage.open(item.stored_name, "rb") as fh:
-            for chunk in iter(lambda: fh.read(CHUNK), b""):
-                digest.update(chunk)
-                tmp.write(chunk)
+            sha256 = stream_sha256(fh, copy_to=tmp)
         tmp.flush()
-        if digest.hexdigest() != item.sha256:
+        if sha256 != item.sha256:
             raise OriginalChanged(item.stored_name)
         yield tmp.name
 

@@ -1,15 +1,14 @@
 """The bundle's ZIP: the PDF, every original byte for byte, the time stamps,
 a manifest and a README; and checking a ZIP against its manifest."""
 
-import hashlib
 import json
 import zipfile
 from pathlib import Path
 
 from evidence.models import Timestamp
-from evidence.originals import evidence_storage
+from evidence.storage.originals import evidence_storage
+from harassguard.lib.hashing import stream_sha256
 
-CHUNK = 1024 * 1024
 README = """如何核验 / How to verify
 
 1. bundle.pdf 的 SHA-256 值记载于 manifest.json 的 "pdf_sha256"。
@@ -39,12 +38,8 @@ def stamp_entry(number: int, stamp: Timestamp | None) -> tuple[str, bytes] | Non
 
 
 def _copy_original(archive: zipfile.ZipFile, arcname: str, stored_name: str) -> str:
-    digest = hashlib.sha256()
     with evidence_storage().open(stored_name, "rb") as src, archive.open(arcname, "w", force_zip64=True) as dst:
-        for chunk in iter(lambda: src.read(CHUNK), b""):
-            digest.update(chunk)
-            dst.write(chunk)
-    return digest.hexdigest()
+        return stream_sha256(src, copy_to=dst)
 
 
 def write_zip(path: Path, pdf: bytes, manifest: dict, exhibits: list) -> dict:
@@ -80,10 +75,8 @@ def verify_zip(path: str) -> list[str]:
             if name not in names:
                 problems.append(f"{name}: missing")
                 continue
-            digest = hashlib.sha256()
             with archive.open(name) as fh:
-                for chunk in iter(lambda: fh.read(CHUNK), b""):
-                    digest.update(chunk)
-            if digest.hexdigest() != expected:
-                problems.append(f"{name}: SHA-256 {digest.hexdigest()} does not match the manifest's {expected}")
+                actual = stream_sha256(fh)
+            if actual != expected:
+                problems.append(f"{name}: SHA-256 {actual} does not match the manifest's {expected}")
     return problems
