@@ -57,9 +57,10 @@ def case_detail(request, case_id):
     case = get_case_for_user(request.user, case_id)
     custody_record(case=case, action="case_viewed", actor=actor_from_request(request))
     analysis = case_analyse(case)
-    if analysis.unconfirmed is None:
+    if analysis.unconfirmed is None and analysis.events:
         # Kept with the analysis: it changes only with the evidence and the user's classifications.
-        analysis.unconfirmed = unconfirmed_count(number_rows(case, analysis.events))
+        rows = number_rows(case, analysis.events)
+        analysis.unconfirmed = unconfirmed_count(rows) if rows else None
     context = {
         "case": case, "unconfirmed": analysis.unconfirmed, "call_days": analysis.call_days or [], "items": Paginator(case.items.order_by("-received_at"), ITEMS_PER_PAGE).get_page(request.GET.get("page")),
         "analysis": analysis, "role": role_of(request.user, case),
