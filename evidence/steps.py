@@ -29,7 +29,14 @@ class StepFailed(Exception):
 
 
 class TransientError(Exception):
-    """A failure that may pass (a network time-out); the step is retried with backoff."""
+    """A failure that may pass (a network time-out); the step is retried with backoff.
+
+    `final` is what the user is told when the retries run out (marked for translation).
+    """
+
+    def __init__(self, message: str = "", final: str = ""):
+        super().__init__(message)
+        self.final = final
 
 
 def step_integrity(item: EvidenceItem) -> dict:
@@ -60,6 +67,11 @@ def _stamp(item: EvidenceItem) -> timestamps.Stamp:
         return timestamps.rfc3161_stamp(item.sha256, settings.TSA_URL, settings.TSA_CA_FILE)
     except timestamps.TsaUnavailable as exc:
         raise TransientError(str(exc)) from exc
+    except timestamps.TsaInvalid as exc:
+        # Not a time stamp: nothing is stored. It may be a tampering network, so ask again.
+        raise TransientError(str(exc), final=gettext_noop(
+            "The time-stamping authority's reply could not be verified (wrong signature, certificate or "
+            "digest), so this file has no trusted time stamp.")) from exc
     except timestamps.TsaRefused as exc:
         raise StepFailed(gettext_noop("The time-stamping authority refused to stamp this file.")) from exc
 
