@@ -16,6 +16,7 @@ from cases.services import case_analyse, case_create, finding_provision_line, ma
 from complaints.tracking import case_path
 from evidence.curation import note_add
 from evidence.custody import actor_from_request, custody_record
+from evidence.sanity import case_sanity_problems
 
 ITEMS_PER_PAGE = 25
 
@@ -54,9 +55,11 @@ def case_detail(request, case_id):
     case = get_case_for_user(request.user, case_id)
     custody_record(case=case, action="case_viewed", actor=actor_from_request(request))
     analysis = case_analyse(case)
+    role = role_of(request.user, case)
     context = {
+        "sanity_problems": case_sanity_problems(case) if role == "owner" else [],
         "case": case, "items": Paginator(case.items.order_by("-received_at"), ITEMS_PER_PAGE).get_page(request.GET.get("page")),
-        "analysis": analysis, "role": role_of(request.user, case),
+        "analysis": analysis, "role": role,
         "findings": [{"finding": f, "title": analysis.rule_set.title_for(f.rule, get_language()),
                       "provision": finding_provision_line(f), "links": _example_links(f)} for f in analysis.findings],
         "disclaimer": analysis.rule_set.disclaimer_for(get_language()),

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from evidence import audio, calllog, documents, filenames, images, ocr, timestamps, transcribe
+from evidence import audio, calllog, documents, filenames, images, ocr, stamping, timestamps, transcribe
 from evidence.integrity import stored_sha256
 from evidence.models import EvidenceItem, OcrResult, Timestamp, Transcript
 from evidence.workfiles import local_original, save_derived
@@ -60,11 +60,8 @@ def step_timestamp(item: EvidenceItem) -> dict:
 
 
 def _stamp(item: EvidenceItem) -> timestamps.Stamp:
-    if not settings.TSA_URL:
-        key = timestamps.load_or_create_key(settings.SIGNING_KEY_FILE)
-        return timestamps.server_receipt(item.sha256, str(item.pk), timezone.now(), key)
     try:
-        return timestamps.rfc3161_stamp(item.sha256, settings.TSA_URL, settings.TSA_CA_FILE)
+        return stamping.stamp_digest(item.sha256, str(item.pk))
     except timestamps.TsaUnavailable as exc:
         raise TransientError(str(exc)) from exc
     except timestamps.TsaInvalid as exc:

@@ -65,3 +65,19 @@ def clean_abandoned_uploads() -> int:
     from evidence.resumable import uploads_clean_abandoned
 
     return uploads_clean_abandoned()
+
+
+@shared_task
+def anchor_custody_heads() -> int:
+    """Periodic: time-stamp the custody chain head of every case that changed since its last anchor."""
+    from evidence.custody_anchors import anchor_due_heads
+
+    return anchor_due_heads()
+
+
+@shared_task
+def sanity_check() -> int:
+    """Periodic: re-hash every stored original and derived file; return how many problems were found."""
+    from evidence.sanity import sanity_check_run
+
+    return len(sanity_check_run().problems)
