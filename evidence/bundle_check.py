@@ -11,6 +11,7 @@ import zipfile
 
 from evidence import stamping
 from evidence.bundle_zip import CHUNK
+from evidence.custody import chain_first_break
 from evidence.custody_anchors import head_digest
 from evidence.integrity import file_sha256
 from evidence.models import Bundle, CustodyEvent, Timestamp
@@ -144,4 +145,7 @@ def _custody(bundle: Bundle, manifest: dict) -> list[str]:
     elif at[0] != anchor.head:
         problems.append(f"custody: the case's chain was rewritten: event no. {anchor.events} is not the head "
                         "the bundle was made with")
+    if (broken := chain_first_break(bundle.case)) is not None:
+        problems.append(f"custody: the case's chain was rewritten: event #{broken.pk} ({broken.action}) does not "
+                        "match its HMAC or link")
     return problems
