@@ -79,13 +79,19 @@ def _tokens(archive: zipfile.ZipFile, manifest: dict) -> list[str]:
     names, problems = set(archive.namelist()), []
     for entry in manifest.get("items", []):
         stamp = entry.get("timestamp")
-        if stamp and stamp["file"] in names and (
-                reason := stamping.stamp_problem(stamp["kind"], archive.read(stamp["file"]), entry["sha256"])):
+        if (
+            stamp
+            and stamp["file"] in names
+            and (reason := stamping.stamp_problem(stamp["kind"], archive.read(stamp["file"]), entry["sha256"]))
+        ):
             problems.append(f"time stamp of exhibit {entry['exhibit']}: {reason}")
     custody = manifest.get("custody") or {}
     stamp = custody.get("timestamp")
-    if stamp and stamp["file"] in names and (
-            reason := stamping.stamp_problem(stamp["kind"], archive.read(stamp["file"]), custody.get("digest", ""))):
+    if (
+        stamp
+        and stamp["file"] in names
+        and (reason := stamping.stamp_problem(stamp["kind"], archive.read(stamp["file"]), custody.get("digest", "")))
+    ):
         problems.append(f"time stamp of the custody head: {reason}")
     return problems
 
@@ -97,8 +103,10 @@ def _records(bundle: Bundle, manifest: dict, raw: bytes, zip_sha256: str) -> lis
     if bundle.pdf_sha256 != manifest.get("pdf_sha256"):
         problems.append("manifest: the PDF's hash differs from the site's record")
     if zip_sha256 != bundle.zip_sha256:
-        problems.append(f"zip: SHA-256 {zip_sha256} differs from the site's record {bundle.zip_sha256} "
-                        "(its files were changed, added or removed)")
+        problems.append(
+            f"zip: SHA-256 {zip_sha256} differs from the site's record {bundle.zip_sha256} "
+            "(its files were changed, added or removed)"
+        )
     return problems
 
 
@@ -106,15 +114,23 @@ def _exhibits(bundle: Bundle, manifest: dict) -> list[str]:
     """Compare the manifest's exhibits one to one with the bundle's recorded entries."""
     listed = {e.get("exhibit"): e for e in manifest.get("items", [])}
     recorded = {e.position: e for e in bundle.entries.select_related("item__timestamp")}
-    problems = [f"missing exhibit: no. {n} ({e.item.original_filename}) of the bundle is not in the manifest"
-                for n, e in sorted(recorded.items()) if n not in listed]
-    problems += [f"extra exhibit: no. {n} ({e.get('original_filename')}) in the manifest is not part of the bundle"
-                 for n, e in sorted(listed.items(), key=lambda kv: str(kv[0])) if n not in recorded]
+    problems = [
+        f"missing exhibit: no. {n} ({e.item.original_filename}) of the bundle is not in the manifest"
+        for n, e in sorted(recorded.items())
+        if n not in listed
+    ]
+    problems += [
+        f"extra exhibit: no. {n} ({e.get('original_filename')}) in the manifest is not part of the bundle"
+        for n, e in sorted(listed.items(), key=lambda kv: str(kv[0]))
+        if n not in recorded
+    ]
     for n in sorted(set(listed) & set(recorded)):
         entry, item = listed[n], recorded[n].item
         if entry.get("id") != str(item.pk):
-            problems.append(f"swapped exhibit: no. {n} in the manifest is item {entry.get('id')}, "
-                            f"the bundle had item {item.pk} there")
+            problems.append(
+                f"swapped exhibit: no. {n} in the manifest is item {entry.get('id')}, "
+                f"the bundle had item {item.pk} there"
+            )
         elif entry.get("sha256") != item.sha256:
             problems.append(f"exhibit {n}: its hash differs from the site's record")
         elif entry.get("timestamp") and not _same_stamp(entry["timestamp"], item):
@@ -133,19 +149,29 @@ def _custody(bundle: Bundle, manifest: dict) -> list[str]:
     if not custody or anchor is None:
         return ["custody: the bundle carries no time-stamped custody chain head"]
     problems = []
-    if (custody.get("events"), custody.get("head"), custody.get("digest")) != (anchor.events, anchor.head, anchor.digest):
+    if (custody.get("events"), custody.get("head"), custody.get("digest")) != (
+        anchor.events,
+        anchor.head,
+        anchor.digest,
+    ):
         problems.append("custody: the manifest's chain head differs from the site's record")
     if custody.get("digest") != head_digest(bundle.case_id, custody.get("events"), custody.get("head")):
         problems.append("custody: the stamped digest does not match the chain head it claims")
     head = CustodyEvent.objects.filter(case=bundle.case_id).order_by("id").values_list("hash", flat=True)
-    at = head[anchor.events - 1:anchor.events]
+    at = head[anchor.events - 1 : anchor.events]
     if not at:
-        problems.append(f"custody: the case's chain was cut: it no longer has the {anchor.events} events "
-                        "it had when the bundle was made")
+        problems.append(
+            f"custody: the case's chain was cut: it no longer has the {anchor.events} events "
+            "it had when the bundle was made"
+        )
     elif at[0] != anchor.head:
-        problems.append(f"custody: the case's chain was rewritten: event no. {anchor.events} is not the head "
-                        "the bundle was made with")
+        problems.append(
+            f"custody: the case's chain was rewritten: event no. {anchor.events} is not the head "
+            "the bundle was made with"
+        )
     if (broken := chain_first_break(bundle.case)) is not None:
-        problems.append(f"custody: the case's chain was rewritten: event #{broken.pk} ({broken.action}) does not "
-                        "match its HMAC or link")
+        problems.append(
+            f"custody: the case's chain was rewritten: event #{broken.pk} ({broken.action}) does not "
+            "match its HMAC or link"
+        )
     return problems

@@ -43,8 +43,17 @@ def custody_anchor(case, reason: str) -> CustodyAnchor | None:
     digest = head_digest(case.pk, events, last.hash)
     stamp = stamping.stamp_digest(digest, f"custody-head:{case.pk}")
     return CustodyAnchor.objects.create(
-        case=case, last_event=last, events=events, head=last.hash, digest=digest, kind=stamp.kind,
-        token=stamp.token, gen_time=stamp.gen_time, authority=stamp.authority, reason=reason)
+        case=case,
+        last_event=last,
+        events=events,
+        head=last.hash,
+        digest=digest,
+        kind=stamp.kind,
+        token=stamp.token,
+        gen_time=stamp.gen_time,
+        authority=stamp.authority,
+        reason=reason,
+    )
 
 
 def cases_due(now=None):
@@ -55,11 +64,14 @@ def cases_due(now=None):
     now = now or timezone.now()
     latest = CustodyAnchor.objects.filter(case=OuterRef("pk")).order_by("-id")
     cases = Case.objects.annotate(
-        head=Max("custody_events__id"), anchored=Subquery(latest.values("last_event_id")[:1]),
-        anchored_at=Subquery(latest.values("created")[:1]))
+        head=Max("custody_events__id"),
+        anchored=Subquery(latest.values("last_event_id")[:1]),
+        anchored_at=Subquery(latest.values("created")[:1]),
+    )
     cutoff = now - timedelta(hours=settings.CUSTODY_ANCHOR_HOURS) + timedelta(minutes=5)
     return cases.filter(head__isnull=False).filter(
-        Q(anchored__isnull=True) | Q(head__gt=F("anchored"), anchored_at__lt=cutoff))
+        Q(anchored__isnull=True) | Q(head__gt=F("anchored"), anchored_at__lt=cutoff)
+    )
 
 
 def anchor_due_heads() -> int:

@@ -18,8 +18,10 @@ def custody_problems(case) -> list[str]:
     anchors = list(CustodyAnchor.objects.filter(case=case).order_by("id"))
     items = list(EvidenceItem.objects.filter(case=case).order_by("received_at"))
     if not hashes and (anchors or items):
-        problems.append("deleted chain: the case has no custody events at all, yet it has "
-                        f"{len(items)} item(s) and {len(anchors)} time-stamped chain head(s)")
+        problems.append(
+            "deleted chain: the case has no custody events at all, yet it has "
+            f"{len(items)} item(s) and {len(anchors)} time-stamped chain head(s)"
+        )
     problems += [p for anchor in anchors for p in _anchor_problems(anchor, hashes)]
     problems += _item_problems(case, items)
     return problems
@@ -30,11 +32,15 @@ def _chain(case) -> tuple[list[str], list[str]]:
     prev, key, hashes = GENESIS, custody_key(), []
     for event in CustodyEvent.objects.filter(case=case).order_by("id").iterator():
         if event.prev_hash != prev:
-            return hashes, [f"link broken: first bad event #{event.pk} ({event.action} at {event.at.isoformat()}): "
-                            "the event before it was deleted or changed"]
+            return hashes, [
+                f"link broken: first bad event #{event.pk} ({event.action} at {event.at.isoformat()}): "
+                "the event before it was deleted or changed"
+            ]
         if not hmac.compare_digest(event_hash(event, key), event.hash):
-            return hashes, [f"rewritten: first bad event #{event.pk} ({event.action} at {event.at.isoformat()}): "
-                            "its fields do not match its HMAC"]
+            return hashes, [
+                f"rewritten: first bad event #{event.pk} ({event.action} at {event.at.isoformat()}): "
+                "its fields do not match its HMAC"
+            ]
         hashes.append(event.hash)
         prev = event.hash
     return hashes, []
@@ -48,8 +54,9 @@ def _anchor_problems(anchor: CustodyAnchor, hashes: list[str]) -> list[str]:
     elif (reason := stamping.stamp_problem(anchor.kind, anchor.token, anchor.digest)) is not None:
         problems.append(f"anchor #{anchor.pk} ({when}): {reason}")
     if len(hashes) < anchor.events:
-        problems.append(f"cut tail: the chain has {len(hashes)} event(s), but {anchor.events} were "
-                        f"time-stamped at {when}")
+        problems.append(
+            f"cut tail: the chain has {len(hashes)} event(s), but {anchor.events} were time-stamped at {when}"
+        )
     elif not hmac.compare_digest(hashes[anchor.events - 1], anchor.head):
         problems.append(f"rewritten chain: event no. {anchor.events} differs from the head time-stamped at {when}")
     return problems

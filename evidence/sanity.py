@@ -30,21 +30,30 @@ def sanity_check_run() -> SanityCheckRun:
     """Re-hash every stored file once and record the run with what it found."""
     run = SanityCheckRun.objects.create()
     problems, checked, originals = [], 0, {}
-    for item in EvidenceItem.objects.only("pk", "case_id", "stored_name", "sha256").iterator():
+    for item in EvidenceItem.objects.only("id", "case_id", "stored_name", "sha256").iterator():
         # Identical bytes in two cases are one stored original: read it once.
         if item.stored_name not in originals:
             originals[item.stored_name] = _problem(item.stored_name, item.sha256)
             checked += 1
         if originals[item.stored_name]:
             problems.append(_entry(item.case_id, item.pk, item.stored_name, "original", originals[item.stored_name]))
-    for derived in DerivedFile.objects.select_related("item").only(
-            "stored_name", "sha256", "kind", "item__pk", "item__case_id").iterator():
+    for derived in (
+        DerivedFile.objects.select_related("item")
+        .only("stored_name", "sha256", "kind", "item__id", "item__case_id")
+        .iterator()
+    ):
         checked += 1
         if problem := _problem(derived.stored_name, derived.sha256):
             problems.append(_entry(derived.item.case_id, derived.item.pk, derived.stored_name, derived.kind, problem))
     for p in problems:
-        log.error("sanity check: %s file %s of item %s (case %s) is %s", p["what"], p["file"], p["item"], p["case"],
-                  p["problem"])
+        log.error(
+            "sanity check: %s file %s of item %s (case %s) is %s",
+            p["what"],
+            p["file"],
+            p["item"],
+            p["case"],
+            p["problem"],
+        )
     run.files_checked, run.problems, run.finished = checked, problems, timezone.now()
     run.save(update_fields=["files_checked", "problems", "finished"])
     log.info("sanity check: %d file(s) checked, %d problem(s)", checked, len(problems))

@@ -46,8 +46,12 @@ def rezip(data: bytes, path, *, drop=(), add=None, manifest=None) -> str:
         for name in source.namelist():
             if name in drop or name in (add or {}):
                 continue
-            out.writestr(name, json.dumps(edited, ensure_ascii=False, indent=2)
-                         if name == "manifest.json" and manifest else source.read(name))
+            out.writestr(
+                name,
+                json.dumps(edited, ensure_ascii=False, indent=2)
+                if name == "manifest.json" and manifest
+                else source.read(name),
+            )
         for name, content in (add or {}).items():
             out.writestr(name, content)
     return str(path)
@@ -86,6 +90,7 @@ def test_every_kind_of_tampering_is_named(made, tmp_path, bob, capsys):
     def without_third(m):
         m["items"] = m["items"][:2]
         return m
+
     cut = rezip(data, tmp_path / "cut.zip", drop={third["file"], third["timestamp"]["file"]}, manifest=without_third)
     assert "missing exhibit" in names(problems_of(cut)) and "manifest" in names(problems_of(cut))
 
@@ -94,6 +99,7 @@ def test_every_kind_of_tampering_is_named(made, tmp_path, bob, capsys):
         a["exhibit"], b["exhibit"] = 2, 1
         m["items"] = [b, a]
         return m
+
     assert "swapped exhibit" in names(problems_of(rezip(data, tmp_path / "swapped.zip", manifest=swapped)))
 
     # Another victim's file slipped in as exhibit 4, with its own true hash.
@@ -102,9 +108,18 @@ def test_every_kind_of_tampering_is_named(made, tmp_path, bob, capsys):
     import hashlib
 
     def added(m):
-        m["items"].append({**first, "exhibit": 4, "id": str(other.pk), "file": "originals/04_other.txt",
-                           "sha256": hashlib.sha256(foreign).hexdigest(), "timestamp": None})
+        m["items"].append(
+            {
+                **first,
+                "exhibit": 4,
+                "id": str(other.pk),
+                "file": "originals/04_other.txt",
+                "sha256": hashlib.sha256(foreign).hexdigest(),
+                "timestamp": None,
+            }
+        )
         return m
+
     extra_exhibit = rezip(data, tmp_path / "extra-exhibit.zip", add={"originals/04_other.txt": foreign}, manifest=added)
     assert "extra exhibit" in names(problems_of(extra_exhibit))
 
@@ -114,15 +129,19 @@ def test_every_kind_of_tampering_is_named(made, tmp_path, bob, capsys):
     def rewritten(m):
         m["items"][0]["sha256"] = hashlib.sha256(changed).hexdigest()
         return m
+
     rewrite = rezip(data, tmp_path / "rewritten.zip", add={first["file"]: changed}, manifest=rewritten)
     found = problems_of(rewrite)
     assert {"exhibit 1", "manifest", "time stamp of exhibit 1"} <= names(found), found
 
-    forged_receipt = timestamps.server_receipt(first["sha256"], first["id"], datetime(2020, 1, 1, tzinfo=UTC),
-                                               Ed25519PrivateKey.generate()).token
+    forged_receipt = timestamps.server_receipt(
+        first["sha256"], first["id"], datetime(2020, 1, 1, tzinfo=UTC), Ed25519PrivateKey.generate()
+    ).token
     forged = rezip(data, tmp_path / "forged.zip", add={first["timestamp"]["file"]: forged_receipt})
-    assert any(p.startswith("time stamp of exhibit 1: the server receipt's signature does not verify")
-               for p in problems_of(forged))
+    assert any(
+        p.startswith("time stamp of exhibit 1: the server receipt's signature does not verify")
+        for p in problems_of(forged)
+    )
     head = rezip(data, tmp_path / "head.zip", add={"timestamps/custody-head.json": forged_receipt})
     assert "time stamp of the custody head" in names(problems_of(head))
 
@@ -147,7 +166,8 @@ def test_a_custody_chain_cut_or_rewritten_after_the_bundle_is_named(made, tmp_pa
 
 
 def test_rfc3161_tokens_in_a_bundle_are_verified_and_a_forged_one_is_named(
-        client, alice_case, alice_api, send, settings, django_capture_on_commit_callbacks, tmp_path):
+    client, alice_case, alice_api, send, settings, django_capture_on_commit_callbacks, tmp_path
+):
     with LocalTsa() as tsa:
         settings.TSA_URL, settings.TSA_CA_FILE = tsa.url, str(tsa.ca_file)
         item = send("statement.txt", STATEMENT.encode(), "statement")
@@ -158,8 +178,9 @@ def test_rfc3161_tokens_in_a_bundle_are_verified_and_a_forged_one_is_named(
         path.write_bytes(data)
         assert problems_of(path) == []
         request = tsp.TimeStampReq.load(timestamps.rfc3161_request(item.sha256, 1))
-        forged = forge_reply(item.sha256, request["nonce"].native, (tsa.dir / "ca.key").read_bytes(),
-                             (tsa.dir / "ca.pem").read_bytes())
+        forged = forge_reply(
+            item.sha256, request["nonce"].native, (tsa.dir / "ca.key").read_bytes(), (tsa.dir / "ca.pem").read_bytes()
+        )
         found = problems_of(rezip(data, tmp_path / "forged.zip", add={"timestamps/01.tsr": forged}))
         assert any(p.startswith("time stamp of exhibit 1: the RFC 3161 token does not verify") for p in found), found
     with evidence_storage().open(item.stored_name, "rb") as fh:

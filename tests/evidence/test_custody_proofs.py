@@ -70,9 +70,11 @@ def test_a_bad_custody_key_setting_is_refused_by_name(settings):
 
 @postgres_only
 def test_postgresql_refuses_to_change_or_delete_custody_rows(alice_case, chain):
-    for attempt in (lambda: CustodyEvent.objects.filter(pk=chain[2].pk).update(detail={"n": 99}),
-                    lambda: CustodyEvent.objects.filter(pk=chain[4].pk).delete(),
-                    lambda: CustodyEvent.objects.filter(pk=chain[4].pk)._raw_delete(CustodyEvent.objects.db)):
+    for attempt in (
+        lambda: CustodyEvent.objects.filter(pk=chain[2].pk).update(detail={"n": 99}),
+        lambda: CustodyEvent.objects.filter(pk=chain[4].pk).delete(),
+        lambda: CustodyEvent.objects.filter(pk=chain[4].pk)._raw_delete(CustodyEvent.objects.db),
+    ):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             attempt()
     anchor = custody_anchor(alice_case, "bundle")
@@ -98,7 +100,8 @@ def test_a_deleted_event_breaks_the_link(alice_case, chain):
         CustodyEvent.objects.filter(pk=chain[1].pk)._raw_delete(CustodyEvent.objects.db)
     assert custody_problems(alice_case) == [
         f"link broken: first bad event #{chain[2].pk} (step2 at {chain[2].at.isoformat()}): "
-        "the event before it was deleted or changed"]
+        "the event before it was deleted or changed"
+    ]
 
 
 def test_a_cut_tail_is_caught_against_the_time_stamped_head(alice_case, chain):
@@ -132,8 +135,15 @@ def test_items_are_checked_against_their_received_event(alice_case, alice, send)
     item = send("note.txt", "记录".encode(), "document")
     assert custody_problems(alice_case) == []
     sha = hashlib.sha256(b"planted").hexdigest()
-    planted = EvidenceItem.objects.create(case=alice_case, kind="document", original_filename="planted.txt",
-                                          stored_name=original_name(sha), size=7, mime="text/plain", sha256=sha)
+    planted = EvidenceItem.objects.create(
+        case=alice_case,
+        kind="document",
+        original_filename="planted.txt",
+        stored_name=original_name(sha),
+        size=7,
+        mime="text/plain",
+        sha256=sha,
+    )
     EvidenceItem.objects.filter(pk=item.pk).update(sha256=sha[::-1], size=99)
     problems = custody_problems(alice_case)
     assert f"item {planted.pk} (planted.txt) has no 'received' custody event" in problems
