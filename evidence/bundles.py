@@ -148,7 +148,7 @@ def bundle_build(bundle: Bundle) -> Bundle:
     # The chain head is time-stamped for every bundle, so the bundle shows a later cut or rewrite.
     anchor = custody_anchor(bundle.case, "bundle")
     manifest = _manifest(bundle, context["exhibits"], pdf_sha, anchor)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as tmp:
         zip_path = Path(tmp) / "bundle.zip"
         manifest_sha = bundle_zip.write_zip(zip_path, pdf, manifest, context["exhibits"], anchor)
         zip_sha = file_sha256(zip_path)

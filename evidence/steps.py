@@ -123,7 +123,7 @@ def _json_sha256(value) -> str:
 
 def step_image(item: EvidenceItem) -> dict:
     """Keep the screenshot's EXIF as metadata and store a thumbnail beside the original."""
-    with local_original(item) as path, tempfile.TemporaryDirectory() as tmp:
+    with local_original(item) as path, tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as tmp:
         try:
             info = images.image_info(path)
             thumb = images.make_thumbnail(path, Path(tmp) / "thumb.jpg")

@@ -6,6 +6,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.files.base import ContentFile, File
 
 from evidence.models import DerivedFile, EvidenceItem
@@ -33,7 +34,9 @@ def local_original(item: EvidenceItem) -> Iterator[str]:
         yield path
         return
     digest = hashlib.sha256()
-    with tempfile.NamedTemporaryFile(suffix=os.path.splitext(item.original_filename)[1]) as tmp:
+    # In the scratch folder, not the system's temp: SCRATCH_DIR is where the README has plaintext kept.
+    with tempfile.NamedTemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR,
+                                     suffix=os.path.splitext(item.original_filename)[1]) as tmp:
         with storage.open(item.stored_name, "rb") as fh:
             for chunk in iter(lambda: fh.read(CHUNK), b""):
                 digest.update(chunk)

@@ -138,8 +138,11 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 # views that check permission hand files out.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 200, minimum=1)
-# Scratch files sit on the same filesystem as the originals so storing one is a rename.
-FILE_UPLOAD_TEMP_DIR = str(MEDIA_ROOT / "tmp")
+# Scratch files: an upload being received, a worker's copy of an original, a bundle being zipped.
+# By default on the same filesystem as the originals, so storing one is a rename. They are plaintext
+# while they exist: with EVIDENCE_ENCRYPTION_KEY set, point SCRATCH_DIR at a tmpfs (see README).
+SCRATCH_DIR = Path(env_str("SCRATCH_DIR", str(MEDIA_ROOT / "tmp")))
+FILE_UPLOAD_TEMP_DIR = str(SCRATCH_DIR)
 FILE_UPLOAD_HANDLERS = ["evidence.uploads.HashingUploadHandler"]
 # An upload sent in pieces and left unfinished this long is deleted (it never became evidence).
 UPLOAD_RESUME_HOURS = env_int("UPLOAD_RESUME_HOURS", 24, minimum=1)
