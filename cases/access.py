@@ -12,6 +12,7 @@ from django.http import Http404
 
 from accounts.second_factor import lawyer_needs_second_factor
 from cases.models import Case, Membership
+from complaints.models import Complaint
 from evidence.models import Bundle, ChunkedUpload, EvidenceItem
 
 OWNER = "owner"
@@ -88,8 +89,6 @@ def get_upload_for_user(user, upload_id) -> ChunkedUpload:
 
 def get_complaint_for_user(user, complaint_id, need: str = "read"):
     """Return the complaint if `user` may `need` its case; as get_case_for_user."""
-    from complaints.models import Complaint  # complaints builds on cases: imported late to keep cases standalone
-
     complaint = Complaint.objects.select_related("case", "bundle").filter(pk=complaint_id).first()
     if complaint is None:
         raise Http404("no such complaint")

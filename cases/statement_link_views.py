@@ -7,9 +7,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import get_case_for_user
 from cases.statement_links import LinkInvalid, link_create, link_find, link_revoke, statement_submit
-from evidence import services
 from evidence.custody import actor_from_request
 from evidence.forms import phone_number
+from evidence.intake import services
 
 
 class LinkForm(forms.Form):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import cases_for_user, get_case_for_user, role_of
-from cases.charts import charts
+from cases.analysis.charts import charts
 from cases.forms import CaseForm, ManualEventForm
 from cases.models import Membership
 from cases.services import case_analyse, case_create, finding_provision_line, manual_event_add

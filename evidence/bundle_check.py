@@ -10,11 +10,11 @@ import json
 import zipfile
 
 from evidence import stamping
-from evidence.bundle_zip import CHUNK
+from evidence.bundle.archive import CHUNK
 from evidence.custody import chain_first_break
 from evidence.custody_anchors import head_digest
-from evidence.integrity import file_sha256
 from evidence.models import Bundle, CustodyEvent, Timestamp
+from evidence.storage.integrity import file_sha256
 
 FIXED_FILES = {"bundle.pdf", "manifest.json", "README.txt"}
 

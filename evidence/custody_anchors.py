@@ -15,8 +15,9 @@ from django.conf import settings
 from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from evidence import stamping, timestamps
+from evidence import stamping
 from evidence.models import CustodyAnchor, CustodyEvent
+from evidence.processing import timestamps
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from evidence import stamping
 from evidence.custody import GENESIS, custody_key, event_hash
 from evidence.custody_anchors import head_digest
 from evidence.models import CustodyAnchor, CustodyEvent, EvidenceItem
-from evidence.originals import original_name
+from evidence.storage.originals import original_name
 
 RECEIVED_FIELDS = ("sha256", "size", "mime", "original_filename")
 

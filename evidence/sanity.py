@@ -9,8 +9,8 @@ import logging
 from cryptography.exceptions import InvalidTag
 from django.utils import timezone
 
-from evidence.integrity import stored_sha256
 from evidence.models import DerivedFile, EvidenceItem, SanityCheckRun
+from evidence.storage.integrity import stored_sha256
 
 log = logging.getLogger(__name__)
 

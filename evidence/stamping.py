@@ -12,7 +12,7 @@ from cryptography.exceptions import InvalidSignature
 from django.conf import settings
 from django.utils import timezone
 
-from evidence import timestamps
+from evidence.processing import timestamps
 
 RFC3161 = "rfc3161"
 SERVER_RECEIPT = "server_receipt"

@@ -6,15 +6,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import get_case_for_user, get_item_for_user, role_of
-from evidence import services
-from evidence.api import take_in
 from evidence.curation import item_withdraw, note_add
 from evidence.custody import actor_from_request, custody_record
 from evidence.downloads import listening_response, original_response
 from evidence.forms import EvidenceDetailsForm, StatementForm
+from evidence.intake import services, web
+from evidence.labels import STEP_LABELS
 from evidence.models import OcrResult, Timestamp, Transcript
-from evidence.originals import evidence_storage
-from evidence.steps import STEP_LABELS
+from evidence.storage.originals import evidence_storage
 from harassguard.lib.errors import ApiError
 
 
@@ -36,7 +35,7 @@ def upload(request, case_id):
         failed = False
         for upload in request.FILES.getlist("file") or [None]:
             try:
-                item, created = take_in(request, case, upload)
+                item, created = web.take_in(request, case, upload)
             except (services.IntakeError, ApiError) as exc:
                 failed = True
                 messages.error(request, exc.message)

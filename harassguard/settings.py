@@ -143,7 +143,7 @@ MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 200, minimum=1)
 # while they exist: with EVIDENCE_ENCRYPTION_KEY set, point SCRATCH_DIR at a tmpfs (see README).
 SCRATCH_DIR = Path(env_str("SCRATCH_DIR", str(MEDIA_ROOT / "tmp")))
 FILE_UPLOAD_TEMP_DIR = str(SCRATCH_DIR)
-FILE_UPLOAD_HANDLERS = ["evidence.uploads.HashingUploadHandler"]
+FILE_UPLOAD_HANDLERS = ["evidence.intake.handler.HashingUploadHandler"]
 # An upload sent in pieces and left unfinished this long is deleted (it never became evidence).
 UPLOAD_RESUME_HOURS = env_int("UPLOAD_RESUME_HOURS", 24, minimum=1)
 

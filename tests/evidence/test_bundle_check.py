@@ -12,10 +12,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from cases.models import Case
-from evidence import timestamps
 from evidence.bundle_check import bundle_problems
 from evidence.models import Bundle, CustodyEvent
-from evidence.originals import evidence_storage
+from evidence.processing import timestamps
+from evidence.storage.originals import evidence_storage
 from tests.evidence.test_custody_proofs import as_database_owner
 from tests.tsa_server import LocalTsa, forge_reply
 

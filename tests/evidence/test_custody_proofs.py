@@ -18,7 +18,7 @@ from evidence.custody import WORKER, custody_record, event_canonical
 from evidence.custody_anchors import anchor_due_heads, cases_due, custody_anchor
 from evidence.custody_check import custody_problems
 from evidence.models import CustodyAnchor, CustodyEvent, EvidenceItem
-from evidence.originals import original_name
+from evidence.storage.originals import original_name
 from tests.tsa_server import LocalTsa
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from asn1crypto import tsp
 
 from evidence.models import CustodyEvent, Timestamp
-from evidence.originals import evidence_storage
+from evidence.storage.originals import evidence_storage
 from tests.audio_samples import encode, silence, speak
 from tests.evidence.test_ocr import render
 from tests.tsa_server import LocalTsa, forge_reply, openssl_verify

@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from cases.models import Case, Membership
-from evidence.integrity import stored_sha256
 from evidence.models import CustodyEvent, EvidenceItem, SanityCheckRun
-from evidence.originals import evidence_storage
 from evidence.sanity import sanity_check_run
+from evidence.storage.integrity import stored_sha256
+from evidence.storage.originals import evidence_storage
 from tests.conftest import bearer, make_user, png_bytes, wav_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]

@@ -6,8 +6,8 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from cases.access import get_bundle_for_user, get_case_for_user
-from evidence.bundle_downloads import bundle_file_response
-from evidence.bundles import BundleRefused, bundle_create
+from evidence.bundle.downloads import bundle_file_response
+from evidence.bundle.services import BundleRefused, bundle_create
 from evidence.custody import actor_from_request
 from evidence.models import Bundle
 from harassguard.lib.errors import ApiError, Text

@@ -10,7 +10,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from evidence.filenames import normalise_number
+from evidence.processing.filenames import normalise_number
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HEADERS = {

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ObjectDoesNotExist
 
 from evidence.models import EvidenceItem, OcrResult, Timestamp, Transcript
-from evidence.originals import evidence_storage
+from evidence.storage.originals import evidence_storage
 
 # 证明目的 when the user wrote none: what each kind of exhibit usually proves.
 DEFAULT_PURPOSE = {

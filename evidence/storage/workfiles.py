@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile, File
 
 from evidence.models import DerivedFile, EvidenceItem
-from evidence.originals import evidence_storage
+from evidence.storage.originals import evidence_storage
 
 CHUNK = 1024 * 1024
 

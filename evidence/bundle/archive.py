@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 from evidence.models import Timestamp
-from evidence.originals import evidence_storage
+from evidence.storage.originals import evidence_storage
 
 CHUNK = 1024 * 1024
 README = """如何核验 / How to verify

@@ -7,9 +7,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from evidence import filetypes, originals, uploads
+from evidence import queue
 from evidence.custody import Actor, custody_record
+from evidence.intake import filetypes, handler
 from evidence.models import EvidenceItem
+from evidence.storage import originals
 
 
 class IntakeError(Exception):
@@ -24,15 +26,15 @@ class IntakeError(Exception):
 
 def upload_problem_error(problem: str | None) -> IntakeError | None:
     """Return the IntakeError for a problem the upload handler recorded, if any."""
-    if problem == uploads.TOO_LARGE:
-        limit = uploads.max_upload_bytes() // (1024 * 1024)
+    if problem == handler.TOO_LARGE:
+        limit = handler.max_upload_bytes() // (1024 * 1024)
         return IntakeError("file_too_large", _("The file is larger than %(mb)d MB.") % {"mb": limit}, 413)
-    if problem == uploads.UNSAFE_NAME:
+    if problem == handler.UNSAFE_NAME:
         return IntakeError(
             "unsafe_filename",
             _("The file name contains characters that are not allowed (path parts, control or direction characters). Rename the file and try again."),
         )
-    if problem == uploads.INTERRUPTED:
+    if problem == handler.INTERRUPTED:
         return IntakeError("upload_incomplete", _("The upload was cut off before the whole file arrived. Please try again."))
     return None
 
@@ -84,7 +86,7 @@ def evidence_create(*, case, actor: Actor, content, sha256: str, size: int, mime
             custody_record(case=case, item=item, action="received", actor=actor,
                            sha256=sha256, size=size, mime=mime, original_filename=item.original_filename,
                            **(transfer or {}))
-            transaction.on_commit(lambda: _enqueue_processing(item.pk))
+            queue.enqueue_item(item.pk)
     except IntegrityError:
         # Another request stored the same bytes in this case a moment ago.
         return EvidenceItem.objects.get(case=case, sha256=sha256), False
@@ -93,12 +95,6 @@ def evidence_create(*, case, actor: Actor, content, sha256: str, size: int, mime
             originals.evidence_storage().delete(stored_name)
         raise
     return item, True
-
-
-def _enqueue_processing(item_id) -> None:
-    from evidence.tasks import process_item
-
-    process_item.delay(str(item_id))
 
 
 def evidence_create_from_upload(*, case, actor: Actor, upload: UploadedFile, kind: str, fields: dict):

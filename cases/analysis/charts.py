@@ -6,8 +6,8 @@ from datetime import datetime, time
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
-from cases.analysis import Event, in_quiet_hours
-from cases.rules import RuleSet
+from cases.analysis.engine import Event, in_quiet_hours
+from cases.analysis.rules import RuleSet
 
 WIDTH, HEIGHT, PAD = 640, 200, 28
 

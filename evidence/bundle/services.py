@@ -11,14 +11,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.charts import charts
+from cases.analysis.charts import charts
 from cases.services import case_analyse
-from evidence import bundle_content, bundle_pdf, bundle_zip
+from evidence import queue
+from evidence.bundle import archive as bundle_zip
+from evidence.bundle import content as bundle_content
+from evidence.bundle import pdf as bundle_pdf
 from evidence.custody import WORKER, Actor, chain_first_break, custody_record
 from evidence.custody_anchors import custody_anchor
-from evidence.integrity import file_sha256
 from evidence.models import Bundle, BundleItem, CustodyAnchor, CustodyEvent, EvidenceItem, Timestamp
-from evidence.originals import evidence_storage
+from evidence.storage.integrity import file_sha256
+from evidence.storage.originals import evidence_storage
 
 
 class BundleRefused(Exception):
@@ -43,14 +46,8 @@ def bundle_create(*, case, actor: Actor, item_ids: list | None = None, case_numb
         BundleItem.objects.bulk_create([BundleItem(bundle=bundle, item=item, position=n)
                                         for n, item in enumerate(items, start=1)])
         custody_record(case=case, action="bundle_requested", actor=actor, bundle=str(bundle.pk), items=len(items))
-        transaction.on_commit(lambda: _enqueue(bundle.pk))
+        queue.enqueue_bundle(bundle.pk)
     return bundle
-
-
-def _enqueue(bundle_id) -> None:
-    from evidence.tasks import build_bundle
-
-    build_bundle.apply_async(args=[str(bundle_id)], queue="heavy")
 
 
 def _progress(bundle: Bundle, progress: int) -> None:

@@ -14,7 +14,7 @@ from django.utils import translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from evidence.originals import evidence_storage
+from evidence.storage.originals import evidence_storage
 
 # Images in the bundle come from storage through this scheme, never from the network.
 SCHEME = "hg-storage:"

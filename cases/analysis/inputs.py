@@ -3,10 +3,10 @@ every transcript segment, OCR line and statement line as a Sentence."""
 
 from datetime import datetime, timedelta
 
-from cases.analysis import Event, Sentence
+from cases.analysis.engine import Event, Sentence
 from cases.models import Case, ManualEvent
 from evidence.models import EvidenceItem, OcrResult, Transcript
-from evidence.originals import evidence_storage
+from evidence.storage.originals import evidence_storage
 
 BORROWER_DIRECTIONS = {"incoming", "missed", "rejected", ""}
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from cases.analysis.rules import Rule, RuleSet
 from cases.phone import is_overseas, is_virtual
-from cases.rules import Rule, RuleSet
 
 MERGE_TOLERANCE = timedelta(minutes=2)
 MAX_EXAMPLES = 5

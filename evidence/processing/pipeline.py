@@ -12,23 +12,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from evidence import steps
+from evidence import queue
 from evidence.custody import WORKER, custody_record
 from evidence.models import EvidenceItem, ProcessingJob
+from evidence.processing import steps
 
 log = logging.getLogger(__name__)
 Job = ProcessingJob.Status
 
 
 def queue_for(step: str) -> str:
-    return "heavy" if step in steps.HEAVY_STEPS else "default"
+    return queue.HEAVY if step in steps.HEAVY_STEPS else queue.DEFAULT
 
 
 def enqueue(job: ProcessingJob) -> None:
     """Wake a worker for `job` once the current transaction commits."""
-    from evidence.tasks import run_job
-
-    transaction.on_commit(lambda: run_job.apply_async(args=[job.pk], queue=queue_for(job.step)))
+    queue.enqueue_job(job.pk, queue_for(job.step))
 
 
 def pipeline_start(item: EvidenceItem) -> None:

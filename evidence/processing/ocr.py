@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from evidence.filenames import normalise_number
+from evidence.processing.filenames import normalise_number
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

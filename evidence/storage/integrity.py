@@ -2,7 +2,7 @@
 
 import hashlib
 
-from evidence.originals import evidence_storage
+from evidence.storage.originals import evidence_storage
 
 CHUNK = 1024 * 1024
 

@@ -7,9 +7,9 @@ from django.urls import reverse
 from ninja import Router, Schema, Status
 
 from cases.access import get_case_for_user, get_upload_for_user
-from evidence import resumable, services
 from evidence.api import ErrorOut, EvidenceOut, evidence_out
 from evidence.custody import actor_from_request
+from evidence.intake import resumable, services
 from evidence.models import ChunkedUpload
 from harassguard.lib.errors import ApiError, Text
 

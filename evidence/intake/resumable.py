@@ -25,11 +25,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evidence import encryption, sealed_parts, services, uploads
+from evidence import encryption
 from evidence.custody import Actor
 from evidence.forms import EvidenceDetailsForm
-from evidence.integrity import file_sha256
+from evidence.intake import handler, sealed_parts, services
 from evidence.models import ChunkedUpload
+from evidence.storage.integrity import file_sha256
 
 # The piece size offered to clients: one piece finishes in seconds even on a slow phone connection.
 CHUNK_BYTES = 1024 * 1024
@@ -62,12 +63,12 @@ def _part_key() -> bytes | None:
 
 def upload_begin(*, case, user, filename: str, size: int, client_sha256: str, details: dict) -> ChunkedUpload:
     """Check what the client announces and open an empty upload; raise IntakeError if it cannot be taken."""
-    if not uploads.is_safe_filename(filename):
-        raise services.upload_problem_error(uploads.UNSAFE_NAME)
+    if not handler.is_safe_filename(filename):
+        raise services.upload_problem_error(handler.UNSAFE_NAME)
     if size <= 0:
         raise services.IntakeError("empty_file", _("The file is empty."))
-    if size > uploads.max_upload_bytes():
-        raise services.upload_problem_error(uploads.TOO_LARGE)
+    if size > handler.max_upload_bytes():
+        raise services.upload_problem_error(handler.TOO_LARGE)
     client_sha256 = client_sha256.strip().lower()
     if client_sha256 and not SHA256_HEX.match(client_sha256):
         raise services.IntakeError("invalid", _("sha256 must be 64 hexadecimal characters."))
@@ -102,6 +103,11 @@ def upload_append(upload: ChunkedUpload, *, offset: int, stream, length: int) ->
     if offset + length > upload.size:
         raise services.IntakeError("beyond_end", _("This piece goes past the size announced for the file."))
     path = part_path(upload)
+    if not path.exists():
+        # The scratch file went (a scratch folder on tmpfs after a restart): what came so far is
+        # lost, so the upload ends here and the page starts the file again from its first byte.
+        upload_discard(upload)
+        raise services.IntakeError("upload_lost", _("The part of this file received so far was lost on the server. Please send the file again."), 410)
     with tempfile.NamedTemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR, suffix=".piece") as piece:
         _receive(stream, piece, length)
         with transaction.atomic():
@@ -123,7 +129,7 @@ def _receive(stream, piece, length: int) -> None:
         data = stream.read(min(READ_BYTES, remaining))
         if not data:
             # The connection dropped mid-piece: nothing of it is kept, the client resends it.
-            raise services.upload_problem_error(uploads.INTERRUPTED)
+            raise services.upload_problem_error(handler.INTERRUPTED)
         piece.write(data)
         remaining -= len(data)
     piece.flush()

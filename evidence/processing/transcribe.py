@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from evidence.audio import is_silent
+from evidence.processing.audio import is_silent
 
 HALLUCINATIONS_FILE = Path(__file__).parent / "data" / "hallucinations.txt"
 # A segment whose text compresses better than this is a loop ("好的好的好的…").

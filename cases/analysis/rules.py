@@ -11,7 +11,8 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-DATA = Path(__file__).parent / "data"
+# The rule sets and lexicons are data, kept in the app's data folder.
+DATA = Path(__file__).parent.parent / "data"
 LEXICON_FOR = {"CN": "zh", "US": "en"}
 
 

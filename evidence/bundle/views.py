@@ -5,11 +5,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import get_bundle_for_user, get_case_for_user
-from evidence.bundle_downloads import bundle_file_response
-from evidence.bundles import BundleRefused, bundle_create
+from evidence.bundle.downloads import bundle_file_response
+from evidence.bundle.services import BundleRefused, bundle_create
+from evidence.bundle.verification import verify_hash
 from evidence.custody import actor_from_request
 from evidence.models import Bundle
-from evidence.verification import verify_hash
 
 
 @login_required

@@ -15,13 +15,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from evidence import audio, calllog, documents, filenames, images, ocr, stamping, timestamps, transcribe
-from evidence.integrity import stored_sha256
+from evidence import stamping
 from evidence.models import EvidenceItem, OcrResult, Timestamp, Transcript
-from evidence.workfiles import local_original, save_derived
+from evidence.processing import audio, calllog, documents, filenames, images, ocr, timestamps, transcribe
+from evidence.storage.integrity import stored_sha256
+from evidence.storage.workfiles import local_original, save_derived
 
 
 class StepFailed(Exception):
@@ -192,18 +192,6 @@ STEPS: dict[str, Callable[[EvidenceItem], dict]] = {
     "ocr": step_ocr,
     "document": step_document,
     "call_log": step_call_log,
-}
-
-# What each step is called on the item page.
-STEP_LABELS = {
-    "integrity": _("Integrity check"),
-    "timestamp": _("Trusted time stamp"),
-    "audio": _("Recording details"),
-    "transcribe": _("Transcription"),
-    "image": _("Image details and preview"),
-    "ocr": _("Reading the text"),
-    "document": _("Document text"),
-    "call_log": _("Reading the call log"),
 }
 
 # Which steps each kind of evidence goes through, in order.

@@ -4,7 +4,7 @@ from django.http import FileResponse
 
 from evidence.custody import Actor, custody_record
 from evidence.models import Bundle
-from evidence.originals import evidence_storage
+from evidence.storage.originals import evidence_storage
 
 
 def bundle_file_response(bundle: Bundle, which: str, actor: Actor) -> FileResponse:
