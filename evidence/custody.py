@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,15 +60,23 @@ def _load_key(value: str, path: str) -> bytes:
         return _decode_key(value, "CUSTODY_KEY")
     file = Path(path)
     if not file.exists():
-        file.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another process made it a moment ago
-        else:
-            with os.fdopen(fd, "w") as fh:
-                fh.write(base64.b64encode(os.urandom(32)).decode() + "\n")
+        _create_key_file(file)
     return _decode_key(file.read_text().strip(), "CUSTODY_KEY_FILE")
+
+
+def _create_key_file(file: Path) -> None:
+    """Write a new random key to `file` (mode 0600) all at once: written aside, then linked into
+    place, so the web server and a worker starting together never read a half-written key."""
+    file.parent.mkdir(parents=True, exist_ok=True)
+    fd, aside = tempfile.mkstemp(dir=file.parent, prefix=".custody-key-")
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(base64.b64encode(os.urandom(32)).decode() + "\n")
+        os.link(aside, file)
+    except FileExistsError:
+        pass  # another process made it a moment ago: use theirs
+    finally:
+        os.unlink(aside)
 
 
 def _decode_key(value: str, name: str) -> bytes:
