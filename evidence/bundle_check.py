@@ -31,13 +31,14 @@ def bundle_problems(zip_path: str) -> tuple[dict, list[str]]:
             manifest = json.loads(raw)
             problems = _files(archive, manifest)
             problems += _tokens(archive, manifest)
+            stamps = {name: archive.read(name) for name in archive.namelist() if name.startswith("timestamps/")}
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise Unreadable(str(exc)) from exc
     bundle = Bundle.objects.select_related("custody_anchor").filter(pk=manifest.get("bundle")).first()
     if bundle is None:
         return manifest, [*problems, "records: this site has no record of the bundle"]
     problems += _records(bundle, manifest, raw, file_sha256(zip_path))
-    problems += _exhibits(bundle, manifest)
+    problems += _exhibits(bundle, manifest, stamps)
     problems += _custody(bundle, manifest)
     return manifest, problems
 
@@ -98,7 +99,12 @@ def _tokens(archive: zipfile.ZipFile, manifest: dict) -> list[str]:
 
 def _records(bundle: Bundle, manifest: dict, raw: bytes, zip_sha256: str) -> list[str]:
     problems = []
-    if not hmac.compare_digest(hashlib.sha256(raw).hexdigest(), bundle.manifest_sha256):
+    if not bundle.manifest_sha256:
+        problems.append(
+            "manifest: the bundle was made before the site recorded manifests' hashes, so its "
+            "manifest cannot be checked against a record"
+        )
+    elif not hmac.compare_digest(hashlib.sha256(raw).hexdigest(), bundle.manifest_sha256):
         problems.append("manifest: its SHA-256 differs from the site's record (it was edited)")
     if bundle.pdf_sha256 != manifest.get("pdf_sha256"):
         problems.append("manifest: the PDF's hash differs from the site's record")
@@ -110,7 +116,7 @@ def _records(bundle: Bundle, manifest: dict, raw: bytes, zip_sha256: str) -> lis
     return problems
 
 
-def _exhibits(bundle: Bundle, manifest: dict) -> list[str]:
+def _exhibits(bundle: Bundle, manifest: dict, stamps: dict[str, bytes]) -> list[str]:
     """Compare the manifest's exhibits one to one with the bundle's recorded entries."""
     listed = {e.get("exhibit"): e for e in manifest.get("items", [])}
     recorded = {e.position: e for e in bundle.entries.select_related("item__timestamp")}
@@ -133,14 +139,17 @@ def _exhibits(bundle: Bundle, manifest: dict) -> list[str]:
             )
         elif entry.get("sha256") != item.sha256:
             problems.append(f"exhibit {n}: its hash differs from the site's record")
-        elif entry.get("timestamp") and not _same_stamp(entry["timestamp"], item):
+        elif not _same_stamp(entry.get("timestamp"), item, stamps):
             problems.append(f"exhibit {n}: its time stamp differs from the site's record")
     return problems
 
 
-def _same_stamp(listed: dict, item) -> bool:
+def _same_stamp(listed: dict | None, item, stamps: dict[str, bytes]) -> bool:
+    """Whether the exhibit's time stamp in the ZIP is the very token the site stored for the item."""
     stamp = Timestamp.objects.filter(item=item).first()
-    return stamp is not None and listed.get("kind") == stamp.kind
+    if listed is None or stamp is None:
+        return listed is None and stamp is None
+    return listed.get("kind") == stamp.kind and stamps.get(listed.get("file")) == bytes(stamp.token)
 
 
 def _custody(bundle: Bundle, manifest: dict) -> list[str]:

@@ -5,9 +5,6 @@ TSA_CA_FILE or the system's store) and the server's own signed receipt, for
 originals and for custody chain heads alike.
 """
 
-import json
-from datetime import datetime
-
 from cryptography.exceptions import InvalidSignature
 from django.conf import settings
 from django.utils import timezone
@@ -53,12 +50,3 @@ def _receipt_problem(token: bytes, sha256_hex: str) -> str | None:
     if claims.get("sha256") != sha256_hex:
         return "the server receipt is for another digest"
     return None
-
-
-def stamp_time(kind: str, token: bytes) -> datetime | None:
-    """Return the time a stamp states (unchecked: call stamp_problem first)."""
-    if kind == SERVER_RECEIPT:
-        return datetime.fromisoformat(json.loads(bytes(token))["claims"]["time"])
-    from rfc3161_client import decode_timestamp_response
-
-    return decode_timestamp_response(bytes(token)).tst_info.gen_time
