@@ -4,7 +4,7 @@ from uuid import UUID
 from django.utils.translation import gettext
 from ninja import Router, Schema, Status
 
-from cases.access import get_case_for_user, get_item_for_user
+from cases.access import Need, get_case_for_user, get_item_for_user
 from evidence.custody import actor_from_request
 from evidence.downloads import original_response
 from evidence.intake import services, web
@@ -97,7 +97,7 @@ class ErrorOut(Schema):
 )
 def upload_evidence(request, case_id: UUID):
     """Upload a file (or a typed statement). The same bytes again return the existing item with duplicate=true."""
-    case = get_case_for_user(request.user, case_id, need="own")
+    case = get_case_for_user(request.user, case_id, need=Need.OWN)
     try:
         item, created = web.take_in(request, case, request.FILES.get("file"))
     except services.IntakeError as exc:

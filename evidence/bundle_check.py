@@ -10,11 +10,11 @@ import json
 import zipfile
 
 from evidence import stamping
-from evidence.bundle.archive import CHUNK
 from evidence.custody import chain_first_break
 from evidence.custody_anchors import head_digest
 from evidence.models import Bundle, CustodyEvent, Timestamp
 from evidence.storage.integrity import file_sha256
+from harassguard.lib.hashing import stream_sha256
 
 FIXED_FILES = {"bundle.pdf", "manifest.json", "README.txt"}
 
@@ -68,11 +68,8 @@ def _files(archive: zipfile.ZipFile, manifest: dict) -> list[str]:
 
 
 def _sha256(archive: zipfile.ZipFile, name: str) -> str:
-    digest = hashlib.sha256()
     with archive.open(name) as fh:
-        for chunk in iter(lambda: fh.read(CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return stream_sha256(fh)
 
 
 def _tokens(archive: zipfile.ZipFile, manifest: dict) -> list[str]:

@@ -5,7 +5,7 @@ from django.urls import reverse
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from cases.access import get_bundle_for_user, get_case_for_user
+from cases.access import Need, get_bundle_for_user, get_case_for_user
 from evidence.bundle.downloads import bundle_file_response
 from evidence.bundle.services import BundleRefused, bundle_create
 from evidence.custody import actor_from_request
@@ -50,7 +50,7 @@ def bundle_out(bundle: Bundle) -> dict:
 @router.post("/cases/{case_id}/bundles", response={202: BundleCreated})
 def create_bundle(request, case_id: UUID, payload: BundleIn | None = None):
     """Start making a bundle: all ready items by time, or the listed items in the given order."""
-    case = get_case_for_user(request.user, case_id, need="build")
+    case = get_case_for_user(request.user, case_id, need=Need.BUILD)
     payload = payload or BundleIn()
     try:
         bundle = bundle_create(case=case, actor=actor_from_request(request), item_ids=payload.items,

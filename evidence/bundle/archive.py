@@ -8,8 +8,8 @@ from pathlib import Path
 
 from evidence.models import Timestamp
 from evidence.storage.originals import evidence_storage
+from harassguard.lib.hashing import stream_sha256
 
-CHUNK = 1024 * 1024
 README = """如何核验 / How to verify
 
 1. bundle.pdf 的 SHA-256 值记载于 manifest.json 的 "pdf_sha256"。
@@ -44,12 +44,8 @@ def stamp_entry(number: int, stamp: Timestamp | None) -> tuple[str, bytes] | Non
 
 
 def _copy_original(archive: zipfile.ZipFile, arcname: str, stored_name: str) -> str:
-    digest = hashlib.sha256()
     with evidence_storage().open(stored_name, "rb") as src, archive.open(arcname, "w", force_zip64=True) as dst:
-        for chunk in iter(lambda: src.read(CHUNK), b""):
-            digest.update(chunk)
-            dst.write(chunk)
-    return digest.hexdigest()
+        return stream_sha256(src, copy_to=dst)
 
 
 CUSTODY_STAMP = "timestamps/custody-head"

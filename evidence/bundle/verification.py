@@ -4,17 +4,15 @@ Only what a clerk needs is revealed — exhibit number, bundle date, receipt
 and time-stamp times — never the case, the people or the content.
 """
 
-import re
 
 from evidence.models import Bundle, BundleItem, Timestamp
-
-SHA256 = re.compile(r"^[0-9a-f]{64}$")
+from harassguard.lib.hashing import SHA256_HEX
 
 
 def verify_hash(sha256: str) -> dict:
     """Return {"exhibits": [...], "bundles": [...]} matching the hash (empty lists when none)."""
     sha256 = sha256.strip().lower()
-    if not SHA256.match(sha256):
+    if not SHA256_HEX.match(sha256):
         raise ValueError("not a SHA-256 hex digest")
     entries = BundleItem.objects.filter(item__sha256=sha256, bundle__status=Bundle.Status.READY).select_related(
         "item", "bundle")

@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.access import get_bundle_for_user, get_case_for_user
+from cases.access import Need, get_bundle_for_user, get_case_for_user
 from evidence.bundle.downloads import bundle_file_response
 from evidence.bundle.services import BundleRefused, bundle_create
 from evidence.bundle.verification import verify_hash
@@ -15,7 +15,7 @@ from evidence.models import Bundle
 @login_required
 @require_POST
 def bundle_new(request, case_id):
-    case = get_case_for_user(request.user, case_id, need="build")
+    case = get_case_for_user(request.user, case_id, need=Need.BUILD)
     try:
         bundle = bundle_create(case=case, actor=actor_from_request(request),
                                case_number=request.POST.get("case_number", "").strip()[:100],

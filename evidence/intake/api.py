@@ -6,7 +6,7 @@ from uuid import UUID
 from django.urls import reverse
 from ninja import Router, Schema, Status
 
-from cases.access import get_case_for_user, get_upload_for_user
+from cases.access import Need, get_case_for_user, get_upload_for_user
 from evidence.api import ErrorOut, EvidenceOut, evidence_out
 from evidence.custody import actor_from_request
 from evidence.intake import resumable, services
@@ -57,7 +57,7 @@ def _api_error(exc: services.IntakeError) -> ApiError:
 def upload_begin(request, case_id: UUID, payload: UploadIn):
     """Announce a file to send in pieces. `sha256`, if given, is what the sender's device computed:
     the file is refused unless the server's hash of the bytes received matches it."""
-    case = get_case_for_user(request.user, case_id, need="own")
+    case = get_case_for_user(request.user, case_id, need=Need.OWN)
     details = payload.dict(exclude={"filename", "size", "sha256"})
     details = {k: v.isoformat() if isinstance(v, datetime) else (v or "") for k, v in details.items()}
     try:

@@ -19,11 +19,6 @@ def sniff_mime(path: str) -> str:
     return magic.from_buffer(head, mime=True)
 
 
-def sniff_mime_bytes(data: bytes) -> str:
-    """Return the MIME type python-magic reads from `data`."""
-    return magic.from_buffer(data[:8192], mime=True)
-
-
 def _is_audio(mime: str) -> bool:
     return mime.startswith("audio/") or mime in AUDIO_CONTAINERS
 

@@ -10,7 +10,6 @@ is deleted after UPLOAD_RESUME_HOURS and never becomes evidence.
 """
 
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -31,12 +30,12 @@ from evidence.forms import EvidenceDetailsForm
 from evidence.intake import handler, sealed_parts, services
 from evidence.models import ChunkedUpload
 from evidence.storage.integrity import file_sha256
+from harassguard.lib.hashing import SHA256_HEX
 
 # The piece size offered to clients: one piece finishes in seconds even on a slow phone connection.
 CHUNK_BYTES = 1024 * 1024
 MAX_CHUNK_BYTES = 8 * 1024 * 1024
 READ_BYTES = 64 * 1024
-SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 
 
 class OffsetMismatch(services.IntakeError):

@@ -22,7 +22,6 @@ from pathlib import Path
 
 from asn1crypto import tsp
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from rfc3161_client import VerificationError, VerifierBuilder, decode_timestamp_response
@@ -153,7 +152,3 @@ def server_receipt_verify(token: bytes, public: Ed25519PublicKey) -> dict:
     payload = json.dumps(document["claims"], sort_keys=True, separators=(",", ":")).encode()
     public.verify(base64.b64decode(document["signature"]), payload)
     return document["claims"]
-
-
-__all__ = ["InvalidSignature", "Stamp", "TsaInvalid", "TsaRefused", "TsaUnavailable", "rfc3161_stamp", "rfc3161_verify", "server_receipt",
-           "server_receipt_verify", "load_or_create_key"]

@@ -1,10 +1,7 @@
 """Re-hashing stored originals, to show they are still the bytes received."""
 
-import hashlib
-
 from evidence.storage.originals import evidence_storage
-
-CHUNK = 1024 * 1024
+from harassguard.lib.hashing import stream_sha256
 
 
 def stored_sha256(stored_name: str) -> str:
@@ -17,10 +14,3 @@ def file_sha256(path) -> str:
     """Return the SHA-256 of a local file, read in chunks."""
     with open(path, "rb") as fh:
         return stream_sha256(fh)
-
-
-def stream_sha256(fh) -> str:
-    digest = hashlib.sha256()
-    for chunk in iter(lambda: fh.read(CHUNK), b""):
-        digest.update(chunk)
-    return digest.hexdigest()

@@ -11,8 +11,7 @@ from django.core.files.base import ContentFile, File
 
 from evidence.models import DerivedFile, EvidenceItem
 from evidence.storage.originals import evidence_storage
-
-CHUNK = 1024 * 1024
+from harassguard.lib.hashing import stream_sha256
 
 
 class OriginalChanged(Exception):
@@ -33,16 +32,13 @@ def local_original(item: EvidenceItem) -> Iterator[str]:
     if path:
         yield path
         return
-    digest = hashlib.sha256()
     # In the scratch folder, not the system's temp: SCRATCH_DIR is where the README has plaintext kept.
     with tempfile.NamedTemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR,
                                      suffix=os.path.splitext(item.original_filename)[1]) as tmp:
         with storage.open(item.stored_name, "rb") as fh:
-            for chunk in iter(lambda: fh.read(CHUNK), b""):
-                digest.update(chunk)
-                tmp.write(chunk)
+            sha256 = stream_sha256(fh, copy_to=tmp)
         tmp.flush()
-        if digest.hexdigest() != item.sha256:
+        if sha256 != item.sha256:
             raise OriginalChanged(item.stored_name)
         yield tmp.name
 
