@@ -173,3 +173,26 @@ def test_a_head_stamped_by_a_real_tsa_verifies_and_a_foreign_ca_is_named(alice_c
             settings.TSA_CA_FILE = str(stranger.ca_file)
             [problem] = custody_problems(alice_case)
     assert problem.startswith(f"anchor #{anchor.pk}") and "RFC 3161 token does not verify" in problem
+
+
+def test_the_migration_keys_existing_chains_as_far_as_they_check_out(alice_case, bob):
+    """Chains recorded before the HMAC (plain SHA-256) are re-linked under the key; a chain already
+    broken keeps its break, so verify_custody goes on reporting it."""
+    import importlib
+
+    from django.apps import apps
+
+    from cases.models import Case
+
+    migration = importlib.import_module("evidence.migrations.0007_custody_hmac_append_only")
+    good = [custody_record(case=alice_case, action=f"step{i}", actor=WORKER, n=i) for i in range(4)]
+    other = Case.objects.create(owner=bob, title="b")
+    bad = [custody_record(case=other, action=f"step{i}", actor=WORKER, n=i) for i in range(4)]
+    with as_database_owner():
+        relink(good, key=None)
+        relink(bad, key=None)
+        CustodyEvent.objects.filter(pk=bad[2].pk).update(detail={"n": "edited before the upgrade"})
+        migration.key_existing_chains(apps, None)
+    assert custody_problems(alice_case) == []
+    assert [p.split(":")[0] for p in custody_problems(other)] == ["link broken"]
+    assert f"#{bad[2].pk}" in custody_problems(other)[0]
