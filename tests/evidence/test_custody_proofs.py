@@ -196,3 +196,18 @@ def test_the_migration_keys_existing_chains_as_far_as_they_check_out(alice_case,
     assert custody_problems(alice_case) == []
     assert [p.split(":")[0] for p in custody_problems(other)] == ["link broken"]
     assert f"#{bad[2].pk}" in custody_problems(other)[0]
+
+
+def test_the_worker_anchors_heads_and_checks_files_on_a_schedule(alice_case, chain, settings, caplog):
+    from evidence import tasks
+    from evidence.models import SanityCheckRun
+
+    schedule = {e["task"]: e["schedule"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert schedule["evidence.tasks.anchor_custody_heads"] <= 3600
+    assert schedule["evidence.tasks.sanity_check"] <= 24 * 3600
+    settings.TSA_URL = "http://127.0.0.1:9/tsr"  # unreachable: logged, tried again at the next run
+    assert tasks.anchor_custody_heads.delay().get() == 0 and not CustodyAnchor.objects.exists()
+    assert "not time-stamped yet" in caplog.text
+    settings.TSA_URL = ""
+    assert tasks.anchor_custody_heads.delay().get() == 1
+    assert tasks.sanity_check.delay().get() == 0 and SanityCheckRun.objects.get().finished
