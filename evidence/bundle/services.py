@@ -136,14 +136,15 @@ def bundle_build(bundle: Bundle) -> Bundle:
     if bundle.status == Bundle.Status.READY:
         return bundle
     Bundle.objects.filter(pk=bundle.pk).update(status=Bundle.Status.BUILDING)
-    context = bundle_context(bundle)
+    # The chain head is time-stamped for every bundle, so the bundle shows a later cut or rewrite;
+    # first, so annex 1 of the PDF can state it too.
+    anchor = custody_anchor(bundle.case, "bundle")
+    context = {**bundle_context(bundle), "custody_anchor": anchor}
     _progress(bundle, 30)
     pdf = bundle_pdf.render_pdf(context)
     _progress(bundle, 70)
     pdf_sha = hashlib.sha256(pdf).hexdigest()
     storage, folder = evidence_storage(), f"bundles/{bundle.pk}"
-    # The chain head is time-stamped for every bundle, so the bundle shows a later cut or rewrite.
-    anchor = custody_anchor(bundle.case, "bundle")
     manifest = _manifest(bundle, context["exhibits"], pdf_sha, anchor)
     with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as tmp:
         zip_path = Path(tmp) / "bundle.zip"

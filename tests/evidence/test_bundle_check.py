@@ -2,6 +2,7 @@
 
 import io
 import json
+import subprocess
 import zipfile
 from datetime import UTC, datetime
 
@@ -74,6 +75,10 @@ def test_an_untouched_bundle_verifies_in_full(made, tmp_path, capsys):
     manifest = json.loads(zipfile.ZipFile(io.BytesIO(data)).read("manifest.json"))
     assert manifest["custody"]["events"] == CustodyEvent.objects.filter(case=_bundle.case).count() - 2
     assert manifest["custody"]["timestamp"]["file"] == "timestamps/custody-head.json"
+    pdf = tmp_path / "bundle.pdf"
+    pdf.write_bytes(zipfile.ZipFile(io.BytesIO(data)).read("bundle.pdf"))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "链头时间戳" in text and manifest["custody"]["head"][:16] in text.replace("\n", "")
 
 
 def test_every_kind_of_tampering_is_named(made, tmp_path, bob, capsys):
