@@ -26,8 +26,9 @@ README = """如何核验 / How to verify
    此后保管记录若被截断或改写，即可发现。
    timestamps/custody-head.* stamps the case's custody chain head ("custody" in manifest.json):
    a chain later cut short or rewritten no longer matches it.
-5. 也可用 `python manage.py verify_bundle bundle.zip` 全面核验（证据清单、文件、时间戳、保管链），或在网站 /verify/ 页面上传文件核验。
-   `python manage.py verify_bundle bundle.zip` checks it all: exhibits, files, time stamps, custody head.
+5. 也可用 `python manage.py verify_bundle bundle.zip` 全面核验（证据清单、文件、时间戳、保管链），或在网站 /verify/ 页面上传文件，并填写 PDF 封面上的核验码。
+   `python manage.py verify_bundle bundle.zip` checks it all (exhibits, files, time stamps, custody head);
+   or upload a file on the site's /verify/ page with the verification code on the PDF's cover.
 """
 
 

@@ -184,7 +184,7 @@ def test_the_migration_keys_existing_chains_as_far_as_they_check_out(alice_case,
 
     from cases.models import Case
 
-    migration = importlib.import_module("evidence.migrations.0007_custody_hmac_append_only")
+    migration = importlib.import_module("evidence.migrations.0008_custody_hmac_append_only")
     good = [custody_record(case=alice_case, action=f"step{i}", actor=WORKER, n=i) for i in range(4)]
     other = Case.objects.create(owner=bob, title="b")
     bad = [custody_record(case=other, action=f"step{i}", actor=WORKER, n=i) for i in range(4)]

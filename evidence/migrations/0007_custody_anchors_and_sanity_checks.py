@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0003_statement_links'),
-        ('evidence', '0005_custody_indexes'),
+        ('evidence', '0006_bundle_verify_secret'),
     ]
 
     operations = [

@@ -60,7 +60,7 @@ def key_existing_chains(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("evidence", "0006_custody_anchors_and_sanity_checks")]
+    dependencies = [("evidence", "0007_custody_anchors_and_sanity_checks")]
 
     operations = [
         migrations.RunPython(key_existing_chains, migrations.RunPython.noop),
