@@ -18,6 +18,7 @@ from cases.services import case_analyse, case_create, finding_provision_line, ma
 from complaints.tracking import case_path
 from evidence.curation import note_add
 from evidence.custody import actor_from_request, custody_record
+from evidence.sanity import case_sanity_problems
 
 ITEMS_PER_PAGE = 25
 
@@ -61,9 +62,12 @@ def case_detail(request, case_id):
         # Kept with the analysis: it changes only with the evidence and the user's classifications.
         rows = number_rows(case, analysis.events)
         analysis.unconfirmed = unconfirmed_count(rows) if rows else None
+    role = role_of(request.user, case)
     context = {
-        "case": case, "unconfirmed": analysis.unconfirmed, "call_days": analysis.call_days or [], "items": Paginator(case.items.order_by("-received_at"), ITEMS_PER_PAGE).get_page(request.GET.get("page")),
-        "analysis": analysis, "role": role_of(request.user, case),
+        "sanity_problems": case_sanity_problems(case) if role == "owner" else [],
+        "case": case, "unconfirmed": analysis.unconfirmed, "call_days": analysis.call_days or [],
+        "items": Paginator(case.items.order_by("-received_at"), ITEMS_PER_PAGE).get_page(request.GET.get("page")),
+        "analysis": analysis, "role": role,
         "findings": [{"finding": f, "title": analysis.rule_set.title_for(f.rule, get_language()),
                       "provision": finding_provision_line(f), "links": _example_links(f),
                       "events": _event_links(f.events)} for f in analysis.findings],

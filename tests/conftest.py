@@ -26,6 +26,7 @@ def media(settings, tmp_path):
     settings.WHISPER_LANGUAGE = "en"
     settings.TSA_URL = ""
     settings.SIGNING_KEY_FILE = tmp_path / "keys" / "receipt.pem"
+    settings.CUSTODY_KEY, settings.CUSTODY_KEY_FILE = "", tmp_path / "keys" / "custody-hmac.key"
     root = tmp_path / "media"
     (root / "tmp").mkdir(parents=True)
     settings.MEDIA_ROOT = root
