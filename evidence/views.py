@@ -10,7 +10,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import Need, get_case_for_user, get_item_for_user, role_of
 from cases.jurisdictions import case_timezone
-from cases.phone import number_key
 from evidence.callrows import CALL_DIRECTIONS, effective_rows
 from evidence.curation import call_row_correct, item_withdraw, note_add, recording_number_set
 from evidence.custody import actor_from_request, custody_record
@@ -20,6 +19,7 @@ from evidence.intake import services, web
 from evidence.labels import STEP_LABELS
 from evidence.models import OcrResult, Timestamp, Transcript
 from evidence.storage.originals import evidence_storage
+from harassguard.lib import phone
 from harassguard.lib.errors import ApiError
 from harassguard.lib.http import private_file
 
@@ -163,7 +163,7 @@ def item_call_row(request, item_id, row):
     fields: dict = {}
     number = request.POST.get("number", "").strip()
     if number:
-        fields["number"] = number_key(number)
+        fields["number"] = phone.normalise(number)
     when = request.POST.get("at", "").strip()
     if when:
         try:
@@ -191,7 +191,7 @@ def item_call_row(request, item_id, row):
 def item_number(request, item_id):
     """The owner gives the collector's number of a recording whose file name has none (an iPhone export)."""
     item = get_item_for_user(request.user, item_id, need=Need.OWN)
-    number = number_key(request.POST.get("number", ""))
+    number = phone.normalise(request.POST.get("number", ""))
     if not 3 <= len(number.lstrip("+")) <= 15:
         messages.error(request, _("Give the number as the phone showed it, e.g. 138 0013 8000."))
     else:

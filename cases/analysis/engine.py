@@ -6,18 +6,22 @@ Every finding is a *possible* violation for a person to check, never a verdict.
 """
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from cases.analysis.rules import Rule, RuleSet
-from cases.phone import is_overseas, is_virtual, number_key
+from harassguard.lib.phone import is_overseas, is_virtual, normalise
 
 MERGE_TOLERANCE = timedelta(minutes=2)
 MAX_EXAMPLES = 5
 # A sighting is compared with the calls of its number that started at most this long before it.
 LONGEST_CALL = timedelta(hours=4)
 _EARLIEST = datetime.min.replace(tzinfo=ZoneInfo("UTC"))
+# Every comparison of numbers in the timeline goes through this one key (harassguard.lib.phone).
+number_key = lru_cache(maxsize=8192)(normalise)
 
 
 @dataclass
@@ -31,10 +35,18 @@ class Event:
     contact: str = ""  # the third party: name and relation
     # [{"evidence": id, "source": "recording" | "call_log" | "carrier" | "call_screenshot" | ..., "row": 3, ...}]
     sources: list[dict] = field(default_factory=list)
-    direction: str = ""  # incoming | outgoing | missed | rejected | "" (unknown)
-    connected: bool | None = None  # None: not known
+    # Calls: incoming | missed | rejected | outgoing (the victim's own call: shown, never counted) | unknown
+    # (a row without a direction: shown, never counted).
+    direction: str = "incoming"
+    # A call that was answered: a recording, or a call-log row with a duration over 0.
+    connected: bool = False
+    # The role the user confirmed for `number` (cases.models.CaseNumber.Role); "unknown" until then.
+    role: str = "unknown"
+    # The institution a collector number calls for (the lender; an agency's calls count under the lender
+    # it acts for); "" when the user tied the number to none.
+    party: str = ""
     duration: int | None = None  # seconds; None: not known
-    derived_date: bool = False  # the date was worked out (昨天, 星期二, a two-digit year), not read
+    derived_date: bool = False  # the date was worked out (昨天, 星期二), not read
 
     @property
     def evidence(self) -> list[str]:
@@ -61,6 +73,8 @@ class Finding:
     evidence: list[str]
     examples: list[dict]
     worst_days: list[dict] = field(default_factory=list)
+    # Every event behind the finding (event_row), in time order.
+    events: list[dict] = field(default_factory=list)
 
 
 # Which source wins where sources of one call disagree: the carrier's itemised record is neutral
@@ -92,12 +106,14 @@ def _same_call(group: Event, event: Event) -> bool:
 def _combine(group: Event, event: Event) -> Event:
     """A new event holding both; the facts of the higher-ranked source win, unknowns are filled in."""
     best, other = (event, group) if _rank(event) < _rank(group) else (group, event)
-    pick = lambda name: getattr(best, name) if getattr(best, name) not in ("", None) else getattr(other, name)  # noqa: E731
     dated = [e for e in (best, other) if e.at and not e.derived_date]
     return replace(
         best, at=(dated[0] if dated else best).at, number=best.number or other.number,
         contact=best.contact or other.contact, sources=[*group.sources, *event.sources],
-        direction=pick("direction"), connected=pick("connected"), duration=pick("duration"),
+        direction=best.direction if best.direction != "unknown" else other.direction,
+        connected=best.connected or other.connected,
+        duration=best.duration if best.duration is not None else other.duration,
+        role=best.role if best.role != "unknown" else other.role, party=best.party or other.party,
         derived_date=not dated,
     )
 
@@ -134,18 +150,24 @@ def _sort_key(event: Event):
     return (event.at is None, event.at or _EARLIEST, event.number)
 
 
+# Calls on the timeline that no rule counts: the victim's own, and rows that do not say which way.
+UNCOUNTED = ("unknown", "outgoing")
+
+
+def _when(event: Event) -> datetime:
+    """The time of an event the caller already kept only if it has one."""
+    assert event.at is not None, "only events with a time are counted here"
+    return event.at
+
+
 def _local(event: Event, tz: ZoneInfo) -> datetime:
-    return event.at.astimezone(tz)
-
-
-def _from_collector(event: Event) -> bool:
-    """Calls the victim made (呼出) are on the timeline but are not the collector's contacts."""
-    return event.direction != "outgoing"
+    return _when(event).astimezone(tz)
 
 
 def _collector_calls(events: list[Event]) -> list[Event]:
+    """Calls to the victim from numbers the user confirmed as collectors', of known direction and time."""
     return [e for e in events if e.kind == "call" and e.target == "borrower" and e.at is not None
-            and _from_collector(e)]
+            and e.role == "collector" and e.direction not in UNCOUNTED]
 
 
 def _example(event: Event, tz: ZoneInfo, text: str = "") -> dict:
@@ -153,7 +175,13 @@ def _example(event: Event, tz: ZoneInfo, text: str = "") -> dict:
             "evidence": event.evidence, "text": text}
 
 
-def _provisions(rule_set: RuleSet, rule: Rule, days: list[date | None]) -> list[dict]:
+def event_row(event: Event, tz: ZoneInfo) -> dict:
+    """One event behind a finding, with every source it was seen in, so a reader can check it by hand."""
+    return {**_example(event, tz), "kind": event.kind, "direction": event.direction, "connected": event.connected,
+            "party": event.party, "sources": event.sources}
+
+
+def _provisions(rule_set: RuleSet, rule: Rule, days: Sequence[date | None]) -> list[dict]:
     """The rule's provisions in force on any of the events' days, in the rule's order."""
     cited = [rule_set.provisions[pid] for pid in rule.provisions]
     return [p.as_dict() for p in cited if any(p.in_force_on(d) for d in (days or [None]))]
@@ -163,22 +191,48 @@ def _finding(rule_set, rule, events, tz, count, examples=None, **extra) -> Findi
     days = [_local(e, tz).date() for e in events if e.at]
     evidence = sorted({eid for e in events for eid in e.evidence})
     examples = examples if examples is not None else [_example(e, tz) for e in events[:MAX_EXAMPLES]]
+    rows = [event_row(e, tz) for e in sorted(events, key=_sort_key)]
     return Finding(rule.id, rule.category, rule.title, count, _provisions(rule_set, rule, days), evidence,
-                   examples, **extra)
+                   examples, events=rows, **extra)
 
 
 def check_calls_per_day(rule_set, rule, events, sentences, tz) -> Finding | None:
+    """Days on which one institution (with the agencies it hires) had more than the limit of connected calls.
+
+    The standard limits 主动有效通话: unanswered, missed and rejected calls are facts
+    reported apart (call_days), never counted against the daily figure."""
     limit = rule.params["max_per_day"]
-    by_day: dict[date, list[Event]] = defaultdict(list)
+    by_day: dict[tuple[date, str], list[Event]] = defaultdict(list)
     for event in _collector_calls(events):
-        by_day[_local(event, tz).date()].append(event)
-    over = {day: calls for day, calls in by_day.items() if len(calls) > limit}
+        if event.connected:
+            by_day[(_local(event, tz).date(), event.party)].append(event)
+    over = {key: calls for key, calls in by_day.items() if len(calls) > limit}
     if not over:
         return None
     worst = sorted(over.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    flagged = [e for _day, calls in sorted(over.items()) for e in calls]
+    flagged = [e for _key, calls in sorted(over.items()) for e in calls]
     return _finding(rule_set, rule, flagged, tz, len(over),
-                    worst_days=[{"date": d.isoformat(), "calls": len(c)} for d, c in worst[:MAX_EXAMPLES]])
+                    worst_days=[{"date": d.isoformat(), "calls": len(c), "party": party}
+                                for (d, party), c in worst[:MAX_EXAMPLES]])
+
+
+def call_days(events: list[Event], tz: ZoneInfo) -> list[dict]:
+    """Day by day and institution: collector calls (含未接、拒接), how many connected, and rows of unknown direction.
+
+    Facts to report as they are, with no limit attached."""
+    days: dict[tuple, dict] = {}
+    for e in events:
+        if e.kind != "call" or e.target != "borrower" or e.at is None or e.role != "collector":
+            continue
+        row = days.setdefault((_local(e, tz).date(), e.party), {"calls": 0, "connected": 0, "unknown_direction": 0})
+        if e.direction == "outgoing":
+            continue  # the victim's own call
+        if e.direction == "unknown":
+            row["unknown_direction"] += 1
+            continue
+        row["calls"] += 1
+        row["connected"] += e.connected
+    return [{"date": d.isoformat(), "party": party, **row} for (d, party), row in sorted(days.items())]
 
 
 def in_quiet_hours(local: datetime, rule: Rule) -> bool:
@@ -189,28 +243,40 @@ def in_quiet_hours(local: datetime, rule: Rule) -> bool:
     return late or moment < end
 
 
+def collector_contacts(events: list[Event]) -> list[Event]:
+    """Calls and messages to the victim from confirmed collectors' numbers (calls of unknown direction left out):
+    what the rules, the charts and the letters count."""
+    return [e for e in events if e.at and e.target == "borrower" and e.role == "collector"
+            and (e.kind == "message" or e.kind == "call" and e.direction not in UNCOUNTED)]
+
+
 def check_quiet_hours(rule_set, rule, events, sentences, tz) -> Finding | None:
-    flagged = [e for e in events if e.at and e.kind in ("call", "message") and _from_collector(e)
-               and in_quiet_hours(_local(e, tz), rule)]
+    flagged = [e for e in collector_contacts(events) if in_quiet_hours(_local(e, tz), rule)]
     return _finding(rule_set, rule, flagged, tz, len(flagged)) if flagged else None
 
 
 def check_calls_per_window(rule_set, rule, events, sentences, tz) -> Finding | None:
     limit, window = rule.params["max_calls"], timedelta(days=rule.params["window_days"])
-    calls = sorted(_collector_calls(events), key=lambda e: e.at)
+    calls = sorted(_collector_calls(events), key=_when)
     flagged: dict[int, Event] = {}
     start = 0
     for end, event in enumerate(calls):
-        while event.at - calls[start].at >= window:
+        while _when(event) - _when(calls[start]) >= window:
             start += 1
         if end - start + 1 > limit:
             flagged[id(event)] = event
-    hits = sorted(flagged.values(), key=lambda e: e.at)
+    hits = sorted(flagged.values(), key=_when)
     return _finding(rule_set, rule, hits, tz, len(hits)) if hits else None
 
 
+# Roles that rule a number out as the collector's: a contact from one of these is not collection.
+NOT_COLLECTOR = {"borrower", "third_party", "other"}
+
+
 def check_third_party(rule_set, rule, events, sentences, tz) -> Finding | None:
-    flagged = [e for e in events if e.target == "third_party"]
+    """Contacts of relatives, colleagues and friends: from their statements, the screenshots they attach, the
+    user's records; never calls to the victim, and never from a number confirmed to be no collector's."""
+    flagged = [e for e in events if e.target == "third_party" and e.role not in NOT_COLLECTOR]
     if not flagged:
         return None
     examples = [{**_example(e, tz), "text": e.contact} for e in flagged[:MAX_EXAMPLES]]
@@ -232,14 +298,13 @@ def check_lexicon(rule_set, rule, events, sentences, tz) -> Finding | None:
 
 def check_number_rotation(rule_set, rule, events, sentences, tz) -> Finding | None:
     need, window = rule.params["min_numbers"], timedelta(days=rule.params["window_days"])
-    contacts = sorted((e for e in events if e.at and e.number and e.target == "borrower" and _from_collector(e)),
-                      key=lambda e: e.at)
+    contacts = sorted((e for e in collector_contacts(events) if e.number), key=_when)
     in_window: Counter = Counter()
     best, best_span = 0, (0, 0)
     start = 0
     for end, event in enumerate(contacts):
         in_window[event.number] += 1
-        while event.at - contacts[start].at >= window:
+        while _when(event) - _when(contacts[start]) >= window:
             in_window[contacts[start].number] -= 1
             if not in_window[contacts[start].number]:
                 del in_window[contacts[start].number]
@@ -249,13 +314,14 @@ def check_number_rotation(rule_set, rule, events, sentences, tz) -> Finding | No
     if best < need:
         return None
     span = contacts[best_span[0]:best_span[1]]
-    examples = [{"number": n, "text": "", "at": None, "evidence": []} for n in sorted({e.number for e in span})]
+    examples: list[dict] = [{"number": n, "text": "", "at": None, "evidence": []} for n in sorted({e.number for e in span})]
     return _finding(rule_set, rule, span, tz, best, examples=examples)
 
 
 def check_virtual_numbers(rule_set, rule, events, sentences, tz) -> Finding | None:
     prefixes = rule.params["virtual_prefixes"]
-    flagged = [e for e in events if e.number and (is_virtual(e.number, prefixes) or is_overseas(e.number))]
+    flagged = [e for e in events if e.number and e.role == "collector"
+               and (is_virtual(e.number, prefixes) or is_overseas(e.number))]
     return _finding(rule_set, rule, flagged, tz, len({e.number for e in flagged})) if flagged else None
 
 

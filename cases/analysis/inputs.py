@@ -8,6 +8,12 @@ from cases.models import Case, ManualEvent
 from evidence.callrows import effective_rows
 from evidence.models import EvidenceItem, OcrResult, Transcript
 from evidence.storage.originals import evidence_storage
+from harassguard.lib import phone
+
+# A row's direction as the timeline names it. A row without a direction is kept as "unknown" (shown as 方向不详,
+# never counted): it may be the victim's own outgoing call; the victim's own calls (呼出) are shown, never counted.
+BORROWER_DIRECTIONS = {"incoming": "incoming", "missed": "missed", "rejected": "rejected", "": "unknown",
+                       "outgoing": "outgoing", "forwarded": "incoming"}
 
 
 def _source(item: EvidenceItem, source: str, **where) -> list[dict]:
@@ -23,10 +29,11 @@ def recording_inputs(item: EvidenceItem, transcript: Transcript | None):
         events = [Event("message", item.occurred_at, item.counterparty_number,
                         sources=_source(item, "wechat_voice", second=0, at=_iso(item.occurred_at)), duration=duration)]
     else:
+        direction = named.get("direction") or "incoming"  # only BCR's names say; a recording is taken as a call in
         source = _source(item, "recording", second=0, at=_iso(item.occurred_at), duration=duration,
-                         direction=named.get("direction", ""), from_filename=from_name)
+                         direction=direction, from_filename=from_name)
         events = [Event("call", item.occurred_at, item.counterparty_number, sources=source,
-                        direction=named.get("direction", ""), connected=True, duration=duration)]
+                        direction=direction, connected=True, duration=duration)]
     sentences = []
     for seg in transcript.segments if transcript else []:
         at = item.occurred_at + timedelta(seconds=seg["start"]) if item.occurred_at else None
@@ -53,21 +60,27 @@ def call_row_inputs(item: EvidenceItem):
         if row.get("count", 1) > 1:
             where["count"] = row["count"]  # the dialer grouped this many calls into the row
         events.append(Event("call", at, row.get("number", ""), contact=row.get("contact", ""),
-                            sources=_source(item, kind, **where), direction=row.get("direction", ""),
-                            connected=row.get("connected"), duration=row.get("duration_s"),
+                            sources=_source(item, kind, **where),
+                            direction=BORROWER_DIRECTIONS.get(row.get("direction", ""), "unknown"),
+                            connected=bool(row.get("connected")), duration=row.get("duration_s"),
                             derived_date=bool(row.get("derived_date"))))
     return events, []
 
 
-def screenshot_inputs(item: EvidenceItem, ocr: OcrResult | None):
+def screenshot_inputs(item: EvidenceItem, ocr: OcrResult | None, relative: str = ""):
+    """Messages in a screenshot; one a relative attached to their statement shows messages to `relative`;
+    a picture of the dialer's call history gives its rows as calls instead."""
     if ocr is None:
         return [], []
-    if item.metadata.get("call_log"):  # a call-history screenshot: its rows are calls, not messages
+    if item.metadata.get("call_log") and not relative:
         events, _ = call_row_inputs(item)
     else:
         number = ocr.phone_numbers[0] if len(ocr.phone_numbers) == 1 else item.counterparty_number
-        events = [Event("message", datetime.fromisoformat(t["at"]), number,
-                        sources=_source(item, "screenshot", text=t["text"])) for t in ocr.message_times]
+        target = "third_party" if relative else "borrower"
+        kind = "third_party_contact" if relative else "message"
+        events = [Event(kind, datetime.fromisoformat(t["at"]), number, target, relative,
+                        sources=_source(item, "screenshot", text=t["text"]))
+                  for t in ocr.message_times]
     sentences = [Sentence(str(item.pk), line["text"], {"line": i}, item.occurred_at)
                  for i, line in enumerate(ocr.lines)]
     return events, sentences
@@ -107,10 +120,17 @@ def manual_inputs(event: ManualEvent):
     contact = f"{event.contact_relation} {event.contact_name}".strip()
     source = [{"evidence": "", "source": "manual", "manual_event": str(event.pk)}]
     kind = event.kind if event.kind != ManualEvent.Kind.OTHER else "other"
-    events = [Event(kind, event.occurred_at, event.number, "third_party" if third else "borrower", contact, source)]
+    events = [Event(kind, event.occurred_at, event.number, "third_party" if third else "borrower", contact, source,
+                    connected=kind == "call" and event.connected)]
     sentences = [Sentence("", event.description, {"manual_event": str(event.pk)}, event.occurred_at)] \
         if event.description else []
     return events, sentences
+
+
+def _statement_authors(items) -> dict[str, str]:
+    """Statement id → "relation name" of its author, for the files a relative attached to it."""
+    return {str(i.pk): f"{i.author_relation} {i.author_name}".strip()
+            for i in items if i.kind == EvidenceItem.Kind.STATEMENT}
 
 
 def case_inputs(case: Case) -> tuple[list[Event], list[Sentence]]:
@@ -120,16 +140,17 @@ def case_inputs(case: Case) -> tuple[list[Event], list[Sentence]]:
     ocrs = {o.item_id: o for o in OcrResult.objects.filter(item__case=case)}
     events: list[Event] = []
     sentences: list[Sentence] = []
+    relatives = _statement_authors(items)
     for item in items:
         kind = item.kind
         if kind == EvidenceItem.Kind.CALL_RECORDING:
             found = recording_inputs(item, transcripts.get(item.pk))
         elif kind == EvidenceItem.Kind.CALL_LOG:
             found = call_row_inputs(item)
-        elif kind == EvidenceItem.Kind.SCREENSHOT:
-            found = screenshot_inputs(item, ocrs.get(item.pk))
         elif kind == EvidenceItem.Kind.SCREEN_RECORDING:
             found = screen_recording_inputs(item, ocrs.get(item.pk), transcripts.get(item.pk))
+        elif kind == EvidenceItem.Kind.SCREENSHOT:
+            found = screenshot_inputs(item, ocrs.get(item.pk), relatives.get(item.metadata.get("statement", ""), ""))
         elif kind == EvidenceItem.Kind.STATEMENT:
             found = statement_inputs(item)
         else:
@@ -140,4 +161,7 @@ def case_inputs(case: Case) -> tuple[list[Event], list[Sentence]]:
         found = manual_inputs(manual)
         events += found[0]
         sentences += found[1]
+    for event in events:
+        # One form for one number, whichever source wrote it (+86 138-…, 138 1234 5678).
+        event.number = phone.normalise(event.number or "")
     return events, sentences

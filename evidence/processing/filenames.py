@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from harassguard.lib import phone
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -54,12 +56,8 @@ class FilenameFacts:
 
 
 def normalise_number(raw: str) -> str:
-    """Return a phone number without separators and without the +86/0086 country code."""
-    digits = re.sub(r"[^\d+]", "", raw)
-    for prefix in ("+86", "0086"):
-        if digits.startswith(prefix) and len(digits) - len(prefix) >= 7:
-            return digits[len(prefix):]
-    return digits
+    """Return a phone number in the stored form (see harassguard.lib.phone.normalise)."""
+    return phone.normalise(raw)
 
 
 def _miui_number(raw: str) -> str:

@@ -34,6 +34,7 @@ ACTIONS = {
     "call_row_corrected": pgettext_lazy("custody", "call row corrected"),
     "number_given": pgettext_lazy("custody", "collector's number given"),
     "complaint_tracking_updated": pgettext_lazy("custody", "letter's progress updated"), "statement_link_used": pgettext_lazy("custody", "statement received by link"),
+    "number_classified": pgettext_lazy("custody", "number's role set"), "party_added": pgettext_lazy("custody", "party added"),
 }
 
 
@@ -43,12 +44,13 @@ def custody_action(action: str) -> str:
     if action.startswith("processed_"):
         step = STEP_LABELS.get(action.removeprefix("processed_"))
         return pgettext("custody", "processed: %(step)s") % {"step": step} if step else action
-    return ACTIONS.get(action, action)
+    return str(ACTIONS.get(action, action))
 
 
 DIRECTIONS = {"incoming": pgettext_lazy("call", "incoming"), "outgoing": pgettext_lazy("call", "outgoing"),
               "missed": pgettext_lazy("call", "missed"), "rejected": pgettext_lazy("call", "rejected"),
-              "forwarded": pgettext_lazy("call", "forwarded"), "": pgettext_lazy("call", "not shown")}
+              "forwarded": pgettext_lazy("call", "forwarded"), "": pgettext_lazy("call", "not shown"),
+              "unknown": pgettext_lazy("call", "not shown")}
 SOURCE_NAMES = {"carrier": pgettext_lazy("source", "carrier's itemised record"),
                 "call_log": pgettext_lazy("source", "phone's call log"),
                 "call_screenshot": pgettext_lazy("source", "call-history picture"),
@@ -61,13 +63,13 @@ SOURCE_NAMES = {"carrier": pgettext_lazy("source", "carrier's itemised record"),
 @register.filter
 def call_direction(direction: str) -> str:
     """呼入, 呼出, 未接, 拒接 in the reader's language."""
-    return DIRECTIONS.get(direction or "", direction)
+    return str(DIRECTIONS.get(direction or "", direction))
 
 
 @register.filter
 def source_name(source: str) -> str:
     """What kind of record a timeline source is (运营商详单, 通话记录截图, 录音…)."""
-    return SOURCE_NAMES.get(source, source)
+    return str(SOURCE_NAMES.get(source, source))
 
 
 @register.filter
