@@ -1,6 +1,7 @@
 """One timeline: the same call seen in several sources is one event, and merging changes nothing it is given."""
 
 import copy
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,7 @@ T = datetime(2025, 5, 12, 23, 47, 10, tzinfo=SH)
 
 def seen(source: str, evidence: str, at: datetime | None, number: str = "13800138000", **kw) -> Event:
     where = {"row": kw.pop("row")} if "row" in kw else {}
+    kw.setdefault("role", "collector")  # the owner confirmed the number as a collector's: the rules count it
     return Event("call", at, number, sources=[{"evidence": evidence, "source": source, **where}], **kw)
 
 
@@ -84,7 +86,9 @@ def test_different_numbers_or_no_time_never_merge():
 
 def test_calls_the_victim_made_are_on_the_timeline_but_not_counted_as_the_collectors():
     rule_set = load_rule_set("CN")
-    outgoing = [seen("call_log", f"e{i}", T.replace(hour=10) + timedelta(minutes=10 * i), direction="outgoing")
-                for i in range(5)]
+    outgoing = [seen("call_log", f"e{i}", T.replace(hour=10) + timedelta(minutes=10 * i), direction="outgoing",
+                     connected=True) for i in range(5)]
+    incoming = [replace(e, direction="incoming") for e in outgoing]
+    assert [f for f in analyse(incoming, [], rule_set) if f.rule == "cn-calls-per-day"]  # the same calls, made to her
     assert len(merge_events(outgoing)) == 5
     assert not [f for f in analyse(outgoing, [], rule_set) if f.rule == "cn-calls-per-day"]
