@@ -13,7 +13,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cases.analysis.engine import Event
+from cases.analysis.engine import UNCOUNTED, Event
 from cases.models import Case, Party
 from evidence.models import EvidenceItem, OcrResult, Transcript
 from harassguard.lib import phone
@@ -58,6 +58,10 @@ class NumberFacts:
             "recording": lambda n: ngettext("Appears in %(n)d recording", "Appears in %(n)d recordings", n),
             "call_log": lambda n: ngettext("%(n)d call in a call log", "%(n)d calls in a call log", n),
             "screenshot": lambda n: ngettext("Appears in %(n)d screenshot", "Appears in %(n)d screenshots", n),
+            "carrier": lambda n: ngettext("%(n)d call in the carrier's itemised record",
+                                          "%(n)d calls in the carrier's itemised record", n),
+            "call_screenshot": lambda n: ngettext("%(n)d call in a picture of the call history",
+                                                  "%(n)d calls in a picture of the call history", n),
             "manual": lambda n: ngettext("%(n)d event you recorded by hand", "%(n)d events you recorded by hand", n),
         }
         return [said[s](len(seen)) % {"n": len(seen)} for s, seen in sorted(self.sources.items()) if s in said]
@@ -82,7 +86,7 @@ def _count_events(found: dict[str, NumberFacts], events: list[Event]) -> None:
         for s in event.sources:
             where = s.get("evidence") or s.get("manual_event", "")
             facts.saw(s["source"], f"{where}:{s['row']}" if "row" in s else where)
-        if event.kind == "call" and event.direction != "unknown":
+        if event.kind == "call" and event.direction not in UNCOUNTED:  # the victim's own calls are not its calls
             facts.calls += 1
             facts.connected_calls += event.connected
 
