@@ -80,6 +80,18 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` has the web server and the worker write one SQLite file at once. WAL lets
+    # readers go on while one writes; IMMEDIATE transactions take the write lock when they
+    # begin, so two that read and then write wait their turn (busy timeout, in seconds)
+    # instead of failing at once with "database is locked"; it also serialises custody
+    # events, for which select_for_update does nothing on SQLite.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("SQLITE_BUSY_SECONDS", 30, minimum=1),
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2 first: new and changed passwords are stored with it, older hashes still verify.
