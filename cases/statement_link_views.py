@@ -10,6 +10,7 @@ from cases.statement_links import LinkInvalid, link_create, link_find, link_revo
 from evidence import services
 from evidence.custody import actor_from_request
 from evidence.forms import phone_number
+from harassguard.lib.ids import form_uuid
 
 
 class LinkForm(forms.Form):
@@ -47,7 +48,7 @@ def statement_links(request, case_id):
 @require_POST
 def statement_link_revoke(request, case_id):
     case = get_case_for_user(request.user, case_id, need="own")
-    link_revoke(case=case, actor=actor_from_request(request), link_id=request.POST.get("link"))
+    link_revoke(case=case, actor=actor_from_request(request), link_id=form_uuid(request.POST.get("link")))
     return redirect("statement-links", case_id=case.id)
 
 
