@@ -64,13 +64,23 @@ def _stamp(item: EvidenceItem) -> timestamps.Stamp:
         raise StepFailed(gettext_noop("The time-stamping authority refused to stamp this file.")) from exc
 
 
+# Shown for a recording longer than MAX_AUDIO_MINUTES: the original stays evidence as received.
+TOO_LONG = gettext_noop("The recording is too long to be processed here. The original is kept as evidence, "
+                        "without a transcript or a copy to listen to.")
+
+
 def step_audio(item: EvidenceItem) -> dict:
     """Record the format of a recording and the number and time its file name carries,
     and make a copy any browser can play (phones record in formats browsers cannot)."""
+    limit = audio.max_audio_seconds()
     with local_original(item) as path:
         try:
-            info = audio.probe_audio(path)
-            listen = save_derived(item, "listen", audio.listening_copy(path), "ogg", "audio/ogg")
+            info = audio.probe_audio(path, max_seconds=limit)
+            listen = save_derived(item, "listen", audio.listening_copy(path, max_seconds=limit), "ogg", "audio/ogg")
+        except audio.AudioTooLong as exc:
+            item.metadata = {**item.metadata, "audio": {"too_long": True, "at_least_s": round(exc.seconds)}}
+            item.save(update_fields=["metadata"])
+            raise StepFailed(TOO_LONG) from exc
         except audio.AudioDecodeError as exc:
             raise StepFailed(gettext_noop("The recording could not be decoded; it may be damaged.")) from exc
     facts = filenames.parse_recording_filename(item.original_filename)
@@ -85,19 +95,21 @@ def step_audio(item: EvidenceItem) -> dict:
 
 
 def step_transcribe(item: EvidenceItem) -> dict:
-    """Transcribe a recording with whisper and store the timed segments (one transcript per item)."""
+    """Transcribe a recording with whisper, a window at a time, and store the timed segments
+    (one transcript per item)."""
     with local_original(item) as path:
+        windows = audio.iter_audio(path, max_seconds=audio.max_audio_seconds())
         try:
-            samples = audio.decode_audio(path)
+            result = transcribe.transcribe_windows(
+                windows, model=settings.WHISPER_MODEL, download_root=settings.WHISPER_DOWNLOAD_ROOT,
+                language=settings.WHISPER_LANGUAGE, device=settings.WHISPER_DEVICE, engine=settings.TRANSCRIBE_ENGINE,
+            )
+        except audio.AudioTooLong as exc:
+            raise StepFailed(TOO_LONG) from exc
         except audio.AudioDecodeError as exc:
             raise StepFailed(gettext_noop("The recording could not be decoded; it may be damaged.")) from exc
-    try:
-        result = transcribe.transcribe(
-            samples, model=settings.WHISPER_MODEL, download_root=settings.WHISPER_DOWNLOAD_ROOT,
-            language=settings.WHISPER_LANGUAGE, device=settings.WHISPER_DEVICE, engine=settings.TRANSCRIBE_ENGINE,
-        )
-    except transcribe.ModelUnavailable as exc:
-        raise TransientError(str(exc)) from exc
+        except transcribe.ModelUnavailable as exc:
+            raise TransientError(str(exc)) from exc
     segments = [s.__dict__ for s in result.segments]
     Transcript.objects.update_or_create(item=item, defaults={
         "original_sha256": item.sha256, "engine": result.engine, "model": Path(result.model).name,
@@ -130,6 +142,10 @@ def step_image(item: EvidenceItem) -> dict:
 def step_ocr(item: EvidenceItem) -> dict:
     """Read the screenshot's text, phone numbers and message times."""
     with local_original(item) as path:
+        try:
+            images.image_info(path)  # the same size guard as the image step, before the OCR decodes it
+        except images.ImageRefused as exc:
+            raise StepFailed(gettext_noop("The image could not be read safely.")) from exc
         lines = ocr.ocr_lines(path)
     text = "\n".join(line.text for line in lines)
     reference = timezone.localdate(item.occurred_at) if item.occurred_at else timezone.localdate(item.received_at)
@@ -205,6 +221,10 @@ STEPS_BY_KIND: dict[str, list[str]] = {
     EvidenceItem.Kind.STATEMENT: ["integrity", "timestamp"],
     EvidenceItem.Kind.CALL_LOG: ["integrity", "timestamp", "call_log"],
 }
+
+# A step that only makes sense on what an earlier one accepted: when that one failed, the
+# step is skipped (OCR never decodes an image the image step refused as unsafe).
+PREREQUISITES: dict[str, str] = {"transcribe": "audio", "ocr": "image"}
 
 # Steps that take long or much CPU run on their own queue so uploads never wait behind them.
 HEAVY_STEPS: set[str] = {"transcribe"}

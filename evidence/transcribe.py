@@ -9,6 +9,7 @@ script.
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -148,9 +149,22 @@ def _converter():
 def transcribe(samples: np.ndarray, *, model: str, download_root: str | None = None, language: str = "zh",
                device: str | None = None, engine: str = "openai-whisper") -> TranscriptResult:
     """Transcribe 16 kHz mono samples; a silent recording gives no segments."""
+    return transcribe_windows([(0.0, samples)], model=model, download_root=download_root, language=language,
+                              device=device, engine=engine)
+
+
+def transcribe_windows(windows: Iterable[tuple[float, np.ndarray]], *, model: str, download_root: str | None = None,
+                       language: str = "zh", device: str | None = None,
+                       engine: str = "openai-whisper") -> TranscriptResult:
+    """Transcribe a recording given as (start second, 16 kHz mono samples) windows, one at a
+    time, so a long call never sits in memory whole; silent windows are not transcribed."""
     result = TranscriptResult(language=language, engine=engine, model=model)
-    if is_silent(samples):
-        return result
-    raw = ENGINES[engine](samples, model=model, download_root=download_root, language=language, device=device)
-    result.segments = clean_segments(raw, language)
+    for start, samples in windows:
+        if is_silent(samples):
+            continue
+        raw = ENGINES[engine](samples, model=model, download_root=download_root, language=language, device=device)
+        shifted = [{**r, "start": float(r["start"]) + start, "end": float(r["end"]) + start} for r in raw]
+        for segment in clean_segments(shifted, language):
+            if not result.segments or result.segments[-1].text != segment.text:
+                result.segments.append(segment)
     return result

@@ -260,6 +260,8 @@ WHISPER_MODEL = env_str("WHISPER_MODEL", "small")
 WHISPER_DOWNLOAD_ROOT = env_str("WHISPER_DOWNLOAD_ROOT", str(BASE_DIR / "var" / "models"))
 WHISPER_LANGUAGE = env_str("WHISPER_LANGUAGE", "zh")
 WHISPER_DEVICE = env_str("WHISPER_DEVICE", "")  # empty: CUDA when present, else CPU
+# Longer recordings are refused (a clear "too long" state) before they are decoded into memory.
+MAX_AUDIO_MINUTES = env_int("MAX_AUDIO_MINUTES", 180, minimum=1)
 TRANSCRIBE_ENGINE = env_choice("TRANSCRIBE_ENGINE", "openai-whisper", {"openai-whisper", "faster-whisper"})
 
 # Trusted time stamps: an RFC 3161 authority when TSA_URL is set, else receipts
