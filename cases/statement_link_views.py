@@ -76,4 +76,4 @@ def relative_statement(request, token):
             return render(request, "cases/relative_statement.html", {"done": True})
     return render(request, "cases/relative_statement.html", {"link": link, "form": form,
                                                              "error": error.message if error else ""},
-                  status=400 if error else 200)
+                  status=error.status if error else 200)

@@ -15,6 +15,7 @@ from accounts.models import hash_token
 from cases.models import Case, StatementLink
 from evidence import filetypes, originals, services
 from evidence.custody import Actor, custody_record
+from evidence.quotas import quota_check
 
 
 class LinkInvalid(Exception):
@@ -60,6 +61,7 @@ def statement_submit(*, raw: str, actor: Actor, text: str, contact: str, willing
     if not text.strip():
         raise services.IntakeError("empty_statement", gettext("Write what happened before sending it."))
     kinds = [(upload, *_attachment_type(upload)) for upload in uploads]
+    quota_check(link.case.owner, add_bytes=sum(upload.size for upload in uploads), add_items=1 + len(uploads))
     testify = "愿意出庭作证 / willing to testify" if willing else "不愿出庭作证 / not willing to testify"
     text = f"{text}\n\n{testify}"
     # The slow part, writing the files, happens before the transaction; what is

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evidence import services, uploads
+from evidence import quotas, services, uploads
 from evidence.custody import Actor
 from evidence.forms import EvidenceDetailsForm
 from evidence.integrity import file_sha256
@@ -59,6 +59,8 @@ def upload_begin(*, case, user, filename: str, size: int, client_sha256: str, de
     if client_sha256 and not SHA256_HEX.match(client_sha256):
         raise services.IntakeError("invalid", _("sha256 must be 64 hexadecimal characters."))
     _details_form(details)
+    quotas.open_uploads_check(case.owner)
+    quotas.quota_check(case.owner, add_bytes=size)
     upload = ChunkedUpload.objects.create(case=case, created_by=user, filename=filename, size=size,
                                           client_sha256=client_sha256, fields=details)
     path = part_path(upload)
@@ -146,7 +148,7 @@ def upload_finish(upload: ChunkedUpload, actor: Actor):
     with open(path, "rb") as fh:
         item, created = services.evidence_create(case=upload.case, actor=actor, content=File(fh, name=upload.filename),
                                                  sha256=sha256, size=upload.size, mime=mime, fields=fields,
-                                                 transfer=transfer)
+                                                 transfer=transfer, check_quota=False)
     upload.item = item
     upload.save(update_fields=["item", "updated"])
     path.unlink(missing_ok=True)

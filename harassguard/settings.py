@@ -153,6 +153,10 @@ MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 200, minimum=1)
 # Scratch files sit on the same filesystem as the originals so storing one is a rename.
 FILE_UPLOAD_TEMP_DIR = str(MEDIA_ROOT / "tmp")
 FILE_UPLOAD_HANDLERS = ["evidence.uploads.HashingUploadHandler"]
+# Per-account quotas (0: none); see evidence/quotas.py.
+QUOTA_MB = env_int("QUOTA_MB", 10240, minimum=0)
+QUOTA_ITEMS = env_int("QUOTA_ITEMS", 20000, minimum=0)
+QUOTA_OPEN_UPLOADS = env_int("QUOTA_OPEN_UPLOADS", 20, minimum=0)
 # An upload sent in pieces and left unfinished this long is deleted (it never became evidence).
 UPLOAD_RESUME_HOURS = env_int("UPLOAD_RESUME_HOURS", 24, minimum=1)
 
