@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +12,7 @@ from evidence import services
 from evidence.custody import actor_from_request
 from evidence.forms import phone_number
 from harassguard.lib.ids import form_uuid
+from harassguard.lib.ratelimit import rate_limited, too_many_response
 
 
 class LinkForm(forms.Form):
@@ -54,7 +56,10 @@ def statement_link_revoke(request, case_id):
 
 @require_http_methods(["GET", "POST"])
 def relative_statement(request, token):
-    """The relative's page: no account, nothing of the case shown, one submission."""
+    """The relative's page: no account, nothing of the case shown, one submission; limited per
+    address (STATEMENT_LINK_PER_HOUR) against floods of submissions and link guessing."""
+    if rate_limited(request, "statement-link", settings.STATEMENT_LINK_PER_HOUR):
+        return too_many_response(request)
     try:
         link = link_find(token)
     except LinkInvalid:
@@ -76,4 +81,4 @@ def relative_statement(request, token):
             return render(request, "cases/relative_statement.html", {"done": True})
     return render(request, "cases/relative_statement.html", {"link": link, "form": form,
                                                              "error": error.message if error else ""},
-                  status=error.status if error else 200)
+                  status=400 if error else 200)

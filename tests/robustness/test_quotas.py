@@ -79,6 +79,6 @@ def test_a_relatives_statement_counts_against_the_owner_and_keeps_the_link_open(
     settings.QUOTA_MB = 1
     r = client.post(link, {"text": "他们打给我", "files": [SimpleUploadedFile("a.png", screenshot(1100))]},
                     HTTP_ACCEPT_LANGUAGE="en")
-    assert r.status_code == 413 and "storage is full" in r.content.decode()
+    assert r.status_code == 400 and "storage is full" in r.content.decode()
     assert not EvidenceItem.objects.exists()
     assert StatementLink.objects.get().used_at is None
