@@ -46,6 +46,6 @@ def too_many_response(request: HttpRequest) -> HttpResponse:
         response = JsonResponse({"error": _("Too many requests from your connection. Please try again later."),
                                  "code": "rate_limited"}, status=429)
     else:
-        response = render(request, "too_many.html", {"minutes": (retry + 59) // 60}, status=429)
+        response = render(request, "too_many.html", status=429)
     response["Retry-After"] = str(retry)
     return response
