@@ -116,7 +116,7 @@ def iter_audio(path: str, rate: int = WHISPER_RATE, *, window_s: float = WINDOW_
     except (av.FFmpegError, ValueError, IndexError) as exc:
         raise AudioDecodeError(str(exc)) from exc
     if held:
-        yield done / rate, np.concatenate(pending).astype(np.float32)
+        yield done / rate, np.concatenate(pending).astype(np.float32, copy=False)
     elif not done:
         raise AudioDecodeError("no audio samples in the file")
 
@@ -128,8 +128,8 @@ def _frames_then_flush(container, stream):
 
 def _take(pending: list[np.ndarray], n: int) -> tuple[np.ndarray, list[np.ndarray], int]:
     """Split `n` samples off the front of `pending`; return them, the rest, and its length."""
-    joined = np.concatenate(pending).astype(np.float32)
-    rest = joined[n:]
+    joined = np.concatenate(pending).astype(np.float32, copy=False)
+    rest = joined[n:].copy()  # a copy, so the window handed out is the only thing keeping `joined`
     return joined[:n], ([rest] if len(rest) else []), len(rest)
 
 
