@@ -13,9 +13,10 @@ from django.utils.translation import gettext
 
 from accounts.models import hash_token
 from cases.models import Case, StatementLink
-from evidence import filetypes, originals, services
 from evidence.custody import Actor, custody_record
-from evidence.quotas import quota_check
+from evidence.intake import filetypes, handler, services
+from evidence.intake.quotas import quota_check
+from evidence.storage import originals
 
 
 class LinkInvalid(Exception):
@@ -69,7 +70,7 @@ def statement_submit(*, raw: str, actor: Actor, text: str, contact: str, willing
     statement = services.statement_text(author_name=link.name, relation=link.relation, contact=contact,
                                         text=text).encode()
     files = [(ContentFile(statement), hashlib.sha256(statement).hexdigest())]
-    files += [(upload, upload.sha256) for upload, _mime, _kind in kinds]
+    files += [(upload, handler.sha256_of(upload)) for upload, _mime, _kind in kinds]
     stored = [(originals.store_original(content, sha256), sha256) for content, sha256 in files]
     try:
         with transaction.atomic():
@@ -93,7 +94,7 @@ def _store_statement(link, actor, text, contact, willing, fields, kinds) -> list
     for upload, mime, kind in kinds:
         # The file was checked and stored already (see statement_submit): only its rows are made here.
         item, _ = services.evidence_create(
-            case=link.case, actor=actor, content=upload, sha256=upload.sha256, size=upload.size, mime=mime,
+            case=link.case, actor=actor, content=upload, sha256=handler.sha256_of(upload), size=upload.size, mime=mime,
             fields={"kind": kind, "original_filename": upload.name,
                     "description": f"{link.relation} {link.name} 随证言提交", "metadata": {"statement": str(statement.pk)}})
         items.append(item)

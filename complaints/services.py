@@ -19,9 +19,10 @@ from complaints import pdf
 from complaints.drafting import render_draft
 from complaints.models import Complaint, ComplaintPdf
 from complaints.tracking import NEXT_STATUS
+from evidence import queue
 from evidence.custody import Actor, custody_record
 from evidence.models import Bundle
-from evidence.originals import evidence_storage
+from evidence.storage.originals import evidence_storage
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +142,7 @@ def _enqueue_pdf(pdf_id) -> None:
     from complaints.tasks import render_complaint_pdf
 
     # WeasyPrint is heavy: it runs beside the bundles, never in a web worker.
-    render_complaint_pdf.apply_async(args=[str(pdf_id)], queue="heavy")
+    render_complaint_pdf.apply_async(args=[str(pdf_id)], queue=queue.HEAVY)
 
 
 def complaint_pdf_render(pdf_id) -> None:

@@ -152,8 +152,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 200, minimum=1)
 # Scratch files sit on the same filesystem as the originals so storing one is a rename.
 FILE_UPLOAD_TEMP_DIR = str(MEDIA_ROOT / "tmp")
-FILE_UPLOAD_HANDLERS = ["evidence.uploads.HashingUploadHandler"]
-# Per-account quotas (0: none); see evidence/quotas.py.
+FILE_UPLOAD_HANDLERS = ["evidence.intake.handler.HashingUploadHandler"]
+# Per-account quotas (0: none); see evidence/intake/quotas.py.
 QUOTA_MB = env_int("QUOTA_MB", 10240, minimum=0)
 QUOTA_ITEMS = env_int("QUOTA_ITEMS", 20000, minimum=0)
 QUOTA_OPEN_UPLOADS = env_int("QUOTA_OPEN_UPLOADS", 20, minimum=0)

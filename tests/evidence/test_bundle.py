@@ -16,7 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
-from evidence.bundles import bundle_context
+from evidence.bundle.services import bundle_context
 from evidence.models import Bundle, BundleItem, CustodyEvent, EvidenceItem, Transcript
 from tests.conftest import png_bytes, wav_bytes
 
@@ -111,7 +111,7 @@ def test_the_index_page_numbers_links_and_bookmarks_lead_to_each_exhibit(client,
         assert f"证据{n} · SHA-256" not in page_text(path, page - 1)  # and the page before is not the exhibit's
         assert reader.get_destination_page_number(reader.named_destinations[f"exhibit-{n}"]) + 1 == page
         assert bookmarks[f"证据{n}"] == page
-    links = {a.get_object()["/Dest"] for a in reader.pages[1]["/Annots"]}
+    links = {a.get_object()["/Dest"] for a in reader.pages[1]["/Annots"].get_object()}
     assert links == {"exhibit-1", "exhibit-2", "exhibit-3"}
 
 
@@ -168,7 +168,7 @@ def test_the_zip_holds_the_originals_byte_for_byte_and_verifies(client, alice_ap
 
 
 def open_original(item_id) -> bytes:
-    from evidence.originals import evidence_storage
+    from evidence.storage.originals import evidence_storage
 
     with evidence_storage().open(EvidenceItem.objects.get(pk=item_id).stored_name, "rb") as fh:
         return fh.read()

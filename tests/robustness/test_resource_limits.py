@@ -14,10 +14,11 @@ from django.core.files import File
 from django.utils import timezone
 from PIL import Image
 
-from evidence import audio, ocr, pipeline, services
 from evidence.custody import WORKER
+from evidence.intake import services
 from evidence.models import EvidenceItem, ProcessingJob
-from evidence.steps import TOO_LONG
+from evidence.processing import audio, ocr, pipeline
+from evidence.processing.steps import TOO_LONG
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

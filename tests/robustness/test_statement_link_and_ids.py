@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases.models import StatementLink
-from evidence import services
+from evidence.intake import services
 from evidence.models import CustodyEvent, EvidenceItem
 from tests.conftest import png_bytes
 
