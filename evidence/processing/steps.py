@@ -213,9 +213,10 @@ STEPS_BY_KIND: dict[str, list[str]] = {
     EvidenceItem.Kind.CALL_LOG: ["integrity", "timestamp", "call_log"],
 }
 
-# A step that only makes sense on what an earlier one accepted: when that one failed, the
-# step is skipped (OCR never decodes an image the image step refused as unsafe).
-PREREQUISITES: dict[str, str] = {"transcribe": "audio", "ocr": "image"}
+# A step that must not run on what an earlier one refused: OCR never decodes an image the image
+# step refused as unsafe (it is skipped). Other steps still run after a failure and fail on their
+# own (transcription checks the recording's length itself), so one failure hides no other result.
+PREREQUISITES: dict[str, str] = {"ocr": "image"}
 
 # Steps that take long or much CPU run on their own queue so uploads never wait behind them.
 HEAVY_STEPS: set[str] = {"transcribe"}
