@@ -26,8 +26,9 @@ class AudioTooLong(Exception):
         self.seconds, self.limit = seconds, limit
 
 
-# Transcription and the listening copy read a recording this many seconds at a time, so
-# memory stays that of a window or two (19 MB each at 16 kHz) however long the call.
+# Transcription and the listening copy read a recording this many seconds at a time (each window
+# ending in its quietest moment near the end, so no word is cut in two), so memory stays that of a
+# window or two (19 MB each at 16 kHz) however long the call.
 WINDOW_SECONDS = 300
 
 
@@ -104,9 +105,9 @@ def iter_audio(path: str, rate: int = WHISPER_RATE, *, window_s: float = WINDOW_
                     if limit is not None and done + held > limit:
                         raise AudioTooLong((done + held) / rate, max_seconds)
                     while held >= window:
-                        chunk, pending, held = _take(pending, window)
+                        chunk, pending, held = _take(pending, window, rate)
                         yield done / rate, chunk
-                        done += window
+                        done += len(chunk)
     except (av.FFmpegError, ValueError, IndexError) as exc:
         raise AudioDecodeError(str(exc)) from exc
     if held:
@@ -120,11 +121,25 @@ def _frames_then_flush(container, stream):
     yield None  # the resampler's buffered tail
 
 
-def _take(pending: list[np.ndarray], n: int) -> tuple[np.ndarray, list[np.ndarray], int]:
-    """Split `n` samples off the front of `pending`; return them, the rest, and its length."""
+def _take(pending: list[np.ndarray], n: int, rate: int) -> tuple[np.ndarray, list[np.ndarray], int]:
+    """Split a window of at most `n` samples off the front of `pending`, ending at its quietest
+    moment near the end; return it, the rest, and the rest's length."""
     joined = np.concatenate(pending).astype(np.float32, copy=False)
-    rest = joined[n:].copy()  # a copy, so the window handed out is the only thing keeping `joined`
-    return joined[:n], ([rest] if len(rest) else []), len(rest)
+    cut = _quiet_cut(joined[:n], rate)
+    rest = joined[cut:].copy()  # a copy, so the window handed out is the only thing keeping `joined`
+    return joined[:cut], ([rest] if len(rest) else []), len(rest)
+
+
+def _quiet_cut(window: np.ndarray, rate: int) -> int:
+    """Return where to end `window`: the middle of its quietest tenth of a second within the last
+    15 seconds (or last quarter), so a window boundary falls in a pause, not inside a word."""
+    block = max(1, rate // 10)
+    search = min(15 * rate, len(window) // 4) // block * block
+    if search < block:
+        return len(window)
+    tail = window[len(window) - search:].reshape(-1, block)
+    quietest = int(np.argmin(np.sqrt(np.mean(np.square(tail, dtype=np.float64), axis=1))))
+    return len(window) - search + quietest * block + block // 2
 
 
 def decode_audio(path: str, rate: int = WHISPER_RATE, max_seconds: float | None = None) -> np.ndarray:

@@ -131,18 +131,30 @@ def test_hours_without_a_declared_length_are_counted_not_held(tmp_path):
     assert peak < 64 * 1024 * 1024, f"peak {peak / 2**20:.0f} MB"
 
 
-def test_windows_carry_their_start_and_join_to_the_whole(tmp_path):
-    from tests.conftest import wav_bytes
+def test_windows_end_in_a_pause_carry_their_start_and_join_to_the_whole(tmp_path):
+    import wave
 
-    path = tmp_path / "tone.wav"
-    path.write_bytes(wav_bytes(seconds=5.0))
-    windows = list(audio.iter_audio(str(path), window_s=2))
-    assert [start for start, _ in windows] == [0.0, 2.0, 4.0]
+    rate = 16000
+    t = np.arange(20 * rate) / rate
+    speech = (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+    speech[int(7.0 * rate):int(7.3 * rate)] = 0  # a pause before the first window's end (8 s)
+    speech[int(14.6 * rate):int(14.8 * rate)] = 0
+    path = tmp_path / "call.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes((speech * 32767).astype("<i2").tobytes())
+    windows = list(audio.iter_audio(str(path), window_s=8))
+    starts = [start for start, _ in windows]
+    assert len(windows) == 3 and starts[0] == 0.0
+    assert 7.0 <= starts[1] <= 7.3 and 14.6 <= starts[2] <= 14.8, starts  # cut in the pauses, not mid-tone
     whole = audio.decode_audio(str(path))
     assert np.array_equal(np.concatenate([w for _, w in windows]), whole)
+    assert all(abs(start - sum(len(w) for _, w in windows[:i]) / rate) < 1e-9 for i, (start, _) in enumerate(windows))
     copy = tmp_path / "copy.ogg"
     copy.write_bytes(audio.listening_copy(str(path)))
-    assert abs(audio.probe_audio(str(copy)).duration_s - 5.0) < 0.1
+    assert abs(audio.probe_audio(str(copy)).duration_s - 20.0) < 0.1
 
 
 def test_ocr_never_reads_an_image_the_image_step_refused(alice, alice_case, tmp_path, monkeypatch,
