@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from evidence.models import CustodyEvent
+from harassguard.lib.client_ip import client_ip
 
 GENESIS = "0" * 64
 
@@ -35,8 +36,7 @@ WORKER = Actor(user=None, user_agent="harassguard-worker")
 def actor_from_request(request: HttpRequest) -> Actor:
     """Return the Actor for a request: its user, client IP and user agent."""
     user = request.user if request.user.is_authenticated else None
-    ip = request.META.get("REMOTE_ADDR") or None
-    return Actor(user=user, ip=ip, user_agent=request.META.get("HTTP_USER_AGENT", "")[:400])
+    return Actor(user=user, ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")[:400])
 
 
 def event_hash(event: CustodyEvent) -> str:
