@@ -6,13 +6,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.lockout import lockout_response
+from accounts.throttle import rate_limited
 from cases.access import Need, get_case_for_user
 from cases.statement_links import LinkInvalid, link_create, link_find, link_revoke, statement_submit
 from evidence.custody import actor_from_request
 from evidence.forms import phone_number
 from evidence.intake import services
 from harassguard.lib.ids import form_uuid
-from harassguard.lib.ratelimit import rate_limited, too_many_response
 
 
 class LinkForm(forms.Form):
@@ -59,7 +60,7 @@ def relative_statement(request, token):
     """The relative's page: no account, nothing of the case shown, one submission; limited per
     address (STATEMENT_LINK_PER_HOUR) against floods of submissions and link guessing."""
     if rate_limited(request, "statement-link", settings.STATEMENT_LINK_PER_HOUR):
-        return too_many_response(request)
+        return lockout_response(request, 3600, signin=False)
     try:
         link = link_find(token)
     except LinkInvalid:

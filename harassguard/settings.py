@@ -204,15 +204,6 @@ STORAGES = {
     "evidence": _evidence_storage,
 }
 
-# Rate-limit counts (harassguard/lib/ratelimit.py) are shared by every web process through Redis when
-# there is one; the default cache stays in each process's memory.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "ratelimit": ({"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL"),
-                   "KEY_PREFIX": "hg"} if env_str("REDIS_URL")
-                  else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}),
-}
-
 # Celery: Redis when REDIS_URL is set, else a filesystem broker that needs no server.
 REDIS_URL = env_str("REDIS_URL")
 BROKER_DIR = Path(env_str("BROKER_DIR", str(BASE_DIR / "var" / "broker")))
@@ -296,6 +287,6 @@ SIGNING_KEY_FILE = Path(env_str("SIGNING_KEY_FILE", str(BASE_DIR / "var" / "keys
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # How long a relative's statement link stays open, and how many requests an address may make
-# to statement-link pages an hour (0: no limit; harassguard/lib/ratelimit.py).
+# to statement-link pages an hour (accounts/throttle.py).
 STATEMENT_LINK_DAYS = env_int("STATEMENT_LINK_DAYS", 14, minimum=1)
-STATEMENT_LINK_PER_HOUR = env_int("STATEMENT_LINK_PER_HOUR", 30, minimum=0)
+STATEMENT_LINK_PER_HOUR = env_int("STATEMENT_LINK_PER_HOUR", 30, minimum=1)

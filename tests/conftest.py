@@ -41,14 +41,6 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits(settings, request):
-    """Each test counts its own requests: rate-limit counts kept in Redis would otherwise carry
-    over from one test (and one run) to the next."""
-    settings.CACHES = {**settings.CACHES, "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                                        "LOCATION": f"ratelimit-{request.node.nodeid}"}}
-
-
-@pytest.fixture(autouse=True)
 def eager_celery(request):
     """Unit tests run tasks in-process; integration tests use a real worker."""
     if request.node.get_closest_marker("integration"):
