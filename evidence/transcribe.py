@@ -24,6 +24,7 @@ phone audio (measured in `bench/asr_eval.py` on real Mandarin, see the README):
 import re
 import zlib
 from dataclasses import asdict, dataclass, field
+from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,6 +44,8 @@ BREAK_PAUSE_S = 1.5
 # Mandarin on the phone runs at 3–5 characters a second of speech; below this a piece lost text.
 MIN_CHARS_PER_SPEECH_S = 1.2
 MIN_SPEECH_FOR_CHECK_S = 4.0
+# A stretch of speech this long that no segment covers is decoded again on its own.
+MIN_GAP_REGION_S = 1.0
 # Pieces of the prompt once shipped ("以下是普通话的电话录音。"), which whisper writes back on noise.
 PROMPT_ECHOES = ("普通话的电话录音", "以下是普通话")
 TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
@@ -315,8 +318,36 @@ class _Decoder:
                    "speech_s": round(speech_s, 1), "chars": self.chars(best)}
         return [{**r, "flags": ("short_for_speech",)} for r in best], warning
 
+    def fill_gaps(self, piece: list[tuple[int, int]], raw: list[dict], warnings: list[dict]) -> list[dict]:
+        """Decode alone each stretch of speech in the piece that no segment covers (whisper drops the
+        first sentence of a piece now and then); report one that still gives no text."""
+        kept = [r for r in raw if keep_segment(r, self.options.prompt)]
+        added = []
+        for start, end in piece:
+            start_s, end_s = start / WHISPER_RATE, end / WHISPER_RATE
+            if end_s - start_s < MIN_GAP_REGION_S or any(
+                    min(r["end"], end_s) - max(r["start"], start_s) >= 0.3 for r in kept):
+                continue
+            alone = [r for r in self.raw([(start, end)]) if keep_segment(r, self.options.prompt)]
+            near = "".join(_squash(r["text"]) for r in kept if r["end"] > start_s - 5 and r["start"] < end_s + 5)
+            text = "".join(_squash(r["text"]) for r in alone)
+            if text and not _repeats(text, near):
+                added += alone
+            elif not text and end_s - start_s >= MIN_SPEECH_FOR_CHECK_S / 2:
+                warnings.append({"start": round(start_s, 2), "end": round(end_s, 2),
+                                 "speech_s": round(end_s - start_s, 1), "chars": 0})
+        return sorted(raw + added, key=lambda r: r["start"])
+
     def _short(self, raw: list[dict], speech_s: float) -> bool:
         return speech_s >= MIN_SPEECH_FOR_CHECK_S and self.chars(raw) < MIN_CHARS_PER_SPEECH_S * speech_s
+
+
+def _repeats(text: str, near: str) -> bool:
+    """Whether most of `text` is already in `near` (the same words, placed at other times)."""
+    if not near:
+        return False
+    matched = sum(block.size for block in SequenceMatcher(None, text, near, autojunk=False).get_matching_blocks())
+    return matched >= 0.5 * len(text)
 
 
 def transcribe(samples: np.ndarray, *, model: str, download_root: str | None = None, language: str = "zh",
@@ -337,6 +368,7 @@ def transcribe(samples: np.ndarray, *, model: str, download_root: str | None = N
     raw_all: list[dict] = []
     for piece in group_regions(regions):
         raw, warning = decoder.piece(piece)
+        raw = decoder.fill_gaps(piece, raw, result.warnings)
         seconds = [(s / WHISPER_RATE, e / WHISPER_RATE) for s, e in piece]
         for r in raw:
             start, end, moved = _fit_to_speech(float(r["start"]), float(r["end"]), seconds)

@@ -186,3 +186,30 @@ def test_a_piece_whose_text_is_far_too_short_is_retried_then_flagged(monkeypatch
 def test_the_weights_cache_lives_outside_the_repository(whisper_base):
     assert REPO_ROOT not in whisper_base.parents
     assert {"model.bin", "config.json", "tokenizer.json", "vocabulary.txt", "model.pt"} <= set(os.listdir(whisper_base))
+
+
+def test_speech_no_segment_covers_is_decoded_alone_and_reported_when_still_empty(monkeypatch):
+    """Whisper now and then drops the first sentence of a piece without a sign in its text length."""
+    first = "".join(chr(0x4E00 + 11 * i) for i in range(12))
+    second = "".join(chr(0x5E00 + 13 * i) for i in range(40))
+
+    def engine(samples, **kwargs):
+        seconds = len(samples) / RATE
+        if seconds > 10:  # the whole piece: only the second stretch comes back
+            return [{"start": 5.0, "end": seconds, "text": second}]
+        return [{"start": 0.0, "end": seconds, "text": first}]
+
+    monkeypatch.setitem(asr.ENGINES, "test", engine)
+    samples = np.zeros(20 * RATE, dtype=np.float32)
+    piece = [(0, 4 * RATE), (5 * RATE, 15 * RATE)]
+    decoder = asr._Decoder(samples, "test", "zh", asr.Options(), model="m", download_root=None, device=None)
+    raw, warning = decoder.piece(piece)
+    warnings = []
+    raw = decoder.fill_gaps(piece, raw, warnings)
+    assert [r["text"] for r in raw] == [first, second] and warnings == []
+    # The stretch decoded alone gives nothing: no text is made up, the gap is reported.
+    monkeypatch.setitem(asr.ENGINES, "test", lambda s, **kw: engine(s, **kw) if len(s) > 10 * RATE else [])
+    decoder = asr._Decoder(samples, "test", "zh", asr.Options(), model="m", download_root=None, device=None)
+    raw = decoder.fill_gaps(piece, decoder.piece(piece)[0], warnings)
+    assert [r["text"] for r in raw] == [second]
+    assert warnings == [{"start": 0.0, "end": 4.0, "speech_s": 4.0, "chars": 0}]
