@@ -12,7 +12,9 @@ phone audio (measured in `bench/asr_eval.py` on real Mandarin, see the README):
 - A piece whose text is far too short for the speech VAD found in it (the silent-truncation
   symptom, or text in another script) is decoded again, split at its longest pause or with other
   settings; if it stays short its segments carry the flag `short_for_speech` and the result a
-  warning with the times, so nobody takes the gap for silence.
+  warning with the times, so nobody takes the gap for silence. A stretch of speech that no
+  segment covers (whisper now and then drops the first sentence of a piece) is decoded alone;
+  if it still gives nothing, the result says so with its times.
 - Segments whisper rates as non-speech, loops, known inventions, echoes of a prompt and
   punctuation-only segments are dropped.
 - Segment times are checked against the VAD speech regions, so "tap a sentence, hear it" lands on
