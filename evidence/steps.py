@@ -106,7 +106,9 @@ def step_transcribe(item: EvidenceItem) -> dict:
     })
     # Speech that stayed without (enough) text: said in the step's result, so a gap is not taken for silence.
     return {"segments": len(segments), "engine": result.engine, "model": Path(result.model).name,
-            "transcript_sha256": _json_sha256(segments), "speech_without_text": result.warnings}
+            "transcript_sha256": _json_sha256(segments), "speech_without_text": result.warnings,
+            # Phone numbers read out in the call (spoken digits are written as digits by then).
+            "phone_numbers": ocr.extract_phone_numbers(result.text)}
 
 
 def _json_sha256(value) -> str:

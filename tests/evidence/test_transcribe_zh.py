@@ -213,3 +213,10 @@ def test_speech_no_segment_covers_is_decoded_alone_and_reported_when_still_empty
     raw = decoder.fill_gaps(piece, decoder.piece(piece)[0], warnings)
     assert [r["text"] for r in raw] == [second]
     assert warnings == [{"start": 0.0, "end": 4.0, "speech_s": 4.0, "chars": 0}]
+
+
+def test_a_phone_number_read_out_is_found_once_written_as_digits():
+    from evidence.ocr import extract_phone_numbers
+
+    (segment,) = clean_segments([{"start": 0, "end": 5, "text": "你打这个电话，幺三九一二三四五六七八。"}], "zh")
+    assert extract_phone_numbers(segment.text) == ["13912345678"]
