@@ -187,6 +187,7 @@ def faster_whisper_segments(samples: np.ndarray, *, model: str, download_root: s
 
 
 ENGINES = {"openai-whisper": whisper_segments, "faster-whisper": faster_whisper_segments}
+LOADERS = {"openai-whisper": load_whisper, "faster-whisper": load_faster_whisper}
 
 
 def speech_regions(samples: np.ndarray) -> list[tuple[int, int]]:
@@ -361,6 +362,8 @@ def transcribe(samples: np.ndarray, *, model: str, download_root: str | None = N
     if is_silent(samples):
         return result
     model_args = {"model": model, "download_root": download_root, "device": device}
+    # Load the model even if the VAD finds no speech: a model not in place must show now.
+    LOADERS[engine](model, download_root, device, options.threads)
     if not options.vad:
         raw = ENGINES[engine](samples, language=language, options=options, **model_args)
         result.segments = clean_segments(raw, language, options.prompt)
