@@ -74,6 +74,7 @@ def main() -> None:
     )
     parser.add_argument("--beam-size", type=int, default=None, help="default: the shipped TRANSCRIBE_BEAM_SIZE")
     parser.add_argument("--no-vad", action="store_true", help="blind 30 s windows, as before the VAD")
+    parser.add_argument("--vad-threshold", type=float, default=None, help="default: the shipped one")
     parser.add_argument("--prompt", default=None, help="an initial prompt (to measure it; never shipped)")
     parser.add_argument("--threads", type=int, default=None, help="default: the shipped TRANSCRIBE_THREADS")
     parser.add_argument("--only", choices=("clean", "phone"), default=None, help="run one pass only")
@@ -87,13 +88,14 @@ def main() -> None:
         vad=not args.no_vad,
         prompt=args.prompt,
         threads=args.threads or settings.TRANSCRIBE_THREADS,
+        **({"vad_threshold": args.vad_threshold} if args.vad_threshold is not None else {}),
     )
     model = model_for(engine, args.model)
     loader = asr.load_whisper if engine == "openai-whisper" else asr.load_faster_whisper
     loader(model, None, "cpu", options.threads)
     print(
         f"engine {engine}, model {args.model.name}, beam {options.beam_size}, vad {options.vad}, "
-        f"prompt {options.prompt!r}, threads {options.threads}"
+        f"prompt {options.prompt!r}, threads {options.threads}, vad threshold {options.vad_threshold}"
     )
 
     with open(args.manifest, encoding="utf-8", newline="") as f:

@@ -85,6 +85,8 @@ class Options:
     # Only for the benchmark, which showed it harms; never shipped. Its echoes are dropped anyway.
     prompt: str | None = None
     threads: int = 0  # 0: the library's own choice
+    # Silero's speech probability above which a frame is speech.
+    vad_threshold: float = 0.5
 
 
 @dataclass
@@ -190,12 +192,12 @@ ENGINES = {"openai-whisper": whisper_segments, "faster-whisper": faster_whisper_
 LOADERS = {"openai-whisper": load_whisper, "faster-whisper": load_faster_whisper}
 
 
-def speech_regions(samples: np.ndarray) -> list[tuple[int, int]]:
+def speech_regions(samples: np.ndarray, threshold: float = 0.5) -> list[tuple[int, int]]:
     """Return (start, end) sample indexes of the speech Silero VAD finds, padded a little."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     found = get_speech_timestamps(samples, VadOptions(
-        threshold=0.5, min_speech_duration_ms=250, min_silence_duration_ms=500, speech_pad_ms=200,
+        threshold=threshold, min_speech_duration_ms=250, min_silence_duration_ms=500, speech_pad_ms=200,
         max_speech_duration_s=MAX_CHUNK_S,
     ))
     return [(r["start"], r["end"]) for r in found]
@@ -368,7 +370,7 @@ def transcribe(samples: np.ndarray, *, model: str, download_root: str | None = N
         raw = ENGINES[engine](samples, language=language, options=options, **model_args)
         result.segments = clean_segments(raw, language, options.prompt)
         return result
-    regions = speech_regions(samples)
+    regions = speech_regions(samples, options.vad_threshold)
     decoder = _Decoder(samples, engine, language, options, **model_args)
     raw_all: list[dict] = []
     for piece in group_regions(regions):
