@@ -78,7 +78,7 @@ _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 def normalise_for_cer(text: str) -> str:
     """Return text as scored: Simplified script, full-width folded, punctuation and spaces removed,
     Latin letters lower-cased."""
-    from evidence.transcribe import to_simplified
+    from evidence.processing.transcribe import to_simplified
 
     text = unicodedata.normalize("NFKC", to_simplified(text))
     return _PUNCT.sub("", text).lower()

@@ -39,9 +39,9 @@ django.setup()
 from django.conf import settings  # noqa: E402
 
 from bench.asr_audio import RATE, edit_distance, normalise_for_cer, phone_round_trip  # noqa: E402
-from evidence import transcribe as asr  # noqa: E402
-from evidence.audio import decode_audio  # noqa: E402
-from evidence.spoken_numbers import normalise_numbers  # noqa: E402
+from evidence.processing import transcribe as asr  # noqa: E402
+from evidence.processing.audio import decode_audio  # noqa: E402
+from evidence.processing.spoken_numbers import normalise_numbers  # noqa: E402
 
 
 def model_for(engine: str, folder: Path) -> str:

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.asr_audio import RATE, hold_tones, line_noise  # noqa: E402
-from evidence.audio import decode_audio  # noqa: E402
+from evidence.processing.audio import decode_audio  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "asr-zh"
 # Turns of the call; "pause" and "hold" are seconds of line noise or of the hold.

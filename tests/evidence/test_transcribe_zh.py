@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from bench.asr_audio import RATE, edit_distance, line_noise, normalise_for_cer, phone_round_trip
-from evidence import transcribe as asr
-from evidence.audio import decode_audio
-from evidence.spoken_numbers import normalise_numbers
-from evidence.transcribe import Segment, clean_segments, group_regions, transcribe
+from evidence.processing import transcribe as asr
+from evidence.processing.audio import decode_audio
+from evidence.processing.spoken_numbers import normalise_numbers
+from evidence.processing.transcribe import Segment, clean_segments, group_regions, transcribe
 from tests.conftest import REPO_ROOT
 
 DATA = REPO_ROOT / "bench" / "data" / "asr-zh"
@@ -216,7 +216,7 @@ def test_speech_no_segment_covers_is_decoded_alone_and_reported_when_still_empty
 
 
 def test_a_phone_number_read_out_is_found_once_written_as_digits():
-    from evidence.ocr import extract_phone_numbers
+    from evidence.processing.ocr import extract_phone_numbers
 
     (segment,) = clean_segments([{"start": 0, "end": 5, "text": "你打这个电话，幺三九一二三四五六七八。"}], "zh")
     assert extract_phone_numbers(segment.text) == ["13912345678"]
