@@ -51,6 +51,8 @@ def start_worker(transactional_db, media, settings, tmp_path):
         "WHISPER_LANGUAGE": settings.WHISPER_LANGUAGE,
         "TRANSCRIBE_ENGINE": settings.TRANSCRIBE_ENGINE,
         "SIGNING_KEY_FILE": str(settings.SIGNING_KEY_FILE),
+        # The worker must chain custody events under the same key as the test process.
+        "CUSTODY_KEY_FILE": str(settings.CUSTODY_KEY_FILE),
     }
     started: list[subprocess.Popen] = []
 
