@@ -1,5 +1,6 @@
 """HarassGuard settings: every deployment knob is an environment variable (see README)."""
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -258,13 +259,22 @@ CELERY_BEAT_SCHEDULE = {
     "forget-old-throttles": {"task": "accounts.tasks.forget_old_throttles", "schedule": 3600.0},
 }
 
-# Transcription (openai-whisper). WHISPER_MODEL is a model name (downloaded once
-# into WHISPER_DOWNLOAD_ROOT) or the path of a .pt checkpoint placed there by hand.
+# Transcription (faster-whisper by default, openai-whisper supported; chosen by bench/asr_eval.py).
+# WHISPER_MODEL is a model name (downloaded once into WHISPER_DOWNLOAD_ROOT) or the path of a
+# model placed there by hand (.pt for openai-whisper, a CTranslate2 folder for faster-whisper).
 WHISPER_MODEL = env_str("WHISPER_MODEL", "small")
 WHISPER_DOWNLOAD_ROOT = env_str("WHISPER_DOWNLOAD_ROOT", str(BASE_DIR / "var" / "models"))
 WHISPER_LANGUAGE = env_str("WHISPER_LANGUAGE", "zh")
 WHISPER_DEVICE = env_str("WHISPER_DEVICE", "")  # empty: CUDA when present, else CPU
-TRANSCRIBE_ENGINE = env_choice("TRANSCRIBE_ENGINE", "openai-whisper", {"openai-whisper", "faster-whisper"})
+TRANSCRIBE_ENGINE = env_choice("TRANSCRIBE_ENGINE", "faster-whisper", {"openai-whisper", "faster-whisper"})
+TRANSCRIBE_BEAM_SIZE = env_int("TRANSCRIBE_BEAM_SIZE", 5, minimum=1)
+
+# Threads: the heavy worker (transcription, OCR, bundles) runs HEAVY_WORKER_CONCURRENCY processes,
+# each using TRANSCRIBE_THREADS threads in torch, CTranslate2 and ONNX Runtime, so that together
+# they use no more than the machine's cores (more threads than cores only slows every one down).
+CPU_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+HEAVY_WORKER_CONCURRENCY = env_int("HEAVY_WORKER_CONCURRENCY", 1, minimum=1)
+TRANSCRIBE_THREADS = env_int("TRANSCRIBE_THREADS", max(1, CPU_CORES // HEAVY_WORKER_CONCURRENCY), minimum=1)
 
 # Trusted time stamps: an RFC 3161 authority when TSA_URL is set, else receipts
 # signed with the server's own Ed25519 key (created on first use).

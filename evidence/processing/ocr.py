@@ -21,9 +21,11 @@ class OcrLine:
 
 @lru_cache(maxsize=1)
 def _engine():
+    from django.conf import settings
     from rapidocr_onnxruntime import RapidOCR
 
-    return RapidOCR()
+    # ONNX Runtime would start a thread per core in every worker process: workers × threads ≤ cores.
+    return RapidOCR(intra_op_num_threads=settings.TRANSCRIBE_THREADS, inter_op_num_threads=1)
 
 
 def ocr_lines(path: str) -> list[OcrLine]:

@@ -104,16 +104,20 @@ def step_transcribe(item: EvidenceItem) -> dict:
         result = transcribe.transcribe(
             samples, model=settings.WHISPER_MODEL, download_root=settings.WHISPER_DOWNLOAD_ROOT,
             language=settings.WHISPER_LANGUAGE, device=settings.WHISPER_DEVICE, engine=settings.TRANSCRIBE_ENGINE,
+            options=transcribe.Options(beam_size=settings.TRANSCRIBE_BEAM_SIZE, threads=settings.TRANSCRIBE_THREADS),
         )
     except transcribe.ModelUnavailable as exc:
         raise TransientError(str(exc)) from exc
-    segments = [s.__dict__ for s in result.segments]
+    segments = [s.as_dict() for s in result.segments]
     Transcript.objects.update_or_create(item=item, defaults={
         "original_sha256": item.sha256, "engine": result.engine, "model": Path(result.model).name,
         "language": result.language, "segments": segments, "text": result.text,
     })
+    # Speech that stayed without (enough) text: said in the step's result, so a gap is not taken for silence.
     return {"segments": len(segments), "engine": result.engine, "model": Path(result.model).name,
-            "transcript_sha256": _json_sha256(segments)}
+            "transcript_sha256": _json_sha256(segments), "speech_without_text": result.warnings,
+            # Phone numbers read out in the call (spoken digits are written as digits by then).
+            "phone_numbers": ocr.extract_phone_numbers(result.text)}
 
 
 def _json_sha256(value) -> str:
@@ -204,4 +208,4 @@ STEPS_BY_KIND: dict[str, list[str]] = {
 }
 
 # Steps that take long or much CPU run on their own queue so uploads never wait behind them.
-HEAVY_STEPS: set[str] = {"transcribe"}
+HEAVY_STEPS: set[str] = {"transcribe", "ocr"}
