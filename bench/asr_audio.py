@@ -30,7 +30,7 @@ def phone_round_trip(samples: np.ndarray, rate: int = RATE) -> np.ndarray:
         for packet in stream.encode(None):
             container.mux(packet)
     buffer.seek(0)
-    with av.open(buffer) as container:
+    with av.open(buffer, "r") as container:
         resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
         chunks = []
         for frame in container.decode(audio=0):
@@ -54,7 +54,7 @@ def line_noise(seconds: float, dbfs: float = -44.0, rate: int = RATE, seed: int 
     spectrum[(freqs < 300) | (freqs > 3400)] = 0
     hiss = np.fft.irfft(spectrum, n)
     t = np.arange(n) / rate
-    hum = sum(amp * np.sin(2 * np.pi * f * t) for f, amp in ((50, 1.0), (150, 0.5), (250, 0.25)))
+    hum = np.sum([amp * np.sin(2 * np.pi * f * t) for f, amp in ((50, 1.0), (150, 0.5), (250, 0.25))], axis=0)
     noise = _at_dbfs(hiss, 0) + 0.5 * _at_dbfs(hum, 0)
     for at in rng.integers(0, max(n - 40, 1), size=max(1, int(seconds / 4))):
         noise[at : at + 40] += rng.uniform(2, 4) * np.hanning(40) * rng.choice((-1, 1))

@@ -48,8 +48,8 @@ def ensure(target: Path | None = None) -> Path:
     if ready(target):
         return target
     target.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
         subprocess.run(
             [
                 sys.executable,

@@ -143,7 +143,7 @@ def step_image(item: EvidenceItem) -> dict:
 def step_ocr(item: EvidenceItem) -> dict:
     """Read the screenshot's text, phone numbers and message times."""
     with local_original(item) as path:
-        lines = ocr.ocr_lines(path)
+        lines = ocr.ocr_lines(path, settings.TRANSCRIBE_THREADS)
     text = "\n".join(line.text for line in lines)
     reference = timezone.localdate(item.occurred_at) if item.occurred_at else timezone.localdate(item.received_at)
     times = [{"text": t["text"], "at": t["at"].isoformat()} for t in ocr.extract_message_times(text, reference)]

@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -294,7 +295,7 @@ class _Decoder:
 
     def raw(self, piece: list[tuple[int, int]], retry: bool = False) -> list[dict]:
         start, end = piece[0][0], piece[-1][1]
-        kwargs = {"temperatures": TEMPERATURES[1:], "beam_size": 5} if retry else {}
+        kwargs: dict[str, Any] = {"temperatures": TEMPERATURES[1:], "beam_size": 5} if retry else {}
         raw = self.decode(self.samples[start:end], language=self.language, options=self.options,
                           **self.model_args, **kwargs)
         offset = start / WHISPER_RATE
@@ -365,7 +366,7 @@ def transcribe(samples: np.ndarray, *, model: str, download_root: str | None = N
     result = TranscriptResult(language=language, engine=engine, model=model)
     if is_silent(samples):
         return result
-    model_args = {"model": model, "download_root": download_root, "device": device}
+    model_args: dict[str, Any] = {"model": model, "download_root": download_root, "device": device}
     # Load the model even if the VAD finds no speech: a model not in place must show now.
     LOADERS[engine](model, download_root, device, options.threads)
     if not options.vad:

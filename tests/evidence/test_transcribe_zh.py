@@ -23,6 +23,7 @@ def whisper_base() -> Path:
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("whisper_base", REPO_ROOT / "scripts" / "whisper_base.py")
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.ensure()
@@ -204,7 +205,7 @@ def test_speech_no_segment_covers_is_decoded_alone_and_reported_when_still_empty
     piece = [(0, 4 * RATE), (5 * RATE, 15 * RATE)]
     decoder = asr._Decoder(samples, "test", "zh", asr.Options(), model="m", download_root=None, device=None)
     raw, warning = decoder.piece(piece)
-    warnings = []
+    warnings: list[dict] = []
     raw = decoder.fill_gaps(piece, raw, warnings)
     assert [r["text"] for r in raw] == [first, second] and warnings == []
     # The stretch decoded alone gives nothing: no text is made up, the gap is reported.
