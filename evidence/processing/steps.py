@@ -97,7 +97,7 @@ def step_audio(item: EvidenceItem) -> dict:
         except audio.AudioDecodeError as exc:
             raise StepFailed(gettext_noop("The recording could not be decoded; it may be damaged.")) from exc
     facts = filenames.parse_recording_filename(item.original_filename)
-    from_name = []
+    from_name: list[str] = []
     if facts.number and not item.counterparty_number:
         item.counterparty_number, from_name = facts.number, [*from_name, "counterparty_number"]
     if facts.occurred_at and not item.occurred_at:
@@ -116,6 +116,7 @@ def step_transcribe(item: EvidenceItem) -> dict:
             result = transcribe.transcribe_windows(
                 windows, model=settings.WHISPER_MODEL, download_root=settings.WHISPER_DOWNLOAD_ROOT,
                 language=settings.WHISPER_LANGUAGE, device=settings.WHISPER_DEVICE, engine=settings.TRANSCRIBE_ENGINE,
+                options=transcribe.Options(beam_size=settings.TRANSCRIBE_BEAM_SIZE, threads=settings.TRANSCRIBE_THREADS),
             )
         except audio.AudioTooLong as exc:
             raise StepFailed(TOO_LONG) from exc
@@ -123,13 +124,16 @@ def step_transcribe(item: EvidenceItem) -> dict:
             raise StepFailed(gettext_noop("The recording could not be decoded; it may be damaged.")) from exc
         except transcribe.ModelUnavailable as exc:
             raise TransientError(str(exc)) from exc
-    segments = [s.__dict__ for s in result.segments]
+    segments = [s.as_dict() for s in result.segments]
     Transcript.objects.update_or_create(item=item, defaults={
         "original_sha256": item.sha256, "engine": result.engine, "model": Path(result.model).name,
         "language": result.language, "segments": segments, "text": result.text,
     })
+    # Speech that stayed without (enough) text: said in the step's result, so a gap is not taken for silence.
     return {"segments": len(segments), "engine": result.engine, "model": Path(result.model).name,
-            "transcript_sha256": _json_sha256(segments)}
+            "transcript_sha256": _json_sha256(segments), "speech_without_text": result.warnings,
+            # Phone numbers read out in the call (spoken digits are written as digits by then).
+            "phone_numbers": ocr.extract_phone_numbers(result.text)}
 
 
 def _json_sha256(value) -> str:
@@ -159,7 +163,7 @@ def step_ocr(item: EvidenceItem) -> dict:
             images.image_info(path)  # the same size guard as the image step, before the OCR decodes it
         except images.ImageRefused as exc:
             raise StepFailed(gettext_noop("The image could not be read safely.")) from exc
-        lines = ocr.ocr_lines(path)
+        lines = ocr.ocr_lines(path, settings.TRANSCRIBE_THREADS)
     text = "\n".join(line.text for line in lines)
     reference = timezone.localdate(item.occurred_at) if item.occurred_at else timezone.localdate(item.received_at)
     times = [{"text": t["text"], "at": t["at"].isoformat()} for t in ocr.extract_message_times(text, reference)]
@@ -180,7 +184,7 @@ def step_document(item: EvidenceItem) -> dict:
             doc = documents.pdf_text(path)
         except documents.DocumentUnreadable as exc:
             raise StepFailed(gettext_noop("The PDF could not be read; it may be damaged or encrypted.")) from exc
-    result = {"pages": doc.pages, "has_text_layer": doc.has_text_layer}
+    result: dict[str, object] = {"pages": doc.pages, "has_text_layer": doc.has_text_layer}
     if doc.has_text_layer:
         result["text_sha256"] = save_derived(item, "text", doc.text.encode(), "txt", "text/plain").sha256
     item.metadata = {**item.metadata, "document": {"pages": doc.pages, "has_text_layer": doc.has_text_layer}}
@@ -229,4 +233,4 @@ STEPS_BY_KIND: dict[str, list[str]] = {
 PREREQUISITES: dict[str, str] = {"ocr": "image"}
 
 # Steps that take long or much CPU run on their own queue so uploads never wait behind them.
-HEAVY_STEPS: set[str] = {"transcribe"}
+HEAVY_STEPS: set[str] = {"transcribe", "ocr"}
