@@ -103,7 +103,7 @@ def iter_audio(path: str, rate: int = WHISPER_RATE, *, window_s: float = WINDOW_
                     pending.append(samples)
                     held += len(samples)
                     if limit is not None and done + held > limit:
-                        raise AudioTooLong((done + held) / rate, max_seconds)
+                        raise AudioTooLong((done + held) / rate, limit / rate)
                     while held >= window:
                         chunk, pending, held = _take(pending, window, rate)
                         yield done / rate, chunk

@@ -16,7 +16,12 @@ def test_the_request_queues_the_pdf_and_a_worker_makes_it_once(client, alice, fu
     client.force_login(alice)
     rendered = []
     real = pdf.render_pdf
-    monkeypatch.setattr(pdf, "render_pdf", lambda c: rendered.append(c.pk) or real(c))
+
+    def counted(complaint):
+        rendered.append(complaint.pk)
+        return real(complaint)
+
+    monkeypatch.setattr(pdf, "render_pdf", counted)
     with django_capture_on_commit_callbacks(execute=False) as queued:
         first = client.get(f"/complaints/{complaint.id}/pdf/", HTTP_ACCEPT_LANGUAGE="en")
     assert first.status_code == 202 and rendered == []  # nothing rendered while the request was served

@@ -162,7 +162,12 @@ def test_ocr_never_reads_an_image_the_image_step_refused(alice, alice_case, tmp_
     path = tmp_path / "huge.png"
     Image.new("1", (11_000, 11_000)).save(path)  # 121 megapixels in a few KB
     read = []
-    monkeypatch.setattr(ocr, "ocr_lines", lambda p, *threads: read.append(p) or [])
+
+    def counted(path, *threads):
+        read.append(path)
+        return []
+
+    monkeypatch.setattr(ocr, "ocr_lines", counted)
     item = take_in(alice_case, alice, path, "huge.png", "screenshot", django_capture_on_commit_callbacks)
     assert item.jobs.get(step="image").status == "failed"
     assert item.jobs.get(step="ocr").status == "skipped"
