@@ -161,7 +161,8 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 200, minimum=1)
 # Scratch files: an upload being received, a worker's copy of an original, a bundle being zipped.
-# By default on the same filesystem as the originals, so storing one is a rename. They are plaintext
+# By default beside the originals: a file posted in one request to local, unencrypted storage is then
+# stored by a rename; the resumable path, encrypted storage and S3 copy it. They are plaintext
 # while they exist: with EVIDENCE_ENCRYPTION_KEY set, point SCRATCH_DIR at a tmpfs (see README).
 SCRATCH_DIR = Path(env_str("SCRATCH_DIR", str(MEDIA_ROOT / "tmp")))
 FILE_UPLOAD_TEMP_DIR = str(SCRATCH_DIR)
