@@ -35,32 +35,33 @@ def json_rows(rows: list[dict]) -> list[dict]:
     return [{**r, "at": r["at"].isoformat() if r.get("at") else None} for r in rows]
 
 
-def picture_rows(path: str, taken: datetime, tz: ZoneInfo, *, require_title: bool = True) -> tuple[list[dict], list]:
+def picture_rows(path: str, taken: datetime, tz: ZoneInfo, *, require_title: bool = True,
+                 threads: int = 1) -> tuple[list[dict], list]:
     """OCR a picture and read its call rows; also return the OCR lines."""
-    lines = ocr.ocr_lines(path)
+    lines = ocr.ocr_lines(path, threads)
     with Image.open(path) as image:
         rows = callhistory.read_call_history(lines, image, taken, tz, require_title=require_title)
     return rows, lines
 
 
-def scanned_pdf_rows(path: str, taken: datetime, tz: ZoneInfo) -> list[dict]:
+def scanned_pdf_rows(path: str, taken: datetime, tz: ZoneInfo, threads: int = 1) -> list[dict]:
     """A scanned call log: each page rendered by poppler's pdftoppm, then read like a photo."""
     rows: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(["pdftoppm", "-r", "150", "-png", "-l", "20", path, f"{tmp}/page"], check=True,
                        capture_output=True, timeout=300)
         for page_no, page in enumerate(sorted(Path(tmp).glob("page*.png")), start=1):
-            found, _lines = picture_rows(str(page), taken, tz, require_title=False)
+            found, _lines = picture_rows(str(page), taken, tz, require_title=False, threads=threads)
             rows += [{**r, "row": f"p{page_no} r{r['row']}", "page": page_no} for r in found]
     return rows
 
 
-def read_rows(item, path: str, tz: ZoneInfo) -> tuple[list[dict], str, dict]:
+def read_rows(item, path: str, tz: ZoneInfo, threads: int = 1) -> tuple[list[dict], str, dict]:
     """Return (JSON-safe rows, source, facts for the custody record) for a call-log item."""
     mime = item.mime
     if mime.startswith("image/"):
         taken, basis = picture_taken(item, tz)
-        rows, _lines = picture_rows(path, taken, tz, require_title=False)
+        rows, _lines = picture_rows(path, taken, tz, require_title=False, threads=threads)
         return json_rows(rows), "call_screenshot", {"reference": taken.isoformat(), "reference_from": basis}
     try:
         rows, is_carrier = carrier.read_call_table(path, mime, tz)
@@ -68,7 +69,7 @@ def read_rows(item, path: str, tz: ZoneInfo) -> tuple[list[dict], str, dict]:
         if mime != "application/pdf":
             raise
         taken, basis = picture_taken(item, tz)
-        rows = scanned_pdf_rows(path, taken, tz)
+        rows = scanned_pdf_rows(path, taken, tz, threads)
         if not rows:
             raise
         return json_rows(rows), "call_screenshot", {"reference": taken.isoformat(), "reference_from": basis,

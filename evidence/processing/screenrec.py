@@ -86,7 +86,7 @@ def _created(path: str) -> datetime | None:
         return None
 
 
-def read_screen_recording(path: str) -> ScreenText:
+def read_screen_recording(path: str, threads: int = 1) -> ScreenText:
     """OCR the frames where the picture changes; each distinct line once, with its first moment."""
     result = ScreenText(created=_created(path))
     seen: dict[str, dict] = {}
@@ -98,7 +98,7 @@ def read_screen_recording(path: str) -> ScreenText:
             frame_path = Path(tmp) / f"f{index}.png"
             small.convert("RGB").save(frame_path)
             result.frames.append(round(t, 2))
-            for line in ocr.ocr_lines(str(frame_path)):
+            for line in ocr.ocr_lines(str(frame_path), threads):
                 key = "".join(line.text.split())
                 if not key:
                     continue
