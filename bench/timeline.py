@@ -71,6 +71,7 @@ def bench_screen_recording(folder: Path, runs: int) -> None:
         start = time.perf_counter()
         found = read_screen_recording(str(path))
         times.append(time.perf_counter() - start)
+    assert found is not None
     best = min(times)
     print(f"screen recording 60 s 720x1600 10 fps: {best:.1f} s best, {sum(times) / len(times):.1f} s mean over {runs}; "
           f"frames read {len(found.frames)}, {best / max(1, len(found.frames)):.2f} s per frame; "

@@ -6,6 +6,7 @@ and the date or time on the right. Fonts: Noto Sans CJK (Debian's fonts-noto-cjk
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -29,7 +30,7 @@ def render(layout: str, rows: list[Row], path: Path, *, clock: str = "10:24", da
     """Draw `rows` in the layout of `layout` (xiaomi, huawei, oppo, vivo) and save a PNG."""
     bg, fg, grey = ((0, 0, 0), (235, 235, 235), (150, 150, 150)) if dark else ((255, 255, 255), (20, 20, 20),
                                                                                (130, 130, 130))
-    style = {
+    style: dict[str, Any] = {
         "xiaomi": {"title": "电话", "tabs": "拨号    联系人    营业厅", "pitch": 190, "name": 50, "small": 36},
         "huawei": {"title": "通话记录", "tabs": "全部通话    未接来电", "pitch": 200, "name": 48, "small": 36},
         "oppo": {"title": "通话", "tabs": "全部    未接", "pitch": 180, "name": 48, "small": 34},

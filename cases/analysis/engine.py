@@ -141,7 +141,8 @@ def merge_events(events: list[Event]) -> list[Event]:
             by_number[key].append(len(merged))
             merged.append(event)
             continue
-        best = min(fits, key=lambda i: (abs((merged[i].at - event.at).total_seconds()), _rank(merged[i])))
+        at = event.at  # every call in `fits` and this sighting have a time (see _same_call)
+        best = min(fits, key=lambda i: (abs(((merged[i].at or at) - at).total_seconds()) if at else 0, _rank(merged[i])))
         merged[best] = _combine(merged[best], event)
     return sorted(merged, key=_sort_key)
 

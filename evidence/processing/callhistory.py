@@ -158,7 +158,7 @@ def read_call_history(lines: list[OcrLine], image, taken: datetime, tz: ZoneInfo
     centres = [_cy(a) for a, _ in anchors]
     pitch = median([b - a for a, b in zip(centres, centres[1:], strict=False)]) if len(centres) > 1 \
         else 4 * _height(anchors[0][0]) if anchors else 0
-    rows = []
+    rows: list[dict] = []
     for index, (anchor, when) in enumerate(anchors):
         top = (centres[index - 1] + centres[index]) / 2 if index else centres[index] - pitch / 2
         bottom = (centres[index] + centres[index + 1]) / 2 if index + 1 < len(centres) else centres[index] + pitch / 2

@@ -90,7 +90,7 @@ def datetime_of(value, tz: ZoneInfo, period: tuple[int, int] | None = None) -> d
         return None
 
 
-def _columns(header: list[str]) -> dict[str, int]:
+def _columns(header: list) -> dict[str, int]:
     names = [str(h or "").strip().lower().replace(" ", "") for h in header]
     found: dict[str, int] = {}
     for field, words in HEADERS.items():

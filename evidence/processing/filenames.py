@@ -20,7 +20,7 @@ in the case's time zone, which the case's rule set names.
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from harassguard.lib import phone
@@ -70,7 +70,7 @@ def _plausible(number: str) -> bool:
     return 3 <= len(number.lstrip("+")) <= 15
 
 
-def _wall(text: str, fmt: str, tz: ZoneInfo) -> datetime | None:
+def _wall(text: str, fmt: str, tz: tzinfo) -> datetime | None:
     try:
         return datetime.strptime(text, fmt).replace(tzinfo=tz)
     except ValueError:

@@ -67,7 +67,8 @@ def changed_frames(path: str, sample_fps: float = SAMPLE_FPS, threshold: float =
         stream.thread_type = "AUTO"
         last_sampled, last_kept = -1.0, None
         for frame in container.decode(stream):
-            t = float(frame.pts * stream.time_base) if frame.pts is not None else 0.0
+            base = stream.time_base
+            t = float(frame.pts * base) if frame.pts is not None and base is not None else 0.0
             if last_sampled >= 0 and t - last_sampled < 1 / sample_fps:
                 continue
             last_sampled = t

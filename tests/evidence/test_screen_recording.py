@@ -19,7 +19,7 @@ RECALLED = [*FIRST, ("time", "10月12日 01:15"), ("them", "“对方”撤回�
 def video(tmp_path_factory):
     folder = tmp_path_factory.mktemp("screen")
     wav = speak("They said they will come to my home tomorrow.", folder / "s.wav")
-    screens = [(0, chat_screen(TITLE, FIRST)), (4, chat_screen(TITLE, THEN)), (8, chat_screen(TITLE, RECALLED))]
+    screens = [(0.0, chat_screen(TITLE, FIRST)), (4.0, chat_screen(TITLE, THEN)), (8.0, chat_screen(TITLE, RECALLED))]
     return screen_recording(folder / "Screenrecorder-2023-10-12-08-10-11-530.mp4", screens, 12, speech=wav)
 
 
