@@ -6,7 +6,7 @@ from cases.models import Case, ManualEvent
 class CaseForm(forms.ModelForm):
     class Meta:
         model = Case
-        fields = ["title", "platform", "collection_company", "victim_name", "description"]
+        fields = ["title", "platform", "collection_company", "lender_kind", "rate_lawful", "victim_name", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 

@@ -38,7 +38,7 @@ def analysis_version(case: Case) -> str:
     Every change leaves a custody event, so the newest non-reading event
     identifies the state the analysis depends on."""
     latest = case.custody_events.exclude(action__in=READ_ACTIONS_SORTED).aggregate(latest=Max("id"))["latest"]
-    return f"analysis:{case.pk}:{case.jurisdiction}:{latest}"
+    return f"analysis:{case.pk}:{case.jurisdiction}:{case.lender_kind}:{latest}"
 
 
 # The latest analyses made in this process, by version. Kept as objects rather than in Django's
@@ -58,7 +58,7 @@ def case_analyse(case: Case) -> CaseAnalysis:
     if found is None:
         rule_set = load_rule_set(case.jurisdiction)
         events, sentences = case_inputs(case)
-        found = CaseAnalysis(rule_set, merge_events(events), analyse(events, sentences, rule_set), key)
+        found = CaseAnalysis(rule_set, merge_events(events), analyse(events, sentences, rule_set, case.lender_kind), key)
         if len(_ANALYSES) >= _ANALYSES_KEPT:
             _ANALYSES.pop(next(iter(_ANALYSES)), None)
         _ANALYSES[key] = found

@@ -12,8 +12,21 @@ from zoneinfo import ZoneInfo
 
 from cases.analysis import Event, Finding
 
-# Findings whose examples are words said or written, quoted in the letters.
-QUOTED = ("threat", "insult", "false_claim", "impersonation", "disclosure")
+# Findings whose examples are words said or written, quoted in the letters once confirmed.
+QUOTED = ("threat", "harassment", "insult", "public_insult", "false_claim", "impersonation", "disclosure")
+# What a count means, per finding category ("共3天", not "共3次/项").
+UNIT = {"frequency": "天", "quiet_hours": "次", "third_party": "次", "number_rotation": "个号码",
+        "virtual_numbers": "个号码"}
+# The possible offences a police report names, from the findings (the police decide).
+OFFENCE = {"threat": "写恐吓信或者以其他方法威胁他人人身安全",
+           "harassment": "采取滋扰等方法干扰他人正常生活",
+           "insult": "多次发送侮辱、恐吓等信息干扰他人正常生活",
+           "public_insult": "公然侮辱他人",
+           "false_claim": "多次发送恐吓等信息干扰他人正常生活",
+           "frequency": "以频繁来电滋扰他人正常生活", "quiet_hours": "以频繁来电滋扰他人正常生活",
+           "third_party": "散布他人隐私、非法提供或获取公民个人信息",
+           "disclosure": "散布他人隐私、非法提供或获取公民个人信息",
+           "impersonation": "冒充国家机关工作人员招摇撞骗或伪造国家机关公文（如经核实）"}
 MAX_QUOTES = 20
 MAX_DAYS = 60
 
@@ -68,23 +81,34 @@ def finding_rows(findings: list[Finding], numbers: dict[str, int]) -> list[dict]
     rows = []
     for f in findings:
         days = sorted({ex["at"][:10] for ex in f.examples if ex.get("at")} | {d["date"] for d in f.worst_days})
-        rows.append({"title": f.title, "count": f.count, "category": f.category,
+        rows.append({"title": f.title, "count": f.count, "category": f.category, "unit": UNIT.get(f.category, "处"),
                      "days": "、".join(day_zh(date.fromisoformat(d)) for d in days[:5]) + ("等" if len(days) > 5 else ""),
                      "exhibits": cite(f.evidence, numbers),
-                     "provisions": "；".join(f"{p['document']}{p['article']}" for p in f.provisions)})
+                     "provisions": "；".join(f"《{p['document']}》（{p['binding']}）{p['article']}" for p in f.provisions)})
     return rows
 
 
-def quotes(findings: list[Finding], numbers: dict[str, int]) -> list[dict]:
-    """The words quoted as threats, insults and the like, with when and the exhibit they are in."""
+def offence_names(findings: list[Finding], unlawful_debt: bool) -> list[str]:
+    """The possible offences the findings point to, each once, in the findings' order."""
+    names = [OFFENCE[f.category] for f in findings if f.category in OFFENCE]
+    if unlawful_debt and findings:
+        names.append("催收高利放贷等产生的非法债务")
+    return list(dict.fromkeys(names))
+
+
+def confirmed_quotes(analysis, numbers: dict[str, int]) -> list[dict]:
+    """Only words whose text and speaker the user has confirmed: a transcript, an OCR line or a statement
+    also holds the victim's own words and a relative's narration, which must never be quoted as the
+    collector's. An example is confirmed when it carries `confirmed` and its `speaker`."""
     rows = []
-    for f in findings:
+    for f in analysis.findings:
         if f.category not in QUOTED:
             continue
         for ex in f.examples:
-            if ex.get("text"):
+            if ex.get("text") and ex.get("confirmed"):
                 at = datetime.fromisoformat(ex["at"]) if ex.get("at") else None
                 rows.append({"kind": f.title, "text": ex["text"].strip(), "day": day_zh(at),
+                             "speaker": ex.get("speaker", ""), "where": ex.get("where_label", ""),
                              "exhibits": cite(ex.get("evidence") or [], numbers)})
     return rows[:MAX_QUOTES]
 

@@ -20,7 +20,9 @@ from evidence.custody import Actor, custody_record
 from evidence.models import Bundle
 
 INPUT_FIELDS = ("recipient", "borrower_name", "borrower_id_number", "borrower_phone", "borrower_address",
-                "loan_description", "include_repayment_plan", "damages_amount", "damages_basis")
+                "borrower_occupation", "loan_description", "include_repayment_plan", "dispute_amounts",
+                "damages_mental", "damages_medical", "damages_property", "damages_costs", "damages_basis",
+                "witnesses")
 
 
 class ComplaintRefused(Exception):

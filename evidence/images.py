@@ -4,6 +4,7 @@ The original is only ever read. Pillow's decompression-bomb guard is turned
 into an error, so a crafted image cannot exhaust the worker's memory.
 """
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,3 +67,24 @@ def make_thumbnail(path: str, dest: Path, max_px: int = 1200) -> Path:
         copy.thumbnail((max_px, max_px))
         copy.save(dest, "JPEG", quality=85)
     return dest
+
+
+def page_tiles(path: str, width: int = 1100, max_ratio: float = 1.35) -> list[bytes]:
+    """The image as JPEG pieces for print: at most `width` pixels wide (never enlarged), cut into
+    pieces no taller than `max_ratio` times their width, so a long screenshot runs over several
+    pages at a legible size instead of shrinking to one."""
+    with _open(path) as image:
+        try:
+            image.load()
+        except (Image.DecompressionBombError, OSError) as exc:
+            raise ImageRefused(f"unreadable image: {exc}") from exc
+        copy = image.convert("RGB")
+    if copy.width > width:
+        copy = copy.resize((width, max(1, round(copy.height * width / copy.width))), Image.LANCZOS)
+    step = max(1, int(copy.width * max_ratio))
+    tiles = []
+    for top in range(0, copy.height, step):
+        buf = io.BytesIO()
+        copy.crop((0, top, copy.width, min(copy.height, top + step))).save(buf, "JPEG", quality=82)
+        tiles.append(buf.getvalue())
+    return tiles

@@ -159,6 +159,14 @@ def step_document(item: EvidenceItem) -> dict:
     return result
 
 
+def step_scan(item: EvidenceItem) -> dict:
+    """A scanned or photographed paper (contract, ID card, medical record, signed form): an image gets
+    its preview like a screenshot, a PDF its page count and text like a document."""
+    if item.mime.startswith("image/"):
+        return step_image(item)
+    return step_document(item)
+
+
 def step_call_log(item: EvidenceItem) -> dict:
     """Read the calls of a CSV call log into the item's metadata, for the analysis."""
     if not item.mime.startswith("text/"):
@@ -182,6 +190,7 @@ STEPS: dict[str, Callable[[EvidenceItem], dict]] = {
     "image": step_image,
     "ocr": step_ocr,
     "document": step_document,
+    "scan": step_scan,
     "call_log": step_call_log,
 }
 
@@ -194,6 +203,7 @@ STEP_LABELS = {
     "image": _("Image details and preview"),
     "ocr": _("Reading the text"),
     "document": _("Document text"),
+    "scan": _("Scan details and preview"),
     "call_log": _("Reading the call log"),
 }
 
@@ -204,6 +214,9 @@ STEPS_BY_KIND: dict[str, list[str]] = {
     EvidenceItem.Kind.DOCUMENT: ["integrity", "timestamp", "document"],
     EvidenceItem.Kind.STATEMENT: ["integrity", "timestamp"],
     EvidenceItem.Kind.CALL_LOG: ["integrity", "timestamp", "call_log"],
+    **{kind: ["integrity", "timestamp", "scan"] for kind in (
+        EvidenceItem.Kind.LOAN_CONTRACT, EvidenceItem.Kind.ID_DOCUMENT, EvidenceItem.Kind.MEDICAL_RECORD,
+        EvidenceItem.Kind.DAMAGE_PROOF, EvidenceItem.Kind.WITNESS_FORM)},
 }
 
 # Steps that take long or much CPU run on their own queue so uploads never wait behind them.

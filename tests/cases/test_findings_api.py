@@ -36,8 +36,8 @@ def test_findings_come_from_every_source_with_their_exhibits(client, alice, alic
     per_day = findings["cn-calls-per-day"]
     assert per_day["count"] == 1 and per_day["worst_days"] == [{"date": "2025-05-12", "calls": 5}]
     assert str(log.id) in per_day["evidence"] and str(recording.id) in per_day["evidence"]
-    assert "互联网金融个人网络消费信贷贷后催收风控指引" in per_day["provision"]
-    assert findings["cn-threat"]["examples"][0]["where"] == {"start": 12.0, "end": 19.0}
+    assert "GB/T 45251—2025" in per_day["provision"]
+    assert findings["cn-harassment"]["examples"][0]["where"] == {"start": 12.0, "end": 19.0}
     assert findings["cn-insult"]["evidence"] == [str(shot.id)]
     assert findings["cn-disclosure"]["count"] == 1 and findings["cn-third-party"]["count"] == 1
     assert findings["cn-quiet-hours"]["count"] == 3  # 23:15 recording, 01:15 message, 07:30 manual call
@@ -47,7 +47,7 @@ def test_findings_come_from_every_source_with_their_exhibits(client, alice, alic
     assert len([e for e in events if e["kind"] == "call"]) == 5
     client.force_login(alice)
     page = client.get(f"/cases/{alice_case.id}/").content.decode()
-    assert "单日催收电话超过3次" in page and "<svg" in page and f"/items/{recording.id}/#t-12" in page
+    assert "单日催收来电超过3次" in page and "<svg" in page and f"/items/{recording.id}/#t-12" in page
 
 
 def test_a_new_call_changes_the_findings(client, alice, alice_case, alice_api):
