@@ -52,7 +52,8 @@ def to_fill(text: str) -> tuple[list[str], list[str]]:
 def exhibit_rows(case, bundle: Bundle | None, tz: ZoneInfo) -> list[dict]:
     """The evidence list: the bundle's exhibits with their numbers, or the ready items unnumbered."""
     if bundle is not None:
-        items = [(e.position, e.item) for e in bundle.entries.select_related("item").order_by("position")]
+        items = [(e.label or str(e.position), e.item)
+                 for e in bundle.entries.select_related("item").order_by("position")]
     else:
         items = [(None, item) for item in default_items(case)]
     return [{"number": n, "name": describe(item, tz),
@@ -92,6 +93,9 @@ def draft_context(complaint: Complaint, analysis: CaseAnalysis, today: date) -> 
         "findings": facts.finding_rows(violations, numbers),
         "clues": facts.finding_rows([f for f in analysis.findings if f.kind == "clue"], numbers),
         "numbers": facts.collector_numbers(analysis.events, tz, numbers),
+        # Whether the numbers listed are ones the user confirmed as the collectors' (issue 13); until
+        # then the letters ask the user to check each one.
+        "numbers_confirmed": False,
         "contacts": facts.third_party_contacts(analysis.events, tz, numbers),
         "quotes": facts.confirmed_quotes(analysis, numbers), "timeline": facts.timeline(analysis.events, tz, numbers),
         "exhibits": exhibits, "bundle": complaint.bundle,

@@ -36,9 +36,13 @@ def day_zh(day: date | datetime | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
-def cite(evidence_ids, numbers: dict[str, int]) -> str:
-    """"证据1、证据3" for the ids that are exhibits of the chosen bundle; "" when none is."""
-    found = sorted({numbers[i] for i in evidence_ids if i in numbers})
+def _label_key(label) -> tuple:
+    return tuple(int(part) if part.isdigit() else 0 for part in str(label).split("-"))
+
+
+def cite(evidence_ids, numbers: dict[str, str]) -> str:
+    """"证据1-1、证据2-3" for the ids that are exhibits of the chosen bundle; "" when none is."""
+    found = sorted({str(numbers[i]) for i in evidence_ids if i in numbers}, key=_label_key)
     return "、".join(f"证据{n}" for n in found)
 
 
@@ -51,7 +55,7 @@ class NumberRow:
     evidence: set = field(default_factory=set)
 
 
-def collector_numbers(events: list[Event], tz: ZoneInfo, numbers: dict[str, int]) -> list[dict]:
+def collector_numbers(events: list[Event], tz: ZoneInfo, numbers: dict[str, str]) -> list[dict]:
     """Each number that called or wrote to the victim: counts, first and last day, exhibits."""
     rows: dict[str, NumberRow] = {}
     for e in events:
@@ -69,14 +73,14 @@ def collector_numbers(events: list[Event], tz: ZoneInfo, numbers: dict[str, int]
             for r in sorted(rows.values(), key=lambda r: (-(r.calls + r.messages), r.number))]
 
 
-def third_party_contacts(events: list[Event], tz: ZoneInfo, numbers: dict[str, int]) -> list[dict]:
+def third_party_contacts(events: list[Event], tz: ZoneInfo, numbers: dict[str, str]) -> list[dict]:
     """Each contact of a relative or colleague: who (as recorded), when, from which number, exhibits."""
     return [{"who": e.contact, "day": day_zh(e.at.astimezone(tz)) if e.at else "", "number": e.number,
              "exhibits": cite(e.evidence, numbers)}
             for e in events if e.target == "third_party"]
 
 
-def finding_rows(findings: list[Finding], numbers: dict[str, int]) -> list[dict]:
+def finding_rows(findings: list[Finding], numbers: dict[str, str]) -> list[dict]:
     """Each possible violation with its count, the days it was seen on and its exhibits."""
     rows = []
     for f in findings:
@@ -96,7 +100,7 @@ def offence_names(findings: list[Finding], unlawful_debt: bool) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def confirmed_quotes(analysis, numbers: dict[str, int]) -> list[dict]:
+def confirmed_quotes(analysis, numbers: dict[str, str]) -> list[dict]:
     """Only words whose text and speaker the user has confirmed: a transcript, an OCR line or a statement
     also holds the victim's own words and a relative's narration, which must never be quoted as the
     collector's. An example is confirmed when it carries `confirmed` and its `speaker`."""
@@ -113,7 +117,7 @@ def confirmed_quotes(analysis, numbers: dict[str, int]) -> list[dict]:
     return rows[:MAX_QUOTES]
 
 
-def timeline(events: list[Event], tz: ZoneInfo, numbers: dict[str, int]) -> list[dict]:
+def timeline(events: list[Event], tz: ZoneInfo, numbers: dict[str, str]) -> list[dict]:
     """Day by day, in time order: calls, messages, contacts of third parties, with exhibits."""
     by_day: dict[date | None, list[Event]] = defaultdict(list)
     for e in events:
@@ -125,7 +129,7 @@ def timeline(events: list[Event], tz: ZoneInfo, numbers: dict[str, int]) -> list
     return rows
 
 
-def _day_row(day: date | None, events: list[Event], numbers: dict[str, int]) -> dict:
+def _day_row(day: date | None, events: list[Event], numbers: dict[str, str]) -> dict:
     calls = [e for e in events if e.kind == "call" and e.target == "borrower"]
     messages = [e for e in events if e.kind == "message"]
     contacts = [e for e in events if e.target == "third_party"]
