@@ -1,12 +1,14 @@
-"""The letter as a PDF: the saved text, set in Noto Sans CJK like the court bundle, marked as a draft."""
+"""The letter as a clean final PDF: the saved text without the draft line, set in Noto Sans CJK
+(embedded) like the court bundle."""
 
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
 from complaints.channels import channel as channel_of
-from complaints.channels import load_channels
 from complaints.models import Complaint
 from evidence.bundle_pdf import StorageFetcher
+
+DRAFT_MARK = "【草稿】"
 
 
 def paragraphs(text: str) -> list[str]:
@@ -14,12 +16,20 @@ def paragraphs(text: str) -> list[str]:
     return text.replace("\r\n", "\n").split("\n")
 
 
+def final_lines(text: str) -> list[str]:
+    """The letter as it is filed: the lines of the saved text without the "【草稿】…" note the draft
+    opens with, and without the blank lines that leaves at the top."""
+    lines = [line for line in paragraphs(text) if not line.startswith(DRAFT_MARK)]
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    return lines
+
+
 def render_pdf(complaint: Complaint) -> bytes:
-    """Return the PDF bytes of the complaint's saved draft text."""
+    """Return the PDF bytes of the complaint's saved text, as a final letter."""
     ch = channel_of(complaint.channel)
-    html = render_to_string("complaints/draft_pdf.html", {
-        "complaint": complaint, "channel": ch, "lines": paragraphs(complaint.draft_text),
-        "disclaimer": load_channels().disclaimer,
-    })
+    html = render_to_string(
+        "complaints/draft_pdf.html", {"complaint": complaint, "channel": ch, "lines": final_lines(complaint.draft_text)}
+    )
     # The same fetcher as the bundle: the letter loads nothing from the network or the disk.
     return HTML(string=html, url_fetcher=StorageFetcher(), base_url=".").write_pdf()

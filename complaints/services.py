@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.services import case_analyse
-from complaints import pdf
+from complaints import docx_export, pdf
 from complaints.drafting import render_draft
 from complaints.models import Complaint
 from complaints.tracking import NEXT_STATUS
@@ -124,4 +124,12 @@ def complaint_export_pdf(*, complaint: Complaint, actor: Actor) -> bytes:
     data = pdf.render_pdf(complaint)
     custody_record(case=complaint.case, action="complaint_pdf_exported", actor=actor, complaint=str(complaint.pk),
                    text_sha256=_sha(complaint.draft_text), pdf_sha256=hashlib.sha256(data).hexdigest())
+    return data
+
+
+def complaint_export_docx(*, complaint: Complaint, actor: Actor) -> bytes:
+    """Return the saved letter as a DOCX and record the export."""
+    data = docx_export.render_docx(complaint)
+    custody_record(case=complaint.case, action="complaint_docx_exported", actor=actor, complaint=str(complaint.pk),
+                   text_sha256=_sha(complaint.draft_text), docx_sha256=hashlib.sha256(data).hexdigest())
     return data

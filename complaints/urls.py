@@ -10,4 +10,5 @@ urlpatterns = [
     path("complaints/<uuid:complaint_id>/edit/", views.complaint_edit, name="complaint-edit"),
     path("complaints/<uuid:complaint_id>/tracking/", views.complaint_tracking, name="complaint-tracking"),
     path("complaints/<uuid:complaint_id>/pdf/", views.complaint_pdf, name="complaint-pdf"),
+    path("complaints/<uuid:complaint_id>/docx/", views.complaint_docx, name="complaint-docx"),
 ]

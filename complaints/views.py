@@ -115,13 +115,29 @@ def complaint_tracking(request, complaint_id):
     return redirect("complaint-detail", complaint_id=complaint.id)
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def export_response(complaint, data: bytes, content_type: str, ext: str) -> HttpResponse:
+    """The exported letter as a private attachment."""
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="complaint-{complaint.channel}-{str(complaint.pk)[:8]}.{ext}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @login_required
 def complaint_pdf(request, complaint_id):
     """The saved letter as a PDF attachment; the export is recorded."""
     complaint = get_complaint_for_user(request.user, complaint_id)
     data = services.complaint_export_pdf(complaint=complaint, actor=actor_from_request(request))
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="complaint-{complaint.channel}-{str(complaint.pk)[:8]}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return export_response(complaint, data, "application/pdf", "pdf")
+
+
+@login_required
+def complaint_docx(request, complaint_id):
+    """The saved letter as a Word document; the export is recorded."""
+    complaint = get_complaint_for_user(request.user, complaint_id)
+    data = services.complaint_export_docx(complaint=complaint, actor=actor_from_request(request))
+    return export_response(complaint, data, DOCX, "docx")

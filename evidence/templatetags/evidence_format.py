@@ -31,6 +31,7 @@ ACTIONS = {
     "complaint_drafted": pgettext_lazy("custody", "letter drafted from the case"),
     "complaint_edited": pgettext_lazy("custody", "letter edited"),
     "complaint_pdf_exported": pgettext_lazy("custody", "letter exported as PDF"),
+    "complaint_docx_exported": pgettext_lazy("custody", "letter exported as Word document"),
     "complaint_tracking_updated": pgettext_lazy("custody", "letter's progress updated"), "statement_link_used": pgettext_lazy("custody", "statement received by link"),
 }
 

@@ -1,0 +1,78 @@
+"""The letters over the API: draft one for a channel, read it, export it as PDF or DOCX."""
+
+from typing import Literal
+from uuid import UUID
+
+from ninja import Router, Schema, Status
+
+from cases.access import get_case_for_user, get_complaint_for_user
+from complaints import services
+from complaints.channels import channel as channel_of
+from complaints.drafting import to_fill
+from complaints.models import Complaint
+from complaints.views import DOCX, export_response
+from evidence.custody import actor_from_request
+from harassguard.lib.errors import ApiError
+
+router = Router(tags=["complaints"])
+ChannelId = Literal["platform", "regulator", "local_finance", "telecom", "nifa", "black_cat", "police", "court"]
+
+
+class ComplaintIn(Schema):
+    channel: ChannelId
+
+
+class ComplaintOut(Schema):
+    id: UUID
+    channel: str
+    masked: bool  # third parties' names and numbers are partly hidden in this letter
+    text: str  # the letter as saved (draft, or the user's edits)
+    missing: list[str]  # what the user must still fill in (the 【请填写：…】 placeholders)
+
+
+def complaint_out(complaint: Complaint) -> dict:
+    required, _optional = to_fill(complaint.draft_text)
+    return {
+        "id": complaint.pk,
+        "channel": complaint.channel,
+        "masked": channel_of(complaint.channel).masks_third_parties,
+        "text": complaint.draft_text,
+        "missing": required,
+    }
+
+
+@router.post("/cases/{case_id}/complaints", response={201: ComplaintOut})
+def create_complaint(request, case_id: UUID, payload: ComplaintIn):
+    """Draft a letter to `channel` from what the case holds."""
+    case = get_case_for_user(request.user, case_id, need="build")
+    try:
+        complaint = services.complaint_create(case=case, actor=actor_from_request(request), channel=payload.channel)
+    except services.ComplaintRefused as exc:
+        raise ApiError(400, str(exc), "invalid") from None
+    return Status(201, complaint_out(complaint))
+
+
+@router.get("/complaints/{complaint_id}", response=ComplaintOut)
+def get_complaint(request, complaint_id: UUID):
+    return complaint_out(get_complaint_for_user(request.user, complaint_id))
+
+
+@router.get("/complaints/{complaint_id}/pdf")
+def complaint_pdf(request, complaint_id: UUID):
+    """The letter as a final PDF (no draft header; Chinese fonts embedded)."""
+    complaint = get_complaint_for_user(request.user, complaint_id)
+    return export_response(
+        complaint,
+        services.complaint_export_pdf(complaint=complaint, actor=actor_from_request(request)),
+        "application/pdf",
+        "pdf",
+    )
+
+
+@router.get("/complaints/{complaint_id}/docx")
+def complaint_docx(request, complaint_id: UUID):
+    """The letter as a Word document (its Chinese font declared)."""
+    complaint = get_complaint_for_user(request.user, complaint_id)
+    return export_response(
+        complaint, services.complaint_export_docx(complaint=complaint, actor=actor_from_request(request)), DOCX, "docx"
+    )
