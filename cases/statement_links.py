@@ -46,7 +46,7 @@ def link_revoke(*, case: Case, actor: Actor, link_id) -> None:
 
 
 def statement_submit(*, raw: str, actor: Actor, text: str, contact: str, willing: bool, fields: dict,
-                     uploads: list) -> list:
+                     uploads: list, name: str = "") -> list:
     """Store the relative's statement and attachments as evidence; return the items.
 
     Every attachment is checked before anything is stored, so a bad file
@@ -60,15 +60,18 @@ def statement_submit(*, raw: str, actor: Actor, text: str, contact: str, willing
         if not StatementLink.objects.filter(pk=link.pk, used_at=None).update(used_at=timezone.now()):
             raise LinkInvalid(raw)
     testify = "愿意出庭作证 / willing to testify" if willing else "不愿出庭作证 / not willing to testify"
+    # The name is the one the witness entered; the owner's name for the link is kept beside it.
+    author = name.strip() or link.name
     statement, _ = services.evidence_create_statement(
-        case=link.case, actor=actor, author_name=link.name, relation=link.relation, contact=contact,
-        text=f"{text}\n\n{testify}", fields={**fields, "metadata": {"willing_to_testify": willing,
-                                                                   "statement_link": str(link.pk)}})
+        case=link.case, actor=actor, author_name=author, relation=link.relation, contact=contact,
+        text=f"{text}\n\n{testify}\n\n经一次性链接在线提交，提交人身份未经核验 / sent online through a one-time link; identity not verified",
+        fields={**fields, "metadata": {"willing_to_testify": willing, "statement_link": str(link.pk),
+                                       "name_entered_by_witness": author, "name_given_by_owner": link.name}})
     items = [statement]
     for upload, kind in kinds:
         item, _ = services.evidence_create_from_upload(
             case=link.case, actor=actor, upload=upload, kind=kind,
-            fields={"description": f"{link.relation} {link.name} 随证言提交", "metadata": {"statement": str(statement.pk)}})
+            fields={"description": f"{link.relation} {author} 随证言提交", "metadata": {"statement": str(statement.pk)}})
         items.append(item)
     custody_record(case=link.case, action="statement_link_used", actor=actor, link=str(link.pk),
                    items=[str(i.pk) for i in items])

@@ -8,11 +8,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.access import get_case_for_user, get_item_for_user, role_of
 from evidence import services
 from evidence.api import take_in
+from evidence.bundle_content import own_account
 from evidence.curation import item_withdraw, note_add
 from evidence.custody import actor_from_request, custody_record
 from evidence.downloads import listening_response, original_response
 from evidence.forms import EvidenceDetailsForm, StatementForm
-from evidence.models import OcrResult, Timestamp, Transcript
+from evidence.models import EvidenceItem, OcrResult, Timestamp, Transcript
 from evidence.originals import evidence_storage
 from evidence.steps import STEP_LABELS
 from harassguard.lib.errors import ApiError
@@ -80,6 +81,7 @@ def item_detail(request, item_id):
         "ocr": OcrResult.objects.filter(item=item).first(),
         "thumbnail": "thumbnail" in derived, "listen": "listen" in derived,
         "role": role_of(request.user, item.case), "notes": item.notes.select_related("author"),
+        "witness": item.kind == EvidenceItem.Kind.STATEMENT and not own_account(item, item.case.victim_name),
     }
     return render(request, "evidence/item_detail.html", context)
 

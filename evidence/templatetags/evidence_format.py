@@ -32,6 +32,9 @@ ACTIONS = {
     "complaint_edited": pgettext_lazy("custody", "letter edited"),
     "complaint_pdf_exported": pgettext_lazy("custody", "letter exported as PDF"),
     "complaint_docx_exported": pgettext_lazy("custody", "letter exported as Word document"),
+    "exhibit_described": pgettext_lazy("custody", "exhibit's purpose described"),
+    "witness_form_exported": pgettext_lazy("custody", "witness statement form printed"),
+    "lender_described": pgettext_lazy("custody", "lender's kind recorded"),
     "complaint_tracking_updated": pgettext_lazy("custody", "letter's progress updated"), "statement_link_used": pgettext_lazy("custody", "statement received by link"),
 }
 
