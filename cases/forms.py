@@ -18,3 +18,11 @@ class ManualEventForm(forms.ModelForm):
             "occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class LenderForm(forms.ModelForm):
+    """The lender-kind question: which binding rules apply, and whether the police come first."""
+
+    class Meta:
+        model = Case
+        fields = ["lender_kind", "rate_lawful"]

@@ -45,6 +45,12 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def debt_may_be_unlawful(self) -> bool:
+        """The user says the lender is unlicensed or the rate is above the legal limit: the police come first,
+        and 刑法第二百九十三条之一 (collecting unlawful debts) may apply."""
+        return self.lender_kind == self.LenderKind.UNLICENSED or self.rate_lawful == self.RateLawful.NO
+
 
 class ManualEvent(models.Model):
     """A call, message or contact the user records by hand (no file to show for it)."""

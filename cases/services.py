@@ -77,3 +77,13 @@ def manual_event_add(*, case: Case, actor: Actor, **fields) -> ManualEvent:
         custody_record(case=case, action="manual_event_added", actor=actor, manual_event=str(event.pk),
                        kind=event.kind, occurred_at=event.occurred_at.isoformat() if event.occurred_at else None)
     return event
+
+
+def case_set_lender(*, case: Case, actor: Actor, lender_kind: str, rate_lawful: str) -> Case:
+    """Record what kind of lender it is and whether its rate is lawful (the analysis key includes it)."""
+    with transaction.atomic():
+        case.lender_kind, case.rate_lawful = lender_kind, rate_lawful
+        case.save(update_fields=["lender_kind", "rate_lawful"])
+        custody_record(case=case, action="lender_described", actor=actor, lender_kind=lender_kind,
+                       rate_lawful=rate_lawful)
+    return case

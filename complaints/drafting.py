@@ -82,7 +82,7 @@ def draft_context(complaint: Complaint, analysis: CaseAnalysis, today: date) -> 
     exhibits = [] if ch.public else exhibit_rows(case, complaint.bundle, tz)
     numbers = {row["item_id"]: row["number"] for row in exhibits if row["number"]}
     violations = [f for f in analysis.findings if f.kind != "clue"]
-    unlawful = unlawful_debt(case)
+    unlawful = case.debt_may_be_unlawful
     return {
         "channel": ch, "document": ch.document, "disclaimer": load_channels().disclaimer, "today": facts.day_zh(today),
         "masked": ch.masks_third_parties, "public": ch.public, **_parties(complaint, ch.code),
@@ -104,11 +104,6 @@ def draft_context(complaint: Complaint, analysis: CaseAnalysis, today: date) -> 
         "offences": facts.offence_names(violations, unlawful),
         "earlier": earlier_steps(complaint),
     }
-
-
-def unlawful_debt(case) -> bool:
-    """True when the user says the lender is unlicensed or the rate is above the legal limit."""
-    return case.lender_kind == "unlicensed" or case.rate_lawful == "no"
 
 
 def _citations(code: str, findings, days, lender_kind: str, unlawful: bool) -> list[dict]:

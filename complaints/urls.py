@@ -4,6 +4,7 @@ from complaints import views
 
 urlpatterns = [
     path("cases/<uuid:case_id>/complaints/", views.complaint_list, name="complaint-list"),
+    path("cases/<uuid:case_id>/lender/", views.case_lender, name="case-lender"),
     path("complaints/<uuid:complaint_id>/", views.complaint_detail, name="complaint-detail"),
     path("complaints/<uuid:complaint_id>/inputs/", views.complaint_inputs, name="complaint-inputs"),
     path("complaints/<uuid:complaint_id>/redraft/", views.complaint_redraft, name="complaint-redraft"),

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import get_case_for_user, get_complaint_for_user, role_of
-from cases.services import case_analyse
+from cases.forms import LenderForm
+from cases.services import case_analyse, case_set_lender
 from complaints import services
 from complaints.channels import channel as channel_of
 from complaints.drafting import to_fill, unmasked_in_draft
@@ -34,7 +35,9 @@ def complaint_list(request, case_id):
     complaints = list(case.complaints.all())
     return render(request, "complaints/list.html", {
         "case": case, "form": form, "complaints": complaints, "role": role_of(request.user, case),
-        "path": case_path(complaints, timezone.localdate(), get_language())})
+        "lender_form": LenderForm(instance=case),
+        "path": case_path(complaints, timezone.localdate(), get_language(),
+                          case.debt_may_be_unlawful)})
 
 
 @login_required
@@ -141,3 +144,17 @@ def complaint_docx(request, complaint_id):
     complaint = get_complaint_for_user(request.user, complaint_id)
     data = services.complaint_export_docx(complaint=complaint, actor=actor_from_request(request))
     return export_response(complaint, data, DOCX, "docx")
+
+
+@login_required
+@require_POST
+def case_lender(request, case_id):
+    """Answer the lender-kind question; the path and the letters follow it."""
+    case = get_case_for_user(request.user, case_id, need="build")
+    form = LenderForm(request.POST, instance=case)
+    if form.is_valid():
+        case_set_lender(case=case, actor=actor_from_request(request), **form.cleaned_data)
+        messages.success(request, _("Saved. New letters cite the rules that bind this kind of lender."))
+    else:
+        messages.error(request, _("Choose one of the answers."))
+    return redirect("complaint-list", case_id=case.id)
