@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 from django.utils.translation import pgettext, pgettext_lazy
 
 from evidence.steps import STEP_LABELS
@@ -46,3 +47,10 @@ def custody_action(action: str) -> str:
         step = STEP_LABELS.get(action.removeprefix("processed_"))
         return pgettext("custody", "processed: %(step)s") % {"step": step} if step else action
     return ACTIONS.get(action, action)
+
+
+@register.simple_tag
+def tsa_configured() -> bool:
+    """True when an independent RFC 3161 time-stamping authority is configured (TSA_URL): only then
+    may a page speak of a trusted time stamp."""
+    return bool(settings.TSA_URL)
