@@ -197,7 +197,7 @@ STEPS: dict[str, Callable[[EvidenceItem], dict]] = {
 # What each step is called on the item page.
 STEP_LABELS = {
     "integrity": _("Integrity check"),
-    "timestamp": _("Trusted time stamp"),
+    "timestamp": _("Time stamp or signed receipt"),
     "audio": _("Recording details"),
     "transcribe": _("Transcription"),
     "image": _("Image details and preview"),

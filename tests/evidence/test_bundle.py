@@ -78,7 +78,7 @@ def test_the_pdf_reads_like_a_court_filing(client, alice_api, bundle, case_items
     # Annex 1 lists every custody event made before the bundle, by its hash and in words.
     for event in CustodyEvent.objects.filter(case=bundle.case, at__lt=bundle.finished).exclude(action="bundle_built"):
         assert event.hash[:16] in text, event.action
-    assert "接收" in text and "处理：可信时间戳" in text
+    assert "接收" in text and "处理：时间戳或签名回执" in text
     assert re.search(r"第 2 页\s*共 \d+ 页", text)
     fonts = run("pdffonts", data=pdf, tmp_path=tmp_path).splitlines()[2:]
     assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # the "emb" column
