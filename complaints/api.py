@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from cases.access import get_case_for_user, get_complaint_for_user
+from cases.access import Need, get_case_for_user, get_complaint_for_user
 from complaints import services
 from complaints.channels import channel as channel_of
 from complaints.drafting import to_fill
@@ -48,7 +48,7 @@ def complaint_out(complaint: Complaint) -> dict:
 @router.post("/cases/{case_id}/complaints", response={201: ComplaintOut})
 def create_complaint(request, case_id: UUID, payload: ComplaintIn | None = None):
     """Draft a letter to `channel` from what the case holds."""
-    case = get_case_for_user(request.user, case_id, need="build")
+    case = get_case_for_user(request.user, case_id, need=Need.BUILD)
     channel = (payload or ComplaintIn()).channel
     if channel not in CHANNELS:
         raise ApiError(400, _("Unknown channel."), "invalid")

@@ -2,11 +2,10 @@
 (embedded) like the court bundle."""
 
 from django.template.loader import render_to_string
-from weasyprint import HTML
 
 from complaints.channels import channel as channel_of
 from complaints.models import Complaint
-from evidence.bundle_pdf import StorageFetcher
+from evidence.bundle.pdf import html_to_pdf
 
 DRAFT_MARK = "【草稿】"
 
@@ -31,5 +30,4 @@ def render_pdf(complaint: Complaint) -> bytes:
     html = render_to_string(
         "complaints/draft_pdf.html", {"complaint": complaint, "channel": ch, "lines": final_lines(complaint.draft_text)}
     )
-    # The same fetcher as the bundle: the letter loads nothing from the network or the disk.
-    return HTML(string=html, url_fetcher=StorageFetcher(), base_url=".").write_pdf()
+    return html_to_pdf(html)

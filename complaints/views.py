@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.access import get_case_for_user, get_complaint_for_user, role_of
+from cases.access import Need, get_case_for_user, get_complaint_for_user, role_of
 from cases.forms import LenderForm
 from cases.services import case_analyse, case_set_lender
 from complaints import services
@@ -16,6 +16,7 @@ from complaints.drafting import to_fill, unmasked_in_draft
 from complaints.forms import ComplaintInputsForm, ComplaintNewForm, DraftForm, TrackingForm
 from complaints.tracking import case_path, reply_due
 from evidence.custody import actor_from_request
+from harassguard.lib.http import private_file
 
 
 @login_required
@@ -63,7 +64,7 @@ def _detail_context(request, complaint, **forms) -> dict:
 @require_POST
 def complaint_inputs(request, complaint_id):
     """Save the user's answers and rewrite the draft from them."""
-    complaint = get_complaint_for_user(request.user, complaint_id, need="build")
+    complaint = get_complaint_for_user(request.user, complaint_id, need=Need.BUILD)
     form = ComplaintInputsForm(request.POST, instance=complaint)
     if not form.is_valid():
         complaint.refresh_from_db()
@@ -81,7 +82,7 @@ def complaint_inputs(request, complaint_id):
 @login_required
 @require_POST
 def complaint_redraft(request, complaint_id):
-    complaint = get_complaint_for_user(request.user, complaint_id, need="build")
+    complaint = get_complaint_for_user(request.user, complaint_id, need=Need.BUILD)
     services.complaint_draft(complaint=complaint, actor=actor_from_request(request))
     messages.success(request, _("The letter was rewritten from the case's current evidence."))
     return redirect("complaint-detail", complaint_id=complaint.id)
@@ -90,7 +91,7 @@ def complaint_redraft(request, complaint_id):
 @login_required
 @require_POST
 def complaint_edit(request, complaint_id):
-    complaint = get_complaint_for_user(request.user, complaint_id, need="build")
+    complaint = get_complaint_for_user(request.user, complaint_id, need=Need.BUILD)
     form = DraftForm(request.POST)
     if not form.is_valid():
         return render(request, "complaints/detail.html", _detail_context(request, complaint, draft_form=form),
@@ -103,7 +104,7 @@ def complaint_edit(request, complaint_id):
 @login_required
 @require_POST
 def complaint_tracking(request, complaint_id):
-    complaint = get_complaint_for_user(request.user, complaint_id, need="build")
+    complaint = get_complaint_for_user(request.user, complaint_id, need=Need.BUILD)
     form = TrackingForm(request.POST)
     if form.is_valid():
         try:
@@ -125,9 +126,7 @@ def export_response(complaint, data: bytes, content_type: str, ext: str) -> Http
     """The exported letter as a private attachment."""
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="complaint-{complaint.channel}-{str(complaint.pk)[:8]}.{ext}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file(response)
 
 
 @login_required
@@ -150,7 +149,7 @@ def complaint_docx(request, complaint_id):
 @require_POST
 def case_lender(request, case_id):
     """Answer the lender-kind question; the path and the letters follow it."""
-    case = get_case_for_user(request.user, case_id, need="build")
+    case = get_case_for_user(request.user, case_id, need=Need.BUILD)
     form = LenderForm(request.POST, instance=case)
     if form.is_valid():
         case_set_lender(case=case, actor=actor_from_request(request), **form.cleaned_data)

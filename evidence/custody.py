@@ -8,12 +8,15 @@ breaks the chain at that point, which `manage.py verify_custody` reports.
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from cases.models import Case
 from evidence.models import CustodyEvent
+from harassguard.lib.client_ip import client_ip
 
 GENESIS = "0" * 64
 
@@ -22,7 +25,7 @@ GENESIS = "0" * 64
 class Actor:
     """The person (or worker, user=None) acting, with where the request came from."""
 
-    user: object | None
+    user: Any  # an instance of settings.AUTH_USER_MODEL; None for the worker
     ip: str | None = None
     user_agent: str = ""
 
@@ -33,8 +36,7 @@ WORKER = Actor(user=None, user_agent="harassguard-worker")
 def actor_from_request(request: HttpRequest) -> Actor:
     """Return the Actor for a request: its user, client IP and user agent."""
     user = request.user if request.user.is_authenticated else None
-    ip = request.META.get("REMOTE_ADDR") or None
-    return Actor(user=user, ip=ip, user_agent=request.META.get("HTTP_USER_AGENT", "")[:400])
+    return Actor(user=user, ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")[:400])
 
 
 def event_hash(event: CustodyEvent) -> str:
@@ -57,8 +59,6 @@ LIGHT_ACTIONS = {"case_viewed", "item_viewed"}
 
 def custody_record(*, case, action: str, actor: Actor, item=None, **detail) -> CustodyEvent:
     """Append a custody event to the case's chain and return it."""
-    from cases.models import Case
-
     with transaction.atomic():
         if action in LIGHT_ACTIONS and connection.vendor == "postgresql":
             with connection.cursor() as cursor:

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from evidence import bundle_views, views, witness_views
+from evidence import views, witness_views
+from evidence.bundle import views as bundle_views
 
 urlpatterns = [
     path("cases/<uuid:case_id>/upload/", views.upload, name="evidence-upload"),
@@ -22,4 +23,5 @@ urlpatterns = [
     path("bundles/<uuid:bundle_id>/zip/", bundle_views.bundle_download, {"which": "zip"}, name="bundle-zip"),
     path("verify/", bundle_views.verify, name="verify"),
     path("verify/<str:sha256>/", bundle_views.verify, name="verify-hash"),
+    path("verify/<str:code>/<str:sha256>/", bundle_views.verify, name="verify-exhibit"),
 ]

@@ -5,18 +5,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.access import get_case_for_user, get_item_for_user, role_of
-from evidence import services
-from evidence.api import take_in
-from evidence.bundle_content import own_account
+from cases.access import Need, get_case_for_user, get_item_for_user, role_of
+from evidence.bundle.content import own_account
 from evidence.curation import item_withdraw, note_add
 from evidence.custody import actor_from_request, custody_record
 from evidence.downloads import listening_response, original_response
 from evidence.forms import EvidenceDetailsForm, StatementForm
+from evidence.intake import services, web
+from evidence.labels import STEP_LABELS
 from evidence.models import EvidenceItem, OcrResult, Timestamp, Transcript
-from evidence.originals import evidence_storage
-from evidence.steps import STEP_LABELS
+from evidence.storage.originals import evidence_storage
 from harassguard.lib.errors import ApiError
+from harassguard.lib.http import private_file
 
 
 def _report(request, item, created) -> None:
@@ -31,13 +31,13 @@ def _report(request, item, created) -> None:
 def upload(request, case_id):
     """The upload page. Its script sends each file to the API with a progress bar;
     without script the form posts here and works the same."""
-    case = get_case_for_user(request.user, case_id, need="own")
+    case = get_case_for_user(request.user, case_id, need=Need.OWN)
     form = EvidenceDetailsForm(request.POST or None, initial={"kind": request.GET.get("kind", "")})
     if request.method == "POST":
         failed = False
         for upload in request.FILES.getlist("file") or [None]:
             try:
-                item, created = take_in(request, case, upload)
+                item, created = web.take_in(request, case, upload)
             except (services.IntakeError, ApiError) as exc:
                 failed = True
                 messages.error(request, exc.message)
@@ -51,7 +51,7 @@ def upload(request, case_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def statement(request, case_id):
-    case = get_case_for_user(request.user, case_id, need="own")
+    case = get_case_for_user(request.user, case_id, need=Need.OWN)
     form = StatementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -103,8 +103,7 @@ def item_thumbnail(request, item_id):
     item = get_item_for_user(request.user, item_id)
     derived = get_object_or_404(item.derived_files, kind="thumbnail")
     response = FileResponse(evidence_storage().open(derived.stored_name, "rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return private_file(response)
 
 
 @login_required
@@ -115,7 +114,7 @@ def item_timestamp(request, item_id):
     ext = "tsr" if stamp.kind == Timestamp.Kind.RFC3161 else "json"
     response = HttpResponse(bytes(stamp.token), content_type="application/octet-stream")
     response["Content-Disposition"] = f'attachment; filename="{item.sha256[:16]}.{ext}"'
-    response["Cache-Control"] = "private, no-store"
+    private_file(response)
     custody_record(case=item.case, item=item, action="timestamp_downloaded", actor=actor_from_request(request))
     return response
 
@@ -138,7 +137,7 @@ def item_original(request, item_id):
 @require_POST
 def item_withdraw_view(request, item_id):
     """The owner withdraws an item from the case; it is kept, and leaves new bundles."""
-    item = get_item_for_user(request.user, item_id, need="own")
+    item = get_item_for_user(request.user, item_id, need=Need.OWN)
     item_withdraw(item=item, actor=actor_from_request(request), reason=request.POST.get("reason", "").strip()[:300])
     messages.success(request, _("Withdrawn from the case. It stays in the record and leaves new bundles."))
     return redirect("item-detail", item_id=item.id)
@@ -147,7 +146,7 @@ def item_withdraw_view(request, item_id):
 @login_required
 @require_POST
 def item_note(request, item_id):
-    item = get_item_for_user(request.user, item_id, need="build")
+    item = get_item_for_user(request.user, item_id, need=Need.BUILD)
     text = request.POST.get("text", "").strip()
     if text:
         note_add(case=item.case, item=item, actor=actor_from_request(request), text=text[:5000])

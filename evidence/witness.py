@@ -8,14 +8,13 @@ carries what the statement holds and leaves the rest for the witness to write by
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
 
-from evidence import services
-from evidence.bundle_content import from_link, own_account, statement_body
-from evidence.bundle_pdf import StorageFetcher
+from evidence.bundle.content import from_link, own_account, statement_body
+from evidence.bundle.pdf import html_to_pdf
 from evidence.custody import Actor, custody_record
+from evidence.intake import services
 from evidence.models import EvidenceItem
-from evidence.originals import evidence_storage
+from evidence.storage.originals import evidence_storage
 
 
 class NotAWitnessStatement(Exception):
@@ -35,7 +34,7 @@ def witness_form_pdf(*, item: EvidenceItem, actor: Actor) -> bytes:
     html = render_to_string("evidence/witness_form.html", {
         "item": item, "case": item.case, "body": body.strip(), "online": from_link(item),
         "submitted": timezone.localtime(item.received_at)})
-    data = HTML(string=html, url_fetcher=StorageFetcher(), base_url=".").write_pdf()
+    data = html_to_pdf(html)
     custody_record(case=item.case, item=item, action="witness_form_exported", actor=actor)
     return data
 

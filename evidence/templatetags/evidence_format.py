@@ -2,7 +2,7 @@ from django import template
 from django.conf import settings
 from django.utils.translation import pgettext, pgettext_lazy
 
-from evidence.steps import STEP_LABELS
+from evidence.labels import STEP_LABELS
 
 register = template.Library()
 

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cases.analysis import Event, Sentence, analyse
-from cases.rules import WORDING_STATUSES, load_rule_set
+from cases.analysis.engine import Event, Sentence, analyse
+from cases.analysis.rules import WORDING_STATUSES, load_rule_set
 from complaints.channels import load_channels, provisions
 
 CN = load_rule_set("CN")

@@ -36,7 +36,7 @@ def test_a_relative_sends_a_statement_with_a_screenshot_once(client, alice_case,
     # The witness's own name is the statement's author; the owner's label is kept beside it.
     assert statement.author_name == "王芳芳" and statement.author_relation == "母亲"
     assert statement.metadata["name_given_by_owner"] == "王芳"
-    from evidence.originals import evidence_storage
+    from evidence.storage.originals import evidence_storage
 
     with evidence_storage().open(statement.stored_name, "rb") as fh:
         assert "经一次性链接在线提交，提交人身份未经核验" in fh.read().decode()
