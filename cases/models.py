@@ -30,10 +30,11 @@ class Case(models.Model):
 
     # Which rules bind the lender beyond the recommended standard (a bank's card rules, the small-loan
     # rules), and whether the police are the first stop (an unlicensed lender or an unlawful rate).
+    # db_default: rows written by code that predates these columns (an older worker, a migration test) still insert.
     lender_kind = models.CharField(_("what kind of lender"), max_length=20, choices=LenderKind.choices, blank=True,
-                                   default="")
+                                   default="", db_default="")
     rate_lawful = models.CharField(_("is the interest rate within the legal limit"), max_length=5,
-                                   choices=RateLawful.choices, blank=True, default="")
+                                   choices=RateLawful.choices, blank=True, default="", db_default="")
     # Which rule set the analysis applies (cases/data/rules_<code>.toml).
     jurisdiction = models.CharField(_("rules"), max_length=5, choices=[("CN", _("Mainland China")),
                                                                       ("US", _("United States"))], default="CN")

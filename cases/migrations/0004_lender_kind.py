@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='case',
             name='lender_kind',
-            field=models.CharField(blank=True, choices=[('', 'I do not know'), ('bank', 'A bank (credit card or bank loan)'), ('consumer_finance', 'A consumer finance company'), ('small_loan', 'A small-loan company (including online small loans)'), ('other_licensed', 'Another licensed lender'), ('unlicensed', 'An unlicensed lender (e.g. a “714” short-term loan app)')], default='', max_length=20, verbose_name='what kind of lender'),
+            field=models.CharField(blank=True, choices=[('', 'I do not know'), ('bank', 'A bank (credit card or bank loan)'), ('consumer_finance', 'A consumer finance company'), ('small_loan', 'A small-loan company (including online small loans)'), ('other_licensed', 'Another licensed lender'), ('unlicensed', 'An unlicensed lender (e.g. a “714” short-term loan app)')], db_default='', default='', max_length=20, verbose_name='what kind of lender'),
         ),
         migrations.AddField(
             model_name='case',
             name='rate_lawful',
-            field=models.CharField(blank=True, choices=[('', 'I do not know'), ('yes', 'Yes, within the legal limit'), ('no', 'No, above the legal limit')], default='', max_length=5, verbose_name='is the interest rate within the legal limit'),
+            field=models.CharField(blank=True, choices=[('', 'I do not know'), ('yes', 'Yes, within the legal limit'), ('no', 'No, above the legal limit')], db_default='', default='', max_length=5, verbose_name='is the interest rate within the legal limit'),
         ),
     ]
