@@ -37,6 +37,7 @@ ACTIONS = {
     "witness_form_exported": pgettext_lazy("custody", "witness statement form printed"),
     "lender_described": pgettext_lazy("custody", "lender's kind recorded"),
     "complaint_tracking_updated": pgettext_lazy("custody", "letter's progress updated"), "statement_link_used": pgettext_lazy("custody", "statement received by link"),
+    "number_classified": pgettext_lazy("custody", "number's role set"), "party_added": pgettext_lazy("custody", "party added"),
 }
 
 

@@ -1,6 +1,7 @@
 """Letters written from the case: the facts it holds, placeholders for what it does not, masking by channel."""
 
 import re
+from datetime import datetime
 
 import pytest
 
@@ -85,9 +86,12 @@ def test_an_unlicensed_lender_adds_the_unlawful_debt_offence_with_its_condition(
 
 
 def test_events_after_2026_cite_the_revised_article_items(full_case, draft):
-    full_case.manual_events.create(kind="third_party_contact", occurred_at="2026-02-01T10:00:00+08:00",
-                                   number="13812345678", contact_name="张三", contact_relation="同事",
-                                   created_by=full_case.owner)
+    from cases.services import manual_event_add
+    from evidence.custody import Actor
+
+    manual_event_add(case=full_case, actor=Actor(user=full_case.owner), kind="third_party_contact",
+                     number="13812345678", contact_name="张三", contact_relation="同事",
+                     occurred_at=datetime.fromisoformat("2026-02-01T10:00:00+08:00"))
     text = draft(full_case, "police").draft_text
     assert "第五十条第一款第（六）项" in text and "待律师核对" in text and "第四十二条第（六）项" in text
     assert "第五十条第二款（禁止接触）" in text

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0003_statement_links'),
+        ('cases', '0004_numbers_and_parties'),
     ]
 
     operations = [
