@@ -7,6 +7,7 @@ so the letters and the analysis never disagree on an article or its version.
 """
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -89,7 +90,7 @@ def channel(code: str) -> Channel:
     return load_channels().channels[code]
 
 
-def citations_for(code: str, days: list[date], lender_kind: str = "", unlawful_debt: bool = False,
+def citations_for(code: str, days: Sequence[date | None], lender_kind: str = "", unlawful_debt: bool = False,
                   only: set[str] | None = None) -> list[dict]:
     """The channel's provisions in force on any of `days` (all of them when no day is known), in order,
     that bind the case's kind of lender; those for unlawful debts only when the debt is said to be one;

@@ -1,6 +1,7 @@
 """HarassGuard settings: every deployment knob is an environment variable (see README)."""
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -156,6 +157,7 @@ FILE_UPLOAD_HANDLERS = ["evidence.intake.handler.HashingUploadHandler"]
 UPLOAD_RESUME_HOURS = env_int("UPLOAD_RESUME_HOURS", 24, minimum=1)
 
 STORAGE_BACKEND = env_choice("STORAGE_BACKEND", "local", {"local", "s3"})
+_evidence_storage: dict[str, Any]
 if STORAGE_BACKEND == "s3":
     _evidence_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -198,7 +200,7 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # Longer than the longest task (a long transcription), so Redis never
     # re-delivers a message that a worker is still working on.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {"visibility_timeout": 6 * 3600}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -8,6 +8,7 @@ is an original or a copy, what it proves and a short summary.
 import base64
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -23,7 +24,7 @@ GROUPS = {1: "借款关系", 2: "催收骚扰（本人）", 3: "联系第三人�
 GROUP_OF_KIND = {K.LOAN_CONTRACT: 1, K.CALL_RECORDING: 2, K.SCREENSHOT: 2, K.CALL_LOG: 2, K.DOCUMENT: 2,
                  K.STATEMENT: 3, K.WITNESS_FORM: 3, K.MEDICAL_RECORD: 4, K.DAMAGE_PROOF: 4, K.ID_DOCUMENT: 5}
 # 证明目的 when neither the user nor the findings say more: what each kind of exhibit usually proves.
-DEFAULT_PURPOSE = {
+DEFAULT_PURPOSE: dict[str, str] = {
     K.CALL_RECORDING: "证明催收方于该时间致电及通话内容",
     K.SCREENSHOT: "证明催收方发送的信息内容、发送时间及号码",
     K.STATEMENT: "证明催收方联系提交人亲友、同事的事实",
@@ -212,7 +213,8 @@ def entries_with_results(bundle) -> list:
                 .prefetch_related("item__derived_files"))
 
 
-def _result(item: EvidenceItem, name: str) -> Timestamp | Transcript | OcrResult | None:
+def _result(item: EvidenceItem, name: str) -> Any:
+    """The item's processing result `name` (a Timestamp, Transcript or OcrResult), or None."""
     try:
         return getattr(item, name)
     except ObjectDoesNotExist:

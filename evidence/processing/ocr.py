@@ -79,7 +79,8 @@ def extract_message_times(text: str, reference: date) -> list[dict]:
     Relative forms (昨天, 星期二, a bare 23:47) are read against `reference`,
     the day the screenshot was taken (or received, when unknown).
     """
-    found, taken = [], []
+    found: list[dict] = []
+    taken: list[tuple[int, int]] = []
     for kind, pattern in _TIME_PATTERNS:
         for match in pattern.finditer(text):
             if any(start <= match.start() < end for start, end in taken):

@@ -83,7 +83,7 @@ def step_audio(item: EvidenceItem) -> dict:
         except audio.AudioDecodeError as exc:
             raise StepFailed(gettext_noop("The recording could not be decoded; it may be damaged.")) from exc
     facts = filenames.parse_recording_filename(item.original_filename)
-    from_name = []
+    from_name: list[str] = []
     if facts.number and not item.counterparty_number:
         item.counterparty_number, from_name = facts.number, [*from_name, "counterparty_number"]
     if facts.occurred_at and not item.occurred_at:
@@ -160,7 +160,7 @@ def step_document(item: EvidenceItem) -> dict:
             doc = documents.pdf_text(path)
         except documents.DocumentUnreadable as exc:
             raise StepFailed(gettext_noop("The PDF could not be read; it may be damaged or encrypted.")) from exc
-    result = {"pages": doc.pages, "has_text_layer": doc.has_text_layer}
+    result: dict[str, object] = {"pages": doc.pages, "has_text_layer": doc.has_text_layer}
     if doc.has_text_layer:
         result["text_sha256"] = save_derived(item, "text", doc.text.encode(), "txt", "text/plain").sha256
     item.metadata = {**item.metadata, "document": {"pages": doc.pages, "has_text_layer": doc.has_text_layer}}
