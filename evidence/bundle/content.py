@@ -20,8 +20,8 @@ from evidence.storage.workfiles import local_original
 
 K = EvidenceItem.Kind
 # What the exhibits prove, in the order a court reads them (证明对象).
-GROUPS = {1: "借款关系", 2: "催收骚扰（本人）", 3: "联系第三人（爆通讯录）", 4: "损害后果", 5: "身份及主体"}
-GROUP_OF_KIND = {K.LOAN_CONTRACT: 1, K.CALL_RECORDING: 2, K.SCREENSHOT: 2, K.CALL_LOG: 2, K.DOCUMENT: 2,
+GROUPS: dict[int, str] = {1: "借款关系", 2: "催收骚扰（本人）", 3: "联系第三人（爆通讯录）", 4: "损害后果", 5: "身份及主体"}
+GROUP_OF_KIND: dict[str, int] = {K.LOAN_CONTRACT: 1, K.CALL_RECORDING: 2, K.SCREENSHOT: 2, K.CALL_LOG: 2, K.DOCUMENT: 2,
                  K.STATEMENT: 3, K.WITNESS_FORM: 3, K.MEDICAL_RECORD: 4, K.DAMAGE_PROOF: 4, K.ID_DOCUMENT: 5}
 # 证明目的 when neither the user nor the findings say more: what each kind of exhibit usually proves.
 DEFAULT_PURPOSE: dict[str, str] = {
@@ -36,16 +36,16 @@ DEFAULT_PURPOSE: dict[str, str] = {
     K.DAMAGE_PROOF: "证明提交人因催收行为遭受的损失",
     K.WITNESS_FORM: "证明证人所述催收方联系证人的事实",
 }
-SOURCE = {
+SOURCE: dict[str, str] = {
     K.CALL_RECORDING: "提交人手机通话录音", K.SCREENSHOT: "提交人手机截图", K.STATEMENT: "书面陈述",
     K.DOCUMENT: "提交人提供的文件", K.CALL_LOG: "提交人手机通话记录导出", K.LOAN_CONTRACT: "提交人提供的借款合同或订单",
     K.ID_DOCUMENT: "提交人提供的身份证明", K.MEDICAL_RECORD: "医疗机构出具的病历或诊断证明",
     K.DAMAGE_PROOF: "提交人提供的损失凭证", K.WITNESS_FORM: "证人签名的证人证言",
 }
-KIND_ZH = {K.CALL_RECORDING: "通话录音", K.SCREENSHOT: "截图", K.STATEMENT: "书面陈述", K.DOCUMENT: "文件",
+KIND_ZH: dict[str, str] = {K.CALL_RECORDING: "通话录音", K.SCREENSHOT: "截图", K.STATEMENT: "书面陈述", K.DOCUMENT: "文件",
            K.CALL_LOG: "通话记录", K.LOAN_CONTRACT: "借款合同或订单", K.ID_DOCUMENT: "身份证明",
            K.MEDICAL_RECORD: "病历或诊断证明", K.DAMAGE_PROOF: "损失凭证", K.WITNESS_FORM: "证人证言（签名扫描件）"}
-PAPER = {K.LOAN_CONTRACT, K.ID_DOCUMENT, K.MEDICAL_RECORD, K.DAMAGE_PROOF}
+PAPER: set[str] = {K.LOAN_CONTRACT, K.ID_DOCUMENT, K.MEDICAL_RECORD, K.DAMAGE_PROOF}
 ELECTRONIC_COPY = "电子数据副本；原始载体由提交人保存，可当庭核对"
 ROLE_ZH = {"plaintiff": "原告", "reporter": "报案人", "complainant": "投诉人"}
 MAX_TEXT = 6000  # characters of a document's text layer shown in the PDF
@@ -123,7 +123,8 @@ def evidence_type(item: EvidenceItem, victim_name: str) -> str:
         return "证人证言"
     if item.kind in PAPER:
         return "书证"
-    detail = {K.CALL_RECORDING: "录音", K.SCREENSHOT: "短信／即时通讯", K.CALL_LOG: "通话记录"}.get(item.kind, "文件")
+    details: dict[str, str] = {K.CALL_RECORDING: "录音", K.SCREENSHOT: "短信／即时通讯", K.CALL_LOG: "通话记录"}
+    detail = details.get(item.kind, "文件")
     return f"电子数据（{detail}）"
 
 

@@ -27,7 +27,7 @@ def page_tiles(path: str, width: int = 1100, max_ratio: float = 1.35) -> list[by
     except (Image.DecompressionBombError, UnidentifiedImageError, OSError) as exc:
         raise ImageRefused(f"unreadable image: {exc}") from exc
     if copy.width > width:
-        copy = copy.resize((width, max(1, round(copy.height * width / copy.width))), Image.LANCZOS)
+        copy = copy.resize((width, max(1, round(copy.height * width / copy.width))), Image.Resampling.LANCZOS)
     step = max(1, int(copy.width * max_ratio))
     pieces = []
     for top in range(0, copy.height, step):

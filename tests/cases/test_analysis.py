@@ -151,8 +151,9 @@ def test_every_finding_cites_wording_and_the_standard_is_not_called_a_statute():
     ((2024, 8, 1), "互联网金融贷后催收业务指引"),  # the association's 2024 guideline before it
 ])
 def test_the_numeric_rules_come_from_the_document_in_force(day, document):
-    events = [call(datetime(*day, 9 + i, tzinfo=SH), evidence=f"e{i}") for i in range(4)]
-    events.append(call(datetime(*day, 23, tzinfo=SH), evidence="night"))
+    year, month, dom = day
+    events = [call(datetime(year, month, dom, 9 + i, tzinfo=SH), evidence=f"e{i}") for i in range(4)]
+    events.append(call(datetime(year, month, dom, 23, tzinfo=SH), evidence="night"))
     for rule in ("cn-calls-per-day", "cn-quiet-hours"):
         cited = finding(analyse(events, [], CN), rule).provisions
         assert [p for p in cited if document in p["document"]] and len(cited) == 1

@@ -67,8 +67,9 @@ def test_the_2025_article_fifty_carries_the_contact_ban_and_the_higher_fine():
     assert "六个月" in CN.provisions["psl-2012-22"].wording and "六个月" in CN.provisions["psl-2025-limit"].wording
 
 
-def _sentence(text: str, day: tuple, source: str = "recording") -> Sentence:
-    return Sentence("e1", text, {"line": 1}, datetime(*day, 15, tzinfo=SH), source)
+def _sentence(text: str, day: tuple[int, int, int], source: str = "recording") -> Sentence:
+    year, month, dom = day
+    return Sentence("e1", text, {"line": 1}, datetime(year, month, dom, 15, tzinfo=SH), source)
 
 
 BEFORE, AFTER = (2025, 6, 1), (2026, 2, 1)
@@ -96,7 +97,7 @@ def test_harassment_after_2026_points_to_the_contact_ban():
 
 
 def test_disclosing_the_debt_to_contacts_cites_item_six():
-    contact = Event("third_party_contact", datetime(*BEFORE, 10, tzinfo=SH), "13812345678", "third_party", "母亲",
+    contact = Event("third_party_contact", datetime(BEFORE[0], BEFORE[1], BEFORE[2], 10, tzinfo=SH), "13812345678", "third_party", "母亲",
                     [{"evidence": "s1"}])
     found = next(f for f in analyse([contact], [], CN) if f.rule == "cn-third-party")
     assert "第四十二条第（六）项" in [p["article"] for p in found.provisions]
