@@ -28,6 +28,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(VENV)/bin/python bench/intake.py
+	$(VENV)/bin/python bench/asr_eval.py --manifest bench/data/asr-zh/clips.tsv --model "$$($(VENV)/bin/python scripts/whisper_base.py)"
 
 # Refresh the translation catalogue after changing user-facing strings.
 messages: $(STAMP)

@@ -2,6 +2,7 @@
 
 from uuid import UUID
 
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
@@ -10,10 +11,11 @@ from cases.access import Need, get_case_for_user, get_complaint_for_user
 from complaints import services
 from complaints.channels import channel as channel_of
 from complaints.drafting import to_fill
-from complaints.models import Complaint
+from complaints.models import Complaint, ComplaintPdf
 from complaints.views import DOCX, export_response
 from evidence.custody import actor_from_request
 from harassguard.lib.errors import ApiError
+from harassguard.lib.http import private_file
 
 router = Router(tags=["complaints"])
 CHANNELS = ("platform", "regulator", "local_finance", "telecom", "nifa", "black_cat", "police", "court")
@@ -66,14 +68,16 @@ def get_complaint(request, complaint_id: UUID):
 
 @router.get("/complaints/{complaint_id}/pdf")
 def complaint_pdf(request, complaint_id: UUID):
-    """The letter as a final PDF (no draft header; Chinese fonts embedded)."""
+    """The letter as a final PDF (no draft header; Chinese fonts embedded) once a worker has made it;
+    until then 202 `{status}`, to ask again."""
     complaint = get_complaint_for_user(request.user, complaint_id)
-    return export_response(
-        complaint,
-        services.complaint_export_pdf(complaint=complaint, actor=actor_from_request(request)),
-        "application/pdf",
-        "pdf",
-    )
+    row = services.complaint_pdf_request(complaint=complaint)
+    if row.status != ComplaintPdf.Status.READY:
+        return Status(202, {"status": row.status, "error": row.error})
+    fh = services.complaint_pdf_open(complaint=complaint, row=row, actor=actor_from_request(request))
+    response = FileResponse(fh, content_type="application/pdf", as_attachment=True,
+                            filename=f"complaint-{complaint.channel}-{str(complaint.pk)[:8]}.pdf")
+    return private_file(response)
 
 
 @router.get("/complaints/{complaint_id}/docx")

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -14,6 +14,7 @@ from complaints import services
 from complaints.channels import channel as channel_of
 from complaints.drafting import to_fill, unmasked_in_draft, unmasked_in_text
 from complaints.forms import ComplaintInputsForm, ComplaintNewForm, DraftForm, TrackingForm
+from complaints.models import ComplaintPdf
 from complaints.tracking import case_path, reply_due
 from evidence.custody import actor_from_request
 from harassguard.lib.http import private_file
@@ -136,10 +137,19 @@ def export_response(complaint, data: bytes, content_type: str, ext: str) -> Http
 
 @login_required
 def complaint_pdf(request, complaint_id):
-    """The saved letter as a PDF attachment; the export is recorded."""
+    """The saved letter as a PDF attachment once a worker has made it (the export is recorded);
+    until then a page that says so and looks again by itself."""
     complaint = get_complaint_for_user(request.user, complaint_id)
-    data = services.complaint_export_pdf(complaint=complaint, actor=actor_from_request(request))
-    return export_response(complaint, data, "application/pdf", "pdf")
+    row = services.complaint_pdf_request(complaint=complaint, retry=request.GET.get("again") == "1")
+    if row.status != ComplaintPdf.Status.READY:
+        failed = row.status == ComplaintPdf.Status.FAILED
+        return render(request, "complaints/pdf_wait.html", {"complaint": complaint, "failed": failed,
+                                                            "error": _(row.error) if failed else ""},
+                      status=200 if failed else 202)
+    fh = services.complaint_pdf_open(complaint=complaint, row=row, actor=actor_from_request(request))
+    response = FileResponse(fh, content_type="application/pdf", as_attachment=True,
+                            filename=f"complaint-{complaint.channel}-{str(complaint.pk)[:8]}.pdf")
+    return private_file(response)
 
 
 @login_required

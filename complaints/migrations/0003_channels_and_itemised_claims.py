@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("complaints", "0001_initial"),
+        ("complaints", "0002_pdf_by_worker"),
     ]
 
     operations = [
