@@ -66,7 +66,12 @@ def get_complaint(request, complaint_id: UUID):
     return complaint_out(get_complaint_for_user(request.user, complaint_id))
 
 
-@router.get("/complaints/{complaint_id}/pdf")
+class PdfPending(Schema):
+    status: str  # pending | running | failed
+    error: str
+
+
+@router.get("/complaints/{complaint_id}/pdf", response={202: PdfPending})
 def complaint_pdf(request, complaint_id: UUID):
     """The letter as a final PDF (no draft header; Chinese fonts embedded) once a worker has made it;
     until then 202 `{status}`, to ask again."""

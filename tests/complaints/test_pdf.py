@@ -111,8 +111,13 @@ def test_the_api_drafts_reads_and_exports_a_letter(client, full_case, alice_api)
     assert body["channel"] == "police" and body["masked"] is False and "报案材料" in body["text"]
     assert "身份证号码" in body["missing"] and "公安局及派出所名称" in body["missing"]
     assert client.get(f"/api/v1/complaints/{body['id']}", **alice_api).json() == body
+    from django.test.testcases import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        pending = client.get(f"/api/v1/complaints/{body['id']}/pdf", **alice_api)
+    assert pending.status_code == 202 and pending.json()["status"] in ("pending", "running")
     pdf = client.get(f"/api/v1/complaints/{body['id']}/pdf", **alice_api)
-    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and "报案材料" in pdf_text(pdf.content)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and "报案材料" in pdf_text(b"".join(pdf.streaming_content))
     word = client.get(f"/api/v1/complaints/{body['id']}/docx", **alice_api)
     assert word.status_code == 200 and "报案材料" in docx_text(word.content)
     masked = client.post(f"/api/v1/cases/{full_case.id}/complaints", {"channel": "black_cat"},
