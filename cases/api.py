@@ -23,6 +23,10 @@ class CaseIn(Schema):
     description: Text = ""
     victim_name: Text = Field(default="", max_length=100)
     collection_company: Text = Field(default="", max_length=200)
+    # The lender-kind question (see cases.models.Case.LenderKind): which binding rules apply, and
+    # whether the police are the first stop.
+    lender_kind: Literal["", "bank", "consumer_finance", "small_loan", "other_licensed", "unlicensed"] = ""
+    rate_lawful: Literal["", "yes", "no"] = ""
 
 
 class CaseOut(Schema):
@@ -32,6 +36,8 @@ class CaseOut(Schema):
     description: str
     victim_name: str
     collection_company: str
+    lender_kind: str
+    rate_lawful: str
     created: datetime
     item_count: int
 
@@ -40,7 +46,8 @@ def _case_out(case) -> dict:
     return {
         "id": case.id, "title": case.title, "platform": case.platform,
         "description": case.description, "victim_name": case.victim_name,
-        "collection_company": case.collection_company, "created": case.created, "item_count": case.items.count(),
+        "collection_company": case.collection_company, "lender_kind": case.lender_kind,
+        "rate_lawful": case.rate_lawful, "created": case.created, "item_count": case.items.count(),
     }
 
 

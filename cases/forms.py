@@ -6,7 +6,7 @@ from cases.models import Case, ManualEvent
 class CaseForm(forms.ModelForm):
     class Meta:
         model = Case
-        fields = ["title", "platform", "collection_company", "victim_name", "description"]
+        fields = ["title", "platform", "collection_company", "lender_kind", "rate_lawful", "victim_name", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -18,3 +18,11 @@ class ManualEventForm(forms.ModelForm):
             "occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class LenderForm(forms.ModelForm):
+    """The lender-kind question: which binding rules apply, and whether the police come first."""
+
+    class Meta:
+        model = Case
+        fields = ["lender_kind", "rate_lawful"]

@@ -15,6 +15,26 @@ class Case(models.Model):
     description = models.TextField(_("description"), blank=True)
     victim_name = models.CharField(_("victim's name"), max_length=100, blank=True)
     collection_company = models.CharField(_("collection company, if known"), max_length=200, blank=True)
+    class LenderKind(models.TextChoices):
+        UNKNOWN = "", _("I do not know")
+        BANK = "bank", _("A bank (credit card or bank loan)")
+        CONSUMER_FINANCE = "consumer_finance", _("A consumer finance company")
+        SMALL_LOAN = "small_loan", _("A small-loan company (including online small loans)")
+        OTHER_LICENSED = "other_licensed", _("Another licensed lender")
+        UNLICENSED = "unlicensed", _("An unlicensed lender (e.g. a “714” short-term loan app)")
+
+    class RateLawful(models.TextChoices):
+        UNKNOWN = "", _("I do not know")
+        YES = "yes", _("Yes, within the legal limit")
+        NO = "no", _("No, above the legal limit")
+
+    # Which rules bind the lender beyond the recommended standard (a bank's card rules, the small-loan
+    # rules), and whether the police are the first stop (an unlicensed lender or an unlawful rate).
+    # db_default: rows written by code that predates these columns (an older worker, a migration test) still insert.
+    lender_kind = models.CharField(_("what kind of lender"), max_length=20, choices=LenderKind.choices, blank=True,
+                                   default="", db_default="")
+    rate_lawful = models.CharField(_("is the interest rate within the legal limit"), max_length=5,
+                                   choices=RateLawful.choices, blank=True, default="", db_default="")
     # Which rule set the analysis applies (cases/data/rules_<code>.toml).
     jurisdiction = models.CharField(_("rules"), max_length=5, choices=[("CN", _("Mainland China")),
                                                                       ("US", _("United States"))], default="CN")
@@ -25,6 +45,12 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def debt_may_be_unlawful(self) -> bool:
+        """The user says the lender is unlicensed or the rate is above the legal limit: the police come first,
+        and 刑法第二百九十三条之一 (collecting unlawful debts) may apply."""
+        return self.lender_kind == self.LenderKind.UNLICENSED or self.rate_lawful == self.RateLawful.NO
 
 
 class ManualEvent(models.Model):

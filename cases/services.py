@@ -44,7 +44,7 @@ def analysis_version(case: Case) -> str:
     Every change leaves a custody event, so the newest non-reading event
     identifies the state the analysis depends on."""
     latest = case.custody_events.exclude(action__in=READ_ACTIONS_SORTED).aggregate(latest=Max("id"))["latest"]
-    return f"analysis:{case.pk}:{case.jurisdiction}:{latest}"
+    return f"analysis:{case.pk}:{case.jurisdiction}:{case.lender_kind}:{latest}"
 
 
 # The latest analyses made in this process, by version. Kept as objects rather than in Django's
@@ -65,7 +65,7 @@ def case_analyse(case: Case) -> CaseAnalysis:
         rule_set = load_rule_set(case.jurisdiction)
         events, sentences = case_inputs(case)
         events = merge_events(apply_roles(events, confirmed_roles(case)))
-        found = CaseAnalysis(rule_set, events, analyse(events, sentences, rule_set), key,
+        found = CaseAnalysis(rule_set, events, analyse(events, sentences, rule_set, case.lender_kind), key,
                              call_days(events, ZoneInfo(rule_set.timezone)))
         if len(_ANALYSES) >= _ANALYSES_KEPT:
             _ANALYSES.pop(next(iter(_ANALYSES)), None)
@@ -92,8 +92,10 @@ def recording_links(events: list[Event]) -> dict[str, list[dict]]:
 
 
 def finding_provision_line(finding: Finding) -> str:
-    """One line naming the provisions a finding concerns, e.g. "民法典 第一千零三十三条"."""
-    return "; ".join(f"{p['document']} {p['article']}" for p in finding.provisions)
+    """One line naming the provisions a finding concerns, each document with its binding status, e.g.
+    "中华人民共和国民法典（法律） 第一千零三十三条第（一）项"; a standard reads "（推荐性国家标准，非法律）"."""
+    return "; ".join(f"{p['document']}（{p['binding']}） {p['article']}" if p.get("binding") else
+                     f"{p['document']} {p['article']}" for p in finding.provisions)
 
 
 def manual_event_add(*, case: Case, actor: Actor, **fields) -> ManualEvent:
@@ -130,3 +132,13 @@ def case_number_set(*, case: Case, actor: Actor, number: str, role: str, party: 
         custody_record(case=case, action="number_classified", actor=actor, number=number, role=role,
                        confirmed=row.confirmed, party=str(party.pk) if party else None, before=before)
     return row
+
+
+def case_set_lender(*, case: Case, actor: Actor, lender_kind: str, rate_lawful: str) -> Case:
+    """Record what kind of lender it is and whether its rate is lawful (the analysis key includes it)."""
+    with transaction.atomic():
+        case.lender_kind, case.rate_lawful = lender_kind, rate_lawful
+        case.save(update_fields=["lender_kind", "rate_lawful"])
+        custody_record(case=case, action="lender_described", actor=actor, lender_kind=lender_kind,
+                       rate_lawful=rate_lawful)
+    return case

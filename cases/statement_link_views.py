@@ -22,6 +22,8 @@ class LinkForm(forms.Form):
 
 
 class RelativeStatementForm(forms.Form):
+    # The witness writes or corrects their own name: the owner's label for the link is only a suggestion.
+    name = forms.CharField(label=_("Your full name"), max_length=100)
     text = forms.CharField(label=_("What happened: when, which number called or wrote, what was said"),
                            widget=forms.Textarea(attrs={"rows": 8}), strip=False)
     occurred_at = forms.DateTimeField(label=_("When it happened"), required=False,
@@ -65,12 +67,13 @@ def relative_statement(request, token):
         link = link_find(token)
     except LinkInvalid:
         return render(request, "cases/relative_statement.html", {"invalid": True}, status=404)
-    form = RelativeStatementForm(request.POST or None)
+    form = RelativeStatementForm(request.POST or None, initial={"name": link.name})
     error = services.upload_problem_error(getattr(request, "upload_problem", None))
     if request.method == "POST" and form.is_valid() and not error:
         data = form.cleaned_data
         try:
-            statement_submit(raw=token, actor=actor_from_request(request), text=data["text"], contact=data["contact"],
+            statement_submit(raw=token, actor=actor_from_request(request), name=data["name"].strip(),
+                             text=data["text"], contact=data["contact"],
                              willing=data["willing"], uploads=request.FILES.getlist("files"),
                              fields={"occurred_at": data["occurred_at"],
                                      "counterparty_number": data["counterparty_number"].strip()})
@@ -82,4 +85,4 @@ def relative_statement(request, token):
             return render(request, "cases/relative_statement.html", {"done": True})
     return render(request, "cases/relative_statement.html", {"link": link, "form": form,
                                                              "error": error.message if error else ""},
-                  status=400 if error else 200)
+                  status=400 if error or form.errors else 200)

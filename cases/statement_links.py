@@ -52,7 +52,7 @@ def link_revoke(*, case: Case, actor: Actor, link_id) -> None:
 
 
 def statement_submit(*, raw: str, actor: Actor, text: str, contact: str, willing: bool, fields: dict,
-                     uploads: list) -> list:
+                     uploads: list, name: str = "") -> list:
     """Store the relative's statement and attachments as evidence; return the items.
 
     Every attachment is checked before anything is stored, so a bad file
@@ -66,10 +66,12 @@ def statement_submit(*, raw: str, actor: Actor, text: str, contact: str, willing
     kinds = [(upload, *_attachment_type(upload)) for upload in uploads]
     quota_check(link.case.owner, add_bytes=sum(upload.size for upload in uploads), add_items=1 + len(uploads))
     testify = "愿意出庭作证 / willing to testify" if willing else "不愿出庭作证 / not willing to testify"
-    text = f"{text}\n\n{testify}"
+    text = f"{text}\n\n{testify}\n\n经一次性链接在线提交，提交人身份未经核验 / sent online through a one-time link; identity not verified"
+    # The name is the one the witness entered; the owner's name for the link is kept beside it.
+    author = name.strip() or link.name
     # The slow part, writing the files, happens before the transaction; what is
     # written for nothing is removed again if the transaction fails.
-    statement = services.statement_text(author_name=link.name, relation=link.relation, contact=contact,
+    statement = services.statement_text(author_name=author, relation=link.relation, contact=contact,
                                         text=text).encode()
     files = [(ContentFile(statement), hashlib.sha256(statement).hexdigest())]
     files += [(upload, handler.sha256_of(upload)) for upload, _mime, _kind in kinds]
@@ -80,25 +82,26 @@ def statement_submit(*, raw: str, actor: Actor, text: str, contact: str, willing
             # submission waits, then finds it spent.
             if not StatementLink.objects.filter(pk=link.pk, used_at=None).update(used_at=timezone.now()):
                 raise LinkInvalid(raw)
-            items = _store_statement(link, actor, text, contact, willing, fields, kinds)
+            items = _store_statement(link, actor, text, contact, willing, fields, kinds, author)
     except BaseException:
         _remove_unused(stored)
         raise
     return items
 
 
-def _store_statement(link, actor, text, contact, willing, fields, kinds) -> list:
+def _store_statement(link, actor, text, contact, willing, fields, kinds, author: str) -> list:
     statement, _ = services.evidence_create_statement(
-        case=link.case, actor=actor, author_name=link.name, relation=link.relation, contact=contact,
-        text=text, fields={**fields, "metadata": {"willing_to_testify": willing,
-                                                                   "statement_link": str(link.pk)}})
+        case=link.case, actor=actor, author_name=author, relation=link.relation, contact=contact,
+        text=text, fields={**fields, "metadata": {"willing_to_testify": willing, "statement_link": str(link.pk),
+                                                  "name_entered_by_witness": author,
+                                                  "name_given_by_owner": link.name}})
     items = [statement]
     for upload, mime, kind in kinds:
         # The file was checked and stored already (see statement_submit): only its rows are made here.
         item, _ = services.evidence_create(
             case=link.case, actor=actor, content=upload, sha256=handler.sha256_of(upload), size=upload.size, mime=mime,
             fields={"kind": kind, "original_filename": upload.name,
-                    "description": f"{link.relation} {link.name} 随证言提交", "metadata": {"statement": str(statement.pk)}})
+                    "description": f"{link.relation} {author} 随证言提交", "metadata": {"statement": str(statement.pk)}})
         items.append(item)
     custody_record(case=link.case, action="statement_link_used", actor=actor, link=str(link.pk),
                    items=[str(i.pk) for i in items])

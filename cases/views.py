@@ -85,7 +85,8 @@ def case_detail(request, case_id):
         "events": analysis.events[-50:], "notes": case.notes.filter(item=None).select_related("author"),
         # One query: the letters' channel, status and dates are all the path needs.
         "path": case_path(list(case.complaints.only("id", "channel", "status", "filed_on", "replied_on", "created")),
-                          timezone.localdate(), get_language()),
+                          timezone.localdate(), get_language(),
+                          case.debt_may_be_unlawful),
     }
     return render(request, "cases/case_detail.html", context)
 

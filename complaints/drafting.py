@@ -21,14 +21,16 @@ from complaints.channels import channel as channel_of
 from complaints.channels import citations_for, load_channels
 from complaints.masking import ThirdParties, mask_text, unmasked_left
 from complaints.models import Complaint
-from evidence.bundle.content import DEFAULT_PURPOSE, SOURCE, default_items
+from evidence.bundle.content import DEFAULT_PURPOSE, SOURCE, default_items, describe
 from evidence.models import Bundle, EvidenceItem
 from harassguard.lib import phone
 
 PLACEHOLDER = re.compile(r"【(请填写|选填)：([^】]+)】")
 # Whom the letter goes to when the channel itself says it.
 FIXED_RECIPIENT = {"regulator": "国家金融监督管理总局", "telecom": "12321网络不良与垃圾信息举报受理中心",
-                   "nifa": "中国互联网金融协会"}
+                   "nifa": "中国互联网金融协会", "black_cat": "黑猫投诉（新浪）"}
+RECIPIENT_LABEL = {"platform": "借款平台或银行名称", "police": "公安局及派出所名称", "court": "人民法院名称",
+                   "local_finance": "当地地方金融管理局名称（不确定时可拨打12345转办）"}
 
 
 def fill(value, label: str) -> str:
@@ -51,11 +53,11 @@ def to_fill(text: str) -> tuple[list[str], list[str]]:
 def exhibit_rows(case, bundle: Bundle | None, tz: ZoneInfo) -> list[dict]:
     """The evidence list: the bundle's exhibits with their numbers, or the ready items unnumbered."""
     if bundle is not None:
-        items: list[tuple[int | None, EvidenceItem]] = [
-            (e.position, e.item) for e in bundle.entries.select_related("item").order_by("position")]
+        items: list[tuple[str | None, EvidenceItem]] = [(e.label or str(e.position), e.item)
+                 for e in bundle.entries.select_related("item").order_by("position")]
     else:
         items = [(None, item) for item in default_items(case)]
-    return [{"number": n, "name": f"{item.get_kind_display()}：{item.original_filename}",
+    return [{"number": n, "name": describe(item, tz),
              "source": SOURCE.get(item.kind, ""), "purpose": item.purpose or DEFAULT_PURPOSE.get(item.kind, ""),
              "when": facts.day_zh(item.occurred_at.astimezone(tz)) if item.occurred_at else "",
              "item_id": str(item.pk)} for n, item in items]
@@ -90,25 +92,64 @@ def draft_context(complaint: Complaint, analysis: CaseAnalysis, today: date) -> 
     """Everything a draft template may print; see templates/complaints/drafts/README.md."""
     case, ch = complaint.case, channel_of(complaint.channel)
     tz = ZoneInfo(analysis.rule_set.timezone)
-    exhibits = exhibit_rows(case, complaint.bundle, tz)
+    # A public site gets no evidence list: the files of relatives must never be posted there.
+    exhibits = [] if ch.public else exhibit_rows(case, complaint.bundle, tz)
     numbers = {row["item_id"]: row["number"] for row in exhibits if row["number"]}
+    violations = [f for f in analysis.findings if f.kind != "clue"]
+    unlawful = case.debt_may_be_unlawful
     return {
         "channel": ch, "document": ch.document, "disclaimer": load_channels().disclaimer, "today": facts.day_zh(today),
-        "masked": ch.masks_third_parties, **_parties(complaint, ch.code),
-        "loan": fill(complaint.loan_description, "借款时间、金额及合同（订单）编号"),
-        "repayment_plan": complaint.include_repayment_plan,
-        "damages": fill(f"{complaint.damages_amount:,.2f}" if complaint.damages_amount is not None else "",
-                        "赔偿金额（元）"),
-        "damages_basis": fill(complaint.damages_basis, "损失的构成及计算（如医疗费、误工费、精神损害抚慰金）"),
-        "findings": facts.finding_rows(analysis.findings, numbers),
+        "masked": ch.masks_third_parties, "public": ch.public, **_parties(complaint, ch.code),
+        "loan": fill(complaint.loan_description, "借款时间、金额及合同（订单）编号；实际放款机构以借款合同为准"),
+        "repayment_plan": complaint.include_repayment_plan, "dispute_amounts": complaint.dispute_amounts,
+        "lender_kind": case.get_lender_kind_display() if case.lender_kind else "", "unlawful_debt": unlawful,
+        **_court(complaint),
+        "findings": facts.finding_rows(violations, numbers),
+        "clues": facts.finding_rows([f for f in analysis.findings if f.kind == "clue"], numbers),
         "numbers": facts.collector_numbers(analysis.events, tz, numbers),
+        # The numbers listed are only those the victim confirmed as the collectors' (CaseNumber).
+        "numbers_confirmed": True,
         "contacts": facts.third_party_contacts(analysis.events, tz, numbers, witness_numbers(case)),
-        "quotes": facts.quotes(analysis.findings, numbers), "timeline": facts.timeline(analysis.events, tz, numbers),
+        "quotes": facts.confirmed_quotes(analysis, numbers), "timeline": facts.timeline(analysis.events, tz, numbers),
         "exhibits": exhibits, "bundle": complaint.bundle,
         "bundle_made": facts.day_zh(complaint.bundle.finished or complaint.bundle.created) if complaint.bundle else "",
-        "citations": citations_for(ch.code, facts.event_days(analysis.events, tz)),
+        "citations": _citations(ch.code, violations, facts.event_days(analysis.events, tz), case.lender_kind, unlawful),
+        "offences": facts.offence_names(violations, unlawful),
         "earlier": earlier_steps(complaint),
     }
+
+
+def _citations(code: str, findings, days, lender_kind: str, unlawful: bool) -> list[dict]:
+    """The letter's provisions; a police report cites only what the findings point to (and the contact
+    ban, the six-month limit, and for an unlawful debt 刑法第二百九十三条之一)."""
+    if code != "police":
+        return citations_for(code, days, lender_kind, unlawful)
+    offences = load_channels().police_offences or {}
+    wanted = {p["id"] for f in findings for p in f.provisions} | set(offences.get("always", ()))
+    wanted |= {pid for f in findings for pid in offences.get(f.category, ())}
+    if unlawful and findings:
+        wanted |= set(offences.get("unlawful_debt", ()))
+    return citations_for(code, days, lender_kind, unlawful, only=wanted)
+
+
+def _money(value) -> str:
+    return f"{value:,.2f}" if value is not None else ""
+
+
+def _court(complaint: Complaint) -> dict:
+    """The court letter's claim, item by item, each printed only when the user gives an amount."""
+    items = [("精神损害抚慰金", complaint.damages_mental, "民法典第一千一百八十三条；需证明造成严重精神损害，请附诊断证明、病历等"),
+             ("医疗费、误工费", complaint.damages_medical, "民法典第一千一百七十九条；仅在健康受到损害时主张，请附医疗票据、误工证明"),
+             ("其他财产损失", complaint.damages_property, "民法典第一千一百八十二条；请附损失凭证"),
+             ("为制止侵权支出的合理费用（公证费、律师费、交通费等）", complaint.damages_costs, "请附票据")]
+    claimed = [{"label": label, "amount": _money(amount), "basis": basis} for label, amount, basis in items
+               if amount is not None]
+    witnesses = [line.strip() for line in complaint.witnesses.splitlines() if line.strip()]
+    defendants = 2 if complaint.case.collection_company.strip() else 1
+    return {"damages": claimed, "damages_total": _money(sum(i[1] for i in items if i[1] is not None))
+            if claimed else "", "damages_basis": complaint.damages_basis.strip(), "witnesses": witnesses,
+            "defendants": defendants, "copies": defendants,
+            "occupation": fill(complaint.borrower_occupation, "职业及工作单位")}
 
 
 def earlier_steps(complaint: Complaint) -> list[dict]:
@@ -130,8 +171,7 @@ def _parties(complaint: Complaint, code: str) -> dict:
         "collector": optional(case.collection_company, "催收公司名称（如知道）"),
         "collector_known": bool(case.collection_company.strip()),
         "recipient": FIXED_RECIPIENT.get(code) or fill(complaint.recipient or (case.platform if code == "platform" else ""),
-                                                       {"platform": "借款平台或银行名称", "police": "公安局及派出所名称", "court": "人民法院名称"}
-                                                       .get(code, "收件机构名称")),
+                                                       RECIPIENT_LABEL.get(code, "收件机构名称")),
     }
 
 

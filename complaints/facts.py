@@ -12,8 +12,21 @@ from zoneinfo import ZoneInfo
 
 from cases.analysis.engine import Event, Finding
 
-# Findings whose examples are words said or written, quoted in the letters.
-QUOTED = ("threat", "insult", "false_claim", "impersonation", "disclosure")
+# Findings whose examples are words said or written, quoted in the letters once confirmed.
+QUOTED = ("threat", "harassment", "insult", "public_insult", "false_claim", "impersonation", "disclosure")
+# What a count means, per finding category ("共3天", not "共3次/项").
+UNIT = {"frequency": "天", "quiet_hours": "次", "third_party": "次", "number_rotation": "个号码",
+        "virtual_numbers": "个号码"}
+# The possible offences a police report names, from the findings (the police decide).
+OFFENCE = {"threat": "写恐吓信或者以其他方法威胁他人人身安全",
+           "harassment": "采取滋扰等方法干扰他人正常生活",
+           "insult": "多次发送侮辱、恐吓等信息干扰他人正常生活",
+           "public_insult": "公然侮辱他人",
+           "false_claim": "多次发送恐吓等信息干扰他人正常生活",
+           "frequency": "以频繁来电滋扰他人正常生活", "quiet_hours": "以频繁来电滋扰他人正常生活",
+           "third_party": "散布他人隐私、非法提供或获取公民个人信息",
+           "disclosure": "散布他人隐私、非法提供或获取公民个人信息",
+           "impersonation": "冒充国家机关工作人员招摇撞骗或伪造国家机关公文（如经核实）"}
 MAX_QUOTES = 20
 MAX_DAYS = 60
 
@@ -23,9 +36,13 @@ def day_zh(day: date | datetime | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
-def cite(evidence_ids, numbers: dict[str, int]) -> str:
-    """"证据1、证据3" for the ids that are exhibits of the chosen bundle; "" when none is."""
-    found = sorted({numbers[i] for i in evidence_ids if i in numbers})
+def _label_key(label) -> tuple:
+    return tuple(int(part) if part.isdigit() else 0 for part in str(label).split("-"))
+
+
+def cite(evidence_ids, numbers: dict[str, str]) -> str:
+    """"证据1-1、证据2-3" for the ids that are exhibits of the chosen bundle; "" when none is."""
+    found = sorted({str(numbers[i]) for i in evidence_ids if i in numbers}, key=_label_key)
     return "、".join(f"证据{n}" for n in found)
 
 
@@ -46,7 +63,7 @@ def _from_collector(e: Event) -> bool:
             and (e.kind == "message" or e.kind == "call" and e.direction != "unknown"))
 
 
-def collector_numbers(events: list[Event], tz: ZoneInfo, numbers: dict[str, int]) -> list[dict]:
+def collector_numbers(events: list[Event], tz: ZoneInfo, numbers: dict[str, str]) -> list[dict]:
     """Each number the victim confirmed as a collector's: calls (含未接、拒接) and how many were answered,
     messages, first and last day, exhibits. No other number is ever listed as a collector's."""
     rows: dict[str, NumberRow] = {}
@@ -66,7 +83,7 @@ def collector_numbers(events: list[Event], tz: ZoneInfo, numbers: dict[str, int]
             for r in sorted(rows.values(), key=lambda r: (-(r.calls + r.messages), r.number))]
 
 
-def third_party_contacts(events: list[Event], tz: ZoneInfo, numbers: dict[str, int],
+def third_party_contacts(events: list[Event], tz: ZoneInfo, numbers: dict[str, str],
                          witness_numbers: dict[str, str] | None = None) -> list[dict]:
     """Each contact of a relative or colleague: who (as recorded) and their own number where a statement gives it,
     when, the number that contacted them (only when confirmed as a collector's), exhibits."""
@@ -77,33 +94,44 @@ def third_party_contacts(events: list[Event], tz: ZoneInfo, numbers: dict[str, i
             for e in events if e.target == "third_party" and e.role in ("collector", "unknown")]
 
 
-def finding_rows(findings: list[Finding], numbers: dict[str, int]) -> list[dict]:
+def finding_rows(findings: list[Finding], numbers: dict[str, str]) -> list[dict]:
     """Each possible violation with its count, the days it was seen on and its exhibits."""
     rows = []
     for f in findings:
         days = sorted({ex["at"][:10] for ex in f.examples if ex.get("at")} | {d["date"] for d in f.worst_days})
-        rows.append({"title": f.title, "count": f.count, "category": f.category,
+        rows.append({"title": f.title, "count": f.count, "category": f.category, "unit": UNIT.get(f.category, "处"),
                      "days": "、".join(day_zh(date.fromisoformat(d)) for d in days[:5]) + ("等" if len(days) > 5 else ""),
                      "exhibits": cite(f.evidence, numbers),
-                     "provisions": "；".join(f"{p['document']}{p['article']}" for p in f.provisions)})
+                     "provisions": "；".join(f"《{p['document']}》（{p['binding']}）{p['article']}" for p in f.provisions)})
     return rows
 
 
-def quotes(findings: list[Finding], numbers: dict[str, int]) -> list[dict]:
-    """The words quoted as threats, insults and the like, with when and the exhibit they are in."""
+def offence_names(findings: list[Finding], unlawful_debt: bool) -> list[str]:
+    """The possible offences the findings point to, each once, in the findings' order."""
+    names = [OFFENCE[f.category] for f in findings if f.category in OFFENCE]
+    if unlawful_debt and findings:
+        names.append("催收高利放贷等产生的非法债务")
+    return list(dict.fromkeys(names))
+
+
+def confirmed_quotes(analysis, numbers: dict[str, str]) -> list[dict]:
+    """Only words whose text and speaker the user has confirmed: a transcript, an OCR line or a statement
+    also holds the victim's own words and a relative's narration, which must never be quoted as the
+    collector's. An example is confirmed when it carries `confirmed` and its `speaker`."""
     rows = []
-    for f in findings:
+    for f in analysis.findings:
         if f.category not in QUOTED:
             continue
         for ex in f.examples:
-            if ex.get("text"):
+            if ex.get("text") and ex.get("confirmed"):
                 at = datetime.fromisoformat(ex["at"]) if ex.get("at") else None
                 rows.append({"kind": f.title, "text": ex["text"].strip(), "day": day_zh(at),
+                             "speaker": ex.get("speaker", ""), "where": ex.get("where_label", ""),
                              "exhibits": cite(ex.get("evidence") or [], numbers)})
     return rows[:MAX_QUOTES]
 
 
-def timeline(events: list[Event], tz: ZoneInfo, numbers: dict[str, int]) -> list[dict]:
+def timeline(events: list[Event], tz: ZoneInfo, numbers: dict[str, str]) -> list[dict]:
     """Day by day, in time order: collectors' calls and messages, contacts of third parties, with exhibits.
 
     Calls from numbers the victim has not confirmed as collectors' (a mother, a courier) are not told."""
@@ -119,7 +147,7 @@ def timeline(events: list[Event], tz: ZoneInfo, numbers: dict[str, int]) -> list
     return rows
 
 
-def _day_row(day: date | None, events: list[Event], numbers: dict[str, int]) -> dict:
+def _day_row(day: date | None, events: list[Event], numbers: dict[str, str]) -> dict:
     calls = [e for e in events if e.kind == "call" and _from_collector(e)]
     messages = [e for e in events if e.kind == "message" and _from_collector(e)]
     contacts = [e for e in events if e.target == "third_party"]

@@ -7,9 +7,13 @@ from evidence.models import Bundle
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Inputs that only some letters use.
-ONLY_FOR = {"include_repayment_plan": {"platform", "regulator"}, "damages_amount": {"court"},
-            "damages_basis": {"court"}, "borrower_id_number": {"platform", "regulator", "police", "court"},
-            "borrower_address": {"regulator", "police", "court"}, "recipient": {"platform", "police", "court"}}
+COURT_ONLY = ("borrower_occupation", "damages_mental", "damages_medical", "damages_property", "damages_costs",
+              "damages_basis", "witnesses")
+ONLY_FOR = {"include_repayment_plan": {"platform", "regulator", "local_finance"}, "dispute_amounts": {"platform"},
+            **{name: {"court"} for name in COURT_ONLY},
+            "borrower_id_number": {"platform", "regulator", "local_finance", "police", "court"},
+            "borrower_address": {"regulator", "local_finance", "police", "court"},
+            "recipient": {"platform", "local_finance", "police", "court"}}
 
 
 def _ready_bundles(case):
@@ -39,9 +43,11 @@ class ComplaintInputsForm(forms.ModelForm):
     class Meta:
         model = Complaint
         fields = ["bundle", "recipient", "borrower_name", "borrower_id_number", "borrower_phone", "borrower_address",
-                  "loan_description", "include_repayment_plan", "damages_amount", "damages_basis"]
+                  "borrower_occupation", "loan_description", "include_repayment_plan", "dispute_amounts",
+                  "damages_mental", "damages_medical", "damages_property", "damages_costs", "damages_basis",
+                  "witnesses"]
         widgets = {"loan_description": forms.Textarea(attrs={"rows": 2}),
-                   "damages_basis": forms.Textarea(attrs={"rows": 2})}
+                   "damages_basis": forms.Textarea(attrs={"rows": 2}), "witnesses": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

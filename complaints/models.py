@@ -11,8 +11,10 @@ class Complaint(models.Model):
     class Channel(models.TextChoices):
         PLATFORM = "platform", _("Lending platform or bank")
         REGULATOR = "regulator", _("Financial regulator (12378)")
+        LOCAL_FINANCE = "local_finance", _("Local financial authority (small-loan companies)")
         TELECOM = "telecom", _("12321 reporting centre (calls and SMS)")
         NIFA = "nifa", _("Internet finance association (NIFA)")
+        BLACK_CAT = "black_cat", _("Black Cat complaints (public site)")
         POLICE = "police", _("Police report")
         COURT = "court", _("Civil complaint (court)")
 
@@ -37,9 +39,21 @@ class Complaint(models.Model):
     borrower_address = models.CharField(_("your address"), max_length=300, blank=True)
     loan_description = models.TextField(_("the loan (date, amount, contract or order number)"), blank=True)
     include_repayment_plan = models.BooleanField(_("say that I am willing to agree a repayment plan"), default=False)
-    damages_amount = models.DecimalField(_("compensation claimed (yuan)"), max_digits=12, decimal_places=2,
-                                         null=True, blank=True)
-    damages_basis = models.TextField(_("what the compensation is for (medical costs, lost income…)"), blank=True)
+    # Said in the platform letter so that it is not read as acknowledging the amounts claimed.
+    dispute_amounts = models.BooleanField(_("say that the letter does not confirm the principal, interest or fees"),
+                                          default=False)
+    borrower_occupation = models.CharField(_("your occupation and employer"), max_length=200, blank=True)
+    # The court claim, item by item, each with its own legal basis (see templates/complaints/drafts/court.txt).
+    damages_mental = models.DecimalField(_("compensation for serious mental distress (yuan)"), max_digits=12,
+                                         decimal_places=2, null=True, blank=True)
+    damages_medical = models.DecimalField(_("medical costs and lost income (yuan)"), max_digits=12,
+                                          decimal_places=2, null=True, blank=True)
+    damages_property = models.DecimalField(_("other financial losses (yuan)"), max_digits=12, decimal_places=2,
+                                           null=True, blank=True)
+    damages_costs = models.DecimalField(_("reasonable costs of asserting your rights: notary, lawyer, travel (yuan)"),
+                                        max_digits=12, decimal_places=2, null=True, blank=True)
+    damages_basis = models.TextField(_("how the amounts were worked out"), blank=True)
+    witnesses = models.TextField(_("witnesses: name and address, one per line"), blank=True)
     draft_text = models.TextField(_("letter"), blank=True)
     drafted_at = models.DateTimeField(null=True, blank=True)
     edited_at = models.DateTimeField(null=True, blank=True)

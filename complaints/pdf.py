@@ -1,11 +1,13 @@
-"""The letter as a PDF: the saved text, set in Noto Sans CJK like the court bundle, marked as a draft."""
+"""The letter as a clean final PDF: the saved text without the draft line, set in Noto Sans CJK
+(embedded) like the court bundle."""
 
 from django.template.loader import render_to_string
 
 from complaints.channels import channel as channel_of
-from complaints.channels import load_channels
 from complaints.models import Complaint
 from evidence.bundle.pdf import html_to_pdf
+
+DRAFT_MARK = "【草稿】"
 
 
 def paragraphs(text: str) -> list[str]:
@@ -13,11 +15,19 @@ def paragraphs(text: str) -> list[str]:
     return text.replace("\r\n", "\n").split("\n")
 
 
+def final_lines(text: str) -> list[str]:
+    """The letter as it is filed: the lines of the saved text without the "【草稿】…" note the draft
+    opens with, and without the blank lines that leaves at the top."""
+    lines = [line for line in paragraphs(text) if not line.startswith(DRAFT_MARK)]
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    return lines
+
+
 def render_pdf(complaint: Complaint) -> bytes:
-    """Return the PDF bytes of the complaint's saved draft text."""
+    """Return the PDF bytes of the complaint's saved text, as a final letter."""
     ch = channel_of(complaint.channel)
-    html = render_to_string("complaints/draft_pdf.html", {
-        "complaint": complaint, "channel": ch, "lines": paragraphs(complaint.draft_text),
-        "disclaimer": load_channels().disclaimer,
-    })
+    html = render_to_string(
+        "complaints/draft_pdf.html", {"complaint": complaint, "channel": ch, "lines": final_lines(complaint.draft_text)}
+    )
     return html_to_pdf(html)

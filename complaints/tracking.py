@@ -48,9 +48,11 @@ def _step_state(complaints: list[Complaint]) -> str:
     return "todo"
 
 
-def case_path(complaints: list[Complaint], today: date, language: str = "zh-hans") -> dict:
+def case_path(complaints: list[Complaint], today: date, language: str = "zh-hans", unlawful_debt: bool = False) -> dict:
     """The path's steps with their state ("todo", "draft", "filed", "done"), the step the user has
-    reached (0 before any letter is sent), the usual next step, and the overdue reminders."""
+    reached (0 before any letter is sent), the usual next step, and the overdue reminders.
+
+    For an unlicensed lender or an unlawful rate (`unlawful_debt`), the police come first."""
     path = load_channels()
     by_step: dict[int, list[Complaint]] = {n: [] for n in path.steps}
     for c in complaints:
@@ -58,7 +60,9 @@ def case_path(complaints: list[Complaint], today: date, language: str = "zh-hans
     reached = max((n for n, rows in by_step.items() if any(c.status in SENT for c in rows)), default=0)
     sent = sorted((c for c in complaints if c.status in SENT and c.filed_on), key=lambda c: (c.filed_on, c.created))
     zh = not wants_english(language)
-    hint = channel_of(sent[-1].channel).next_step(language) if sent else (path.start_zh if zh else path.start_en)
+    start = (path.start_unlawful_zh if zh else path.start_unlawful_en) if unlawful_debt else \
+        (path.start_zh if zh else path.start_en)
+    hint = channel_of(sent[-1].channel).next_step(language) if sent else start
     steps = [{"step": n, "name": s["name_zh"] if zh else s["name_en"], "state": _step_state(by_step[n]),
               "here": n == reached, "channels": [channel_of(c.channel).name(language) for c in by_step[n]]}
              for n, s in sorted(path.steps.items())]

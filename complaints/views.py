@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import Need, get_case_for_user, get_complaint_for_user, role_of
-from cases.services import case_analyse
+from cases.forms import LenderForm
+from cases.services import case_analyse, case_set_lender
 from complaints import services
 from complaints.channels import channel as channel_of
 from complaints.drafting import to_fill, unmasked_in_draft, unmasked_in_text
@@ -36,7 +37,9 @@ def complaint_list(request, case_id):
     complaints = list(case.complaints.all())
     return render(request, "complaints/list.html", {
         "case": case, "form": form, "complaints": complaints, "role": role_of(request.user, case),
-        "path": case_path(complaints, timezone.localdate(), get_language())})
+        "lender_form": LenderForm(instance=case),
+        "path": case_path(complaints, timezone.localdate(), get_language(),
+                          case.debt_may_be_unlawful)})
 
 
 @login_required
@@ -122,6 +125,16 @@ def complaint_tracking(request, complaint_id):
     return redirect("complaint-detail", complaint_id=complaint.id)
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def export_response(complaint, data: bytes, content_type: str, ext: str) -> HttpResponse:
+    """The exported letter as a private attachment."""
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="complaint-{complaint.channel}-{str(complaint.pk)[:8]}.{ext}"'
+    return private_file(response)
+
+
 @login_required
 def complaint_pdf(request, complaint_id):
     """The saved letter as a PDF attachment once a worker has made it (the export is recorded);
@@ -137,3 +150,25 @@ def complaint_pdf(request, complaint_id):
     response = FileResponse(fh, content_type="application/pdf", as_attachment=True,
                             filename=f"complaint-{complaint.channel}-{str(complaint.pk)[:8]}.pdf")
     return private_file(response)
+
+
+@login_required
+def complaint_docx(request, complaint_id):
+    """The saved letter as a Word document; the export is recorded."""
+    complaint = get_complaint_for_user(request.user, complaint_id)
+    data = services.complaint_export_docx(complaint=complaint, actor=actor_from_request(request))
+    return export_response(complaint, data, DOCX, "docx")
+
+
+@login_required
+@require_POST
+def case_lender(request, case_id):
+    """Answer the lender-kind question; the path and the letters follow it."""
+    case = get_case_for_user(request.user, case_id, need=Need.BUILD)
+    form = LenderForm(request.POST, instance=case)
+    if form.is_valid():
+        case_set_lender(case=case, actor=actor_from_request(request), **form.cleaned_data)
+        messages.success(request, _("Saved. New letters cite the rules that bind this kind of lender."))
+    else:
+        messages.error(request, _("Choose one of the answers."))
+    return redirect("complaint-list", case_id=case.id)

@@ -56,3 +56,13 @@ def recording_number_set(*, item: EvidenceItem, actor: Actor, number: str) -> Ev
         item.save(update_fields=["counterparty_number"])
         custody_record(case=item.case, item=item, action="number_given", actor=actor, before=before, number=number)
     return item
+
+
+def item_describe_exhibit(*, item: EvidenceItem, actor: Actor, purpose: str, identity_clues: str) -> EvidenceItem:
+    """Save what the exhibit proves (its 证明目的 in bundles) and who the other side said they were."""
+    with transaction.atomic():
+        item.purpose, item.identity_clues = purpose, identity_clues
+        item.save(update_fields=["purpose", "identity_clues"])
+        custody_record(case=item.case, item=item, action="exhibit_described", actor=actor, purpose=purpose,
+                       identity_clues=identity_clues)
+    return item

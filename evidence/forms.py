@@ -38,7 +38,10 @@ class StatementForm(forms.Form):
     """A statement typed on the site, for example by a harassed relative."""
 
     author_name = forms.CharField(label=_("Your name"), max_length=100)
-    relation = forms.CharField(label=_("Relation to the victim"), max_length=100)
+    # "本人" (or the victim's own name) makes it the victim's own account, 当事人陈述 in a bundle;
+    # anyone else's words are a witness's, which a court wants signed (see evidence/witness.py).
+    relation = forms.CharField(label=_("Relation to the victim"), max_length=100,
+                               help_text=_("Write 本人 if this is your own account of what happened to you."))
     contact = forms.CharField(label=_("How to reach you"), max_length=200, required=False)
     occurred_at = forms.DateTimeField(label=_("When it happened"), required=False)
     counterparty_number = forms.CharField(

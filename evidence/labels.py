@@ -8,12 +8,13 @@ from django.utils.translation import gettext_lazy as _
 # What each step is called on the item page.
 STEP_LABELS = {
     "integrity": _("Integrity check"),
-    "timestamp": _("Trusted time stamp"),
+    "timestamp": _("Time stamp or signed receipt"),
     "audio": _("Recording details"),
     "transcribe": _("Transcription"),
     "image": _("Image details and preview"),
     "ocr": _("Reading the text"),
     "document": _("Document text"),
+    "scan": _("Scan details and preview"),
     "call_log": _("Reading the call log"),
     "screen": _("Reading the screen recording"),
 }

@@ -17,6 +17,11 @@ class EvidenceItem(models.Model):
         DOCUMENT = "document", _("Document")
         CALL_LOG = "call_log", _("Call log")
         SCREEN_RECORDING = "screen_recording", _("Screen recording")
+        LOAN_CONTRACT = "loan_contract", _("Loan contract or order")
+        ID_DOCUMENT = "id_document", _("Identity document")
+        MEDICAL_RECORD = "medical_record", _("Medical record or diagnosis")
+        DAMAGE_PROOF = "damage_proof", _("Other proof of harm (lost income, costs)")
+        WITNESS_FORM = "witness_form", _("Signed witness statement (scan)")
 
     class Status(models.TextChoices):
         RECEIVED = "received", _("Received")
@@ -45,6 +50,12 @@ class EvidenceItem(models.Model):
     capture_note = models.TextField(_("how the file was captured"), blank=True)
     # 证明目的: what this exhibit is meant to prove; empty means the default for its kind.
     purpose = models.TextField(_("what it proves"), blank=True)
+    # What the user knows of who was on the other end (company or platform named, staff number):
+    # it ties a recording's voice to a defendant.
+    identity_clues = models.TextField(_("who they said they were (company, platform, staff number)"), blank=True)
+    # A signed 证人证言 form scanned back in: the online statement it was printed from.
+    signed_form_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="signed_forms", verbose_name=_("statement it is the signed form of"))
     # Facts read from the original by the workers (audio format, EXIF, page count, file-name parse).
     metadata = models.JSONField(default=dict, blank=True)
     uploaded_by = models.ForeignKey(
@@ -260,8 +271,18 @@ class Bundle(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     progress = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
+    class Role(models.TextChoices):
+        PLAINTIFF = "plaintiff", _("Plaintiff (原告)")
+        REPORTER = "reporter", _("Person reporting to the police (报案人)")
+        COMPLAINANT = "complainant", _("Complainant (投诉人)")
+
     case_number = models.CharField(_("case number (案号)"), max_length=100, blank=True)
     submitter = models.CharField(_("submitted by (提交人)"), max_length=100, blank=True)
+    submitter_role = models.CharField(_("submitted as"), max_length=20, choices=Role.choices, blank=True)
+    submitted_to = models.CharField(_("submitted to (court, police station or authority)"), max_length=200,
+                                    blank=True)
+    # One set for the court and one per opposing party (证据规定 第十九条).
+    copies = models.PositiveSmallIntegerField(_("number of copies"), default=1)
     pdf_name = models.CharField(max_length=255, blank=True)
     zip_name = models.CharField(max_length=255, blank=True)
     # The PDF cannot hold its own hash: it is given here, in the ZIP's manifest and on the page.
@@ -286,6 +307,8 @@ class BundleItem(models.Model):
     bundle = models.ForeignKey(Bundle, on_delete=models.CASCADE, related_name="entries")
     item = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="bundle_entries")
     position = models.PositiveIntegerField()
+    # The exhibit number printed: group of what it proves, then its place in the group ("1-2").
+    label = models.CharField(max_length=20, blank=True)
 
     class Meta:
         ordering = ["position"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evidence import views
+from evidence import views, witness_views
 from evidence.bundle import views as bundle_views
 
 urlpatterns = [
@@ -16,6 +16,9 @@ urlpatterns = [
     path("items/<uuid:item_id>/calls/<str:row>/", views.item_call_row, name="item-call-row"),
     path("items/<uuid:item_id>/original/", views.item_original, name="item-original"),
     path("items/<uuid:item_id>/listen/", views.item_listen, name="item-listen"),
+    path("items/<uuid:item_id>/exhibit/", witness_views.item_exhibit, name="item-exhibit"),
+    path("items/<uuid:item_id>/witness-form/", witness_views.witness_form, name="witness-form"),
+    path("items/<uuid:item_id>/signed-form/", witness_views.signed_form, name="signed-form"),
     path("cases/<uuid:case_id>/bundles/new/", bundle_views.bundle_new, name="bundle-new"),
     path("bundles/<uuid:bundle_id>/", bundle_views.bundle_detail, name="bundle-detail"),
     path("bundles/<uuid:bundle_id>/pdf/", bundle_views.bundle_download, {"which": "pdf"}, name="bundle-pdf"),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import Need, get_case_for_user, get_item_for_user, role_of
 from cases.jurisdictions import case_timezone
+from evidence.bundle.content import own_account
 from evidence.callrows import CALL_DIRECTIONS, effective_rows
 from evidence.curation import call_row_correct, item_withdraw, note_add, recording_number_set
 from evidence.custody import actor_from_request, custody_record
@@ -17,7 +18,7 @@ from evidence.downloads import listening_response, original_response
 from evidence.forms import EvidenceDetailsForm, StatementForm
 from evidence.intake import services, web
 from evidence.labels import STEP_LABELS
-from evidence.models import OcrResult, Timestamp, Transcript
+from evidence.models import EvidenceItem, OcrResult, Timestamp, Transcript
 from evidence.storage.originals import evidence_storage
 from harassguard.lib import phone
 from harassguard.lib.errors import ApiError
@@ -87,6 +88,7 @@ def item_detail(request, item_id):
         "thumbnail": "thumbnail" in derived, "listen": "listen" in derived,
         "role": role_of(request.user, item.case), "notes": item.notes.select_related("author"),
         "call_rows": effective_rows(item), "call_directions": CALL_DIRECTIONS,
+        "witness": item.kind == EvidenceItem.Kind.STATEMENT and not own_account(item, item.case.victim_name),
     }
     if item.kind == "call_recording" and "audio" in item.metadata and not item.withdrawn_at:
         from cases.services import UNMATCHED_RECORDING, case_analyse, recording_links

@@ -310,6 +310,9 @@ CUSTODY_ANCHOR_HOURS = env_int("CUSTODY_ANCHOR_HOURS", 24, minimum=1)
 
 # The site's public address, for the verification links and QR codes printed in bundles.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Who runs this site: named in every bundle's annex 2, because the site is not a neutral 存证 platform.
+SITE_OPERATOR = env_str("SITE_OPERATOR", "本站运营者（未在 SITE_OPERATOR 中填写名称）")
+SITE_OPERATOR_RELATION = env_str("SITE_OPERATOR_RELATION", "未说明")
 
 # How long a relative's statement link stays open, and how many requests an address may make
 # to statement-link pages an hour (accounts/throttle.py).

@@ -61,6 +61,7 @@ class Sentence:
     text: str
     where: dict  # {"start": 12.0, "end": 19.0} for a recording, {"line": 3} for OCR or statements
     at: datetime | None = None
+    source: str = ""  # recording | screenshot | statement | manual: where the words were found
 
 
 @dataclass
@@ -73,6 +74,7 @@ class Finding:
     evidence: list[str]
     examples: list[dict]
     worst_days: list[dict] = field(default_factory=list)
+    kind: str = "violation"  # or "clue": supports other findings, never a violation of its own
     # Every event behind the finding (event_row), in time order.
     events: list[dict] = field(default_factory=list)
 
@@ -194,7 +196,16 @@ def _finding(rule_set, rule, events, tz, count, examples=None, **extra) -> Findi
     examples = examples if examples is not None else [_example(e, tz) for e in events[:MAX_EXAMPLES]]
     rows = [event_row(e, tz) for e in sorted(events, key=_sort_key)]
     return Finding(rule.id, rule.category, rule.title, count, _provisions(rule_set, rule, days), evidence,
-                   examples, events=rows, **extra)
+                   examples, events=rows, kind=rule.kind, **extra)
+
+
+def _in_force(rule_set: RuleSet, rule: Rule, events: list[Event], tz: ZoneInfo) -> list[Event]:
+    """The events on days when one of the rule's provisions was in force (all of them, unless the rule
+    says a numeric limit applies only while a document setting it was in force)."""
+    if not rule.params.get("only_when_in_force"):
+        return events
+    cited = [rule_set.provisions[pid] for pid in rule.provisions]
+    return [e for e in events if e.at and any(p.in_force_on(_local(e, tz).date()) for p in cited)]
 
 
 def check_calls_per_day(rule_set, rule, events, sentences, tz) -> Finding | None:
@@ -204,7 +215,7 @@ def check_calls_per_day(rule_set, rule, events, sentences, tz) -> Finding | None
     reported apart (call_days), never counted against the daily figure."""
     limit = rule.params["max_per_day"]
     by_day: dict[tuple[date, str], list[Event]] = defaultdict(list)
-    for event in _collector_calls(events):
+    for event in _in_force(rule_set, rule, _collector_calls(events), tz):
         if event.connected:
             by_day[(_local(event, tz).date(), event.party)].append(event)
     over = {key: calls for key, calls in by_day.items() if len(calls) > limit}
@@ -253,6 +264,7 @@ def collector_contacts(events: list[Event]) -> list[Event]:
 
 def check_quiet_hours(rule_set, rule, events, sentences, tz) -> Finding | None:
     flagged = [e for e in collector_contacts(events) if in_quiet_hours(_local(e, tz), rule)]
+    flagged = _in_force(rule_set, rule, flagged, tz)
     return _finding(rule_set, rule, flagged, tz, len(flagged)) if flagged else None
 
 
@@ -286,6 +298,8 @@ def check_third_party(rule_set, rule, events, sentences, tz) -> Finding | None:
 
 def check_lexicon(rule_set, rule, events, sentences, tz) -> Finding | None:
     phrases = [p for p in rule_set.lexicon if p.category == rule.params["lexicon_category"]]
+    if "only_sources" in rule.params:
+        sentences = [s for s in sentences if s.source in rule.params["only_sources"]]
     hits = [(s, m.group()) for s in sentences for p in phrases if (m := p.pattern.search(s.text))]
     unique = list({(s.evidence, s.text, tuple(sorted(s.where.items()))): (s, match) for s, match in hits}.values())
     if not unique:
@@ -294,7 +308,7 @@ def check_lexicon(rule_set, rule, events, sentences, tz) -> Finding | None:
                  "at": s.at.astimezone(tz).isoformat() if s.at else None} for s, match in unique[:MAX_EXAMPLES]]
     days = [s.at.astimezone(tz).date() for s, _ in unique if s.at]
     return Finding(rule.id, rule.category, rule.title, len(unique), _provisions(rule_set, rule, days),
-                   sorted({s.evidence for s, _ in unique}), examples)
+                   sorted({s.evidence for s, _ in unique}), examples, kind=rule.kind)
 
 
 def check_number_rotation(rule_set, rule, events, sentences, tz) -> Finding | None:
@@ -337,9 +351,15 @@ CHECKS = {
 }
 
 
-def analyse(events: list[Event], sentences: list[Sentence], rule_set: RuleSet) -> list[Finding]:
-    """Return the findings of every rule of `rule_set`, in the rule set's order."""
+def analyse(events: list[Event], sentences: list[Sentence], rule_set: RuleSet, lender_kind: str = "") -> list[Finding]:
+    """Return the findings of every rule of `rule_set`, in the rule set's order.
+
+    Provisions that bind only some kinds of lender (a bank's card rules, the small-loan rules) are
+    cited only when the case's lender is of that kind."""
     tz = ZoneInfo(rule_set.timezone)
     merged = merge_events(events)
     findings = [CHECKS[rule.type](rule_set, rule, merged, sentences, tz) for rule in rule_set.rules]
-    return [f for f in findings if f is not None]
+    found = [f for f in findings if f is not None]
+    for f in found:
+        f.provisions = [p for p in f.provisions if not p.get("lender_kinds") or lender_kind in p["lender_kinds"]]
+    return found

@@ -37,7 +37,8 @@ def recording_inputs(item: EvidenceItem, transcript: Transcript | None):
     sentences = []
     for seg in transcript.segments if transcript else []:
         at = item.occurred_at + timedelta(seconds=seg["start"]) if item.occurred_at else None
-        sentences.append(Sentence(str(item.pk), seg["text"], {"start": seg["start"], "end": seg["end"]}, at))
+        sentences.append(Sentence(str(item.pk), seg["text"], {"start": seg["start"], "end": seg["end"]}, at,
+                                  "recording"))
     return events, sentences
 
 
@@ -81,7 +82,7 @@ def screenshot_inputs(item: EvidenceItem, ocr: OcrResult | None, relative: str =
         events = [Event(kind, datetime.fromisoformat(t["at"]), number, target, relative,
                         sources=_source(item, "screenshot", text=t["text"]))
                   for t in ocr.message_times]
-    sentences = [Sentence(str(item.pk), line["text"], {"line": i}, item.occurred_at)
+    sentences = [Sentence(str(item.pk), line["text"], {"line": i}, item.occurred_at, "screenshot")
                  for i, line in enumerate(ocr.lines)]
     return events, sentences
 
@@ -110,7 +111,7 @@ def statement_inputs(item: EvidenceItem):
                     _source(item, "statement"))]
     with evidence_storage().open(item.stored_name, "rb") as fh:
         lines = fh.read().decode("utf-8", errors="replace").splitlines()
-    sentences = [Sentence(str(item.pk), line, {"line": i}, item.occurred_at)
+    sentences = [Sentence(str(item.pk), line, {"line": i}, item.occurred_at, "statement")
                  for i, line in enumerate(lines) if line.strip() and i >= 4]  # after the author header
     return events, sentences
 
@@ -122,7 +123,7 @@ def manual_inputs(event: ManualEvent):
     kind = event.kind if event.kind != ManualEvent.Kind.OTHER else "other"
     events = [Event(kind, event.occurred_at, event.number, "third_party" if third else "borrower", contact, source,
                     connected=kind == "call" and event.connected)]
-    sentences = [Sentence("", event.description, {"manual_event": str(event.pk)}, event.occurred_at)] \
+    sentences = [Sentence("", event.description, {"manual_event": str(event.pk)}, event.occurred_at, "manual")] \
         if event.description else []
     return events, sentences
 

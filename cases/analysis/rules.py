@@ -28,6 +28,12 @@ class Provision:
     version: str = ""
     effective_from: date | None = None
     effective_to: date | None = None
+    # The lender kinds it binds (cases.Case.lender_kind); empty: every lender.
+    lender_kinds: tuple[str, ...] = ()
+    # Where the wording or number was checked, or why it is still to confirm.
+    checked: str = ""
+    # Applies only to debts that are not lawful (刑法第二百九十三条之一): an unlicensed lender or an unlawful rate.
+    unlawful_debt_only: bool = False
 
     def in_force_on(self, day: date | None) -> bool:
         """True when the provision applied on `day` (an unknown day: every provision)."""
@@ -36,10 +42,16 @@ class Provision:
         return (self.effective_from is None or day >= self.effective_from) and (
             self.effective_to is None or day < self.effective_to)
 
+    def binds(self, lender_kind: str) -> bool:
+        """True when the provision applies to a lender of `lender_kind` (an unknown kind: only general ones)."""
+        return not self.lender_kinds or lender_kind in self.lender_kinds
+
     def as_dict(self) -> dict:
         return {"id": self.id, "document": self.document["title"], "binding": self.document.get("binding", ""),
+                "document_kind": self.document.get("kind", ""),
                 "article": self.article, "version": self.version or self.document.get("version", ""),
-                "wording": self.wording, "wording_status": self.wording_status}
+                "wording": self.wording, "wording_status": self.wording_status,
+                "lender_kinds": list(self.lender_kinds)}
 
 
 @dataclass(frozen=True)
@@ -52,6 +64,8 @@ class Rule:
     params: dict = field(default_factory=dict)
     # The title for readers of English, where the rule set's own language is another.
     title_en: str = ""
+    # "violation" (a possible violation) or "clue" (a fact that supports other findings, never a violation).
+    kind: str = "violation"
 
 
 @dataclass(frozen=True)
@@ -86,18 +100,28 @@ def _day(value) -> date | None:
     return date.fromisoformat(str(value)) if value else None
 
 
+WORDING_STATUSES = ("verbatim", "excerpt", "summary", "to_confirm")
+
+
 def provision_from_toml(raw: dict, documents: dict) -> Provision:
+    """A provision; its dates default to its document's. Raise ValueError on an unknown wording status."""
+    document = documents[raw["document"]]
+    if raw["wording_status"] not in WORDING_STATUSES:
+        raise ValueError(f"provision {raw['id']}: unknown wording_status {raw['wording_status']!r}")
     return Provision(
-        id=raw["id"], document=documents[raw["document"]], article=raw["article"], wording=raw["wording"],
+        id=raw["id"], document=document, article=raw["article"], wording=raw["wording"],
         wording_status=raw["wording_status"], version=raw.get("version", ""),
-        effective_from=_day(raw.get("effective_from")), effective_to=_day(raw.get("effective_to")),
+        effective_from=_day(raw.get("effective_from", document.get("effective_from"))),
+        effective_to=_day(raw.get("effective_to", document.get("effective_to"))),
+        lender_kinds=tuple(raw.get("lender_kinds", ())), checked=raw.get("checked", ""),
+        unlawful_debt_only=bool(raw.get("unlawful_debt_only", False)),
     )
 
 
 def _rule(raw: dict) -> Rule:
-    base = {"id", "category", "type", "title", "title_en", "provisions"}
+    base = {"id", "category", "type", "title", "title_en", "provisions", "kind"}
     return Rule(raw["id"], raw["category"], raw["type"], raw["title"], raw["provisions"],
-                {k: v for k, v in raw.items() if k not in base}, raw.get("title_en", ""))
+                {k: v for k, v in raw.items() if k not in base}, raw.get("title_en", ""), raw.get("kind", "violation"))
 
 
 @lru_cache(maxsize=8)

@@ -1,3 +1,4 @@
+from typing import Literal
 from uuid import UUID
 
 from django.http import Http404
@@ -19,6 +20,9 @@ class BundleIn(Schema):
     items: list[UUID] | None = None
     case_number: Text = Field(default="", max_length=100)
     submitter: Text = Field(default="", max_length=100)
+    submitter_role: Literal["", "plaintiff", "reporter", "complainant"] = ""
+    submitted_to: Text = Field(default="", max_length=200)
+    copies: int = Field(default=1, ge=1, le=50)
 
 
 class BundleCreated(Schema):
@@ -54,7 +58,9 @@ def create_bundle(request, case_id: UUID, payload: BundleIn | None = None):
     payload = payload or BundleIn()
     try:
         bundle = bundle_create(case=case, actor=actor_from_request(request), item_ids=payload.items,
-                               case_number=payload.case_number.strip(), submitter=payload.submitter.strip())
+                               case_number=payload.case_number.strip(), submitter=payload.submitter.strip(),
+                               submitter_role=payload.submitter_role, submitted_to=payload.submitted_to.strip(),
+                               copies=payload.copies)
     except BundleRefused as exc:
         raise ApiError(400, str(exc), "no_items") from None
     return Status(202, {"id": bundle.pk, "status": bundle.status})

@@ -14,9 +14,11 @@ README = """如何核验 / How to verify
 
 1. bundle.pdf 的 SHA-256 值记载于 manifest.json 的 "pdf_sha256"。
    The SHA-256 of bundle.pdf is "pdf_sha256" in manifest.json.
-2. originals/ 中每个文件是证据原件，逐字节未改动；其 SHA-256 值见 manifest.json 及 PDF 证据目录。
-   Each file in originals/ is an original, byte for byte; compare `sha256sum originals/*` with
-   manifest.json and the index in the PDF.
+2. originals/ 中每个文件与本系统接收时的文件逐字节一致（电子数据副本）；其 SHA-256 值见 manifest.json
+   及 PDF 证据目录。原始载体（手机等）由提交人保存，请勿重置或更换，可供核对。
+   Each file in originals/ is byte for byte the file the site received (a copy of electronic data);
+   the phone or other original carrier stays with the person submitting and must not be reset.
+   Compare `sha256sum originals/*` with manifest.json and the index in the PDF.
 3. timestamps/ 中的 .tsr 为 RFC 3161 时间戳，可离线核验：
    The .tsr files are RFC 3161 time stamps:
    openssl ts -verify -digest <sha256> -in timestamps/NN.tsr -CAfile <TSA root certificate>

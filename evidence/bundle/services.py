@@ -3,6 +3,7 @@
 import hashlib
 import tempfile
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files import File
@@ -30,8 +31,10 @@ class BundleRefused(Exception):
 
 
 def bundle_create(*, case, actor: Actor, item_ids: list | None = None, case_number: str = "",
-                  submitter: str = "") -> Bundle:
-    """Record a bundle of the chosen items (default: every ready item by time) and queue its making."""
+                  submitter: str = "", submitter_role: str = "", submitted_to: str = "", copies: int = 1) -> Bundle:
+    """Record a bundle of the chosen items (default: every ready item by time) and queue its making.
+
+    The exhibits are grouped by what they prove and numbered within each group (证据1-1…)."""
     if item_ids:
         found = {str(i.pk): i for i in case.items.filter(pk__in=item_ids, status=EvidenceItem.Status.READY,
                                                           withdrawn_at=None)}
@@ -42,10 +45,15 @@ def bundle_create(*, case, actor: Actor, item_ids: list | None = None, case_numb
         items = bundle_content.default_items(case)
     if not items:
         raise BundleRefused(_("There is no processed evidence to put in a bundle yet."))
+    if submitter_role and submitter_role not in Bundle.Role.values:
+        raise BundleRefused(_("Unknown role of the person submitting the bundle."))
     with transaction.atomic():
-        bundle = Bundle.objects.create(case=case, created_by=actor.user, case_number=case_number, submitter=submitter)
-        BundleItem.objects.bulk_create([BundleItem(bundle=bundle, item=item, position=n)
-                                        for n, item in enumerate(items, start=1)])
+        bundle = Bundle.objects.create(case=case, created_by=actor.user, case_number=case_number, submitter=submitter,
+                                       submitter_role=submitter_role, submitted_to=submitted_to,
+                                       copies=max(1, int(copies or 1)))
+        BundleItem.objects.bulk_create([
+            BundleItem(bundle=bundle, item=item, position=n, label=label)
+            for n, (item, label) in enumerate(bundle_content.in_groups(items, case.victim_name), start=1)])
         custody_record(case=case, action="bundle_requested", actor=actor, bundle=str(bundle.pk), items=len(items))
         queue.enqueue_bundle(bundle.pk)
     return bundle
@@ -59,20 +67,27 @@ def _progress(bundle: Bundle, progress: int) -> None:
 def bundle_context(bundle: Bundle) -> dict:
     """Everything the PDF template shows, from the case's records."""
     case = bundle.case
-    exhibits = [bundle_content.exhibit_for(e.position, e.item) for e in bundle_content.entries_with_results(bundle)]
+    analysis = case_analyse(case)
+    tz = ZoneInfo(analysis.rule_set.timezone)
+    role = bundle_content.ROLE_ZH.get(bundle.submitter_role, "提交人")
+    exhibits = [bundle_content.exhibit_for(e.position, e.item, e.label, tz, role, case.victim_name)
+                for e in bundle_content.entries_with_results(bundle)]
     for exhibit in exhibits:
         exhibit.verify_url = bundle_pdf.verify_url(bundle.verify_secret, exhibit.item.sha256)
         exhibit.qr = bundle_pdf.qr_data_uri(exhibit.verify_url)
-    analysis = case_analyse(case)
     bundle_content.add_corroboration(exhibits, recording_links(analysis.events))
+    bundle_content.purposes_from_findings(analysis.findings, exhibits)
     first, last = bundle_content.date_range(exhibits)
     items = [e.item for e in exhibits]
     received = sorted(i.received_at for i in items)
     stamps = [e.stamp for e in exhibits if e.stamp]
     return {
         "bundle": bundle, "case": case, "exhibits": exhibits, "made_at": timezone.now(),
+        "groups": _groups(exhibits), "role": role, "timezone": analysis.rule_set.timezone,
+        "zone": "北京时间" if analysis.rule_set.timezone == "Asia/Shanghai" else analysis.rule_set.timezone,
+        "operator": settings.SITE_OPERATOR, "operator_relation": settings.SITE_OPERATOR_RELATION, "clues": [f for f in analysis.findings if f.kind == "clue"],
         "counts": bundle_content.kind_counts(exhibits), "first": first, "last": last,
-        "rule_set": analysis.rule_set, "findings": bundle_content.exhibit_numbers_for(analysis.findings, exhibits),
+        "rule_set": analysis.rule_set, "findings": bundle_content.exhibit_numbers_for([f for f in analysis.findings if f.kind != "clue"], exhibits),
         # Only numbers the victim confirmed as collectors' are drawn: a mother's calls are no collection.
         "charts": charts(collector_contacts(analysis.events), analysis.rule_set,
                          ("经确认的催收号码每日来电次数", "各时段来电和消息")),
@@ -86,6 +101,16 @@ def bundle_context(bundle: Bundle) -> dict:
         "integrity_summary": _integrity_summary(items),
         "capture_notes": any(i.capture_note for i in items),
     }
+
+
+def _groups(exhibits: list) -> list[dict]:
+    """The index's groups in order: what they prove and their exhibits."""
+    groups = []
+    for number, title in bundle_content.GROUPS.items():
+        members = [e for e in exhibits if e.group == number]
+        if members:
+            groups.append({"number": number, "title": title, "exhibits": members})
+    return groups
 
 
 def _storage_description() -> str:
@@ -119,7 +144,7 @@ def _manifest(bundle: Bundle, exhibits: list, pdf_sha256: str, anchor: CustodyAn
     for e in exhibits:
         stamp = bundle_zip.stamp_entry(e.number, e.stamp)
         items.append({
-            "exhibit": e.number, "id": str(e.item.pk), "kind": e.item.kind, "original_filename": e.item.original_filename,
+            "exhibit": e.number, "label": f"证据{e.label}", "id": str(e.item.pk), "kind": e.item.kind, "original_filename": e.item.original_filename,
             "file": f"originals/{e.number:02d}_{bundle_zip.safe_name(e.item.original_filename)}",
             "sha256": e.item.sha256, "size": e.item.size, "mime": e.item.mime,
             "received_at": e.item.received_at.isoformat(),

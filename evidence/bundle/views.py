@@ -22,11 +22,22 @@ def bundle_new(request, case_id):
     try:
         bundle = bundle_create(case=case, actor=actor_from_request(request),
                                case_number=request.POST.get("case_number", "").strip()[:100],
-                               submitter=request.POST.get("submitter", "").strip()[:100])
+                               submitter=request.POST.get("submitter", "").strip()[:100],
+                               submitter_role=request.POST.get("submitter_role", ""),
+                               submitted_to=request.POST.get("submitted_to", "").strip()[:200],
+                               copies=_copies(request.POST.get("copies")))
     except BundleRefused as exc:
         messages.error(request, str(exc))
         return redirect("case-detail", case_id=case.id)
     return redirect("bundle-detail", bundle_id=bundle.pk)
+
+
+def _copies(value) -> int:
+    """份数 from the form: a whole number from 1 to 50 (1 when not given or not a number)."""
+    try:
+        return min(max(int(value), 1), 50)
+    except (TypeError, ValueError):
+        return 1
 
 
 @login_required

@@ -126,7 +126,7 @@ def statement_text(*, author_name: str, relation: str, contact: str, text: str) 
     """Return the text original of a typed statement: who wrote it, then what they wrote."""
     return (
         f"陈述人 Author: {author_name}\n"
-        f"与受害人关系 Relation: {relation}\n"
+        f"与当事人关系 Relation: {relation}\n"
         f"联系方式 Contact: {contact}\n"
         f"\n{text}\n"
     )

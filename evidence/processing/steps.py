@@ -269,6 +269,12 @@ def _bcr_sidecar(item: EvidenceItem) -> dict:
         recording.save(update_fields=["metadata"])
         updated.append(str(recording.pk))
     return {"bcr_sidecar": True, "direction": facts.direction, "recordings_updated": updated}
+def step_scan(item: EvidenceItem) -> dict:
+    """A scanned or photographed paper (contract, ID card, medical record, signed form): an image gets
+    its preview like a screenshot, a PDF its page count and text like a document."""
+    if item.mime.startswith("image/"):
+        return step_image(item)
+    return step_document(item)
 
 
 def step_call_log(item: EvidenceItem) -> dict:
@@ -327,6 +333,7 @@ STEPS: dict[str, Callable[[EvidenceItem], dict]] = {
     "image": step_image,
     "ocr": step_ocr,
     "document": step_document,
+    "scan": step_scan,
     "call_log": step_call_log,
     "screen": step_screen,
 }
@@ -339,6 +346,9 @@ STEPS_BY_KIND: dict[str, list[str]] = {
     EvidenceItem.Kind.STATEMENT: ["integrity", "timestamp"],
     EvidenceItem.Kind.CALL_LOG: ["integrity", "timestamp", "call_log"],
     EvidenceItem.Kind.SCREEN_RECORDING: ["integrity", "timestamp", "screen", "transcribe"],
+    **{kind: ["integrity", "timestamp", "scan"] for kind in (
+        EvidenceItem.Kind.LOAN_CONTRACT, EvidenceItem.Kind.ID_DOCUMENT, EvidenceItem.Kind.MEDICAL_RECORD,
+        EvidenceItem.Kind.DAMAGE_PROOF, EvidenceItem.Kind.WITNESS_FORM)},
 }
 
 # A step that must not run on what an earlier one refused: OCR never decodes an image the image

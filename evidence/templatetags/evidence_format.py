@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 from django.utils.translation import pgettext, pgettext_lazy
 
 from evidence.labels import STEP_LABELS
@@ -33,6 +34,10 @@ ACTIONS = {
     "complaint_pdf_exported": pgettext_lazy("custody", "letter exported as PDF"),
     "call_row_corrected": pgettext_lazy("custody", "call row corrected"),
     "number_given": pgettext_lazy("custody", "collector's number given"),
+    "complaint_docx_exported": pgettext_lazy("custody", "letter exported as Word document"),
+    "exhibit_described": pgettext_lazy("custody", "exhibit's purpose described"),
+    "witness_form_exported": pgettext_lazy("custody", "witness statement form printed"),
+    "lender_described": pgettext_lazy("custody", "lender's kind recorded"),
     "complaint_tracking_updated": pgettext_lazy("custody", "letter's progress updated"), "statement_link_used": pgettext_lazy("custody", "statement received by link"),
     "number_classified": pgettext_lazy("custody", "number's role set"), "party_added": pgettext_lazy("custody", "party added"),
 }
@@ -93,3 +98,8 @@ def iso_local(value: str) -> str:
 @register.filter
 def get_item(mapping: dict, key):
     return mapping.get(key) if mapping else None
+@register.simple_tag
+def tsa_configured() -> bool:
+    """True when an independent RFC 3161 time-stamping authority is configured (TSA_URL): only then
+    may a page speak of a trusted time stamp."""
+    return bool(settings.TSA_URL)

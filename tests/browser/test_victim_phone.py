@@ -75,7 +75,7 @@ def test_a_victim_on_a_phone_collects_evidence_and_takes_the_bundle(site, screen
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         assert digest in row.inner_text()  # the fingerprint computed on the phone and confirmed by the server
         assert "服务器计算出相同的指纹" in row.inner_text()
-        assert "可信时间戳" in row.locator(".stage").inner_text()
+        assert "时间戳或签名回执" in row.locator(".stage").inner_text()
     assert {i.sha256 for i in EvidenceItem.objects.all()} == {hashlib.sha256(p.read_bytes()).hexdigest()
                                                               for p in phone_files}
 

@@ -99,9 +99,10 @@ def test_the_same_call_in_the_log_and_as_a_recording_is_merged():
 COLLECTOR = [
     ("insult", "你这个老赖，不要脸"),
     ("insult", "他妈的你到底还不还"),
-    ("threat", "明天就去你单位找你"),
-    ("threat", "不还钱就让你社死"),
-    ("threat", "再不还就爆你通讯录"),
+    ("harassment", "明天就去你单位找你"),
+    ("harassment", "不还钱就让你社死"),
+    ("harassment", "再不还就爆你通讯录"),
+    ("threat", "小心你家人的安全"),
     ("false_claim", "已经立案了，你等着坐牢"),
     ("false_claim", "会影响你子女上学"),
     ("false_claim", "马上让你上征信黑名单"),
@@ -110,7 +111,9 @@ COLLECTOR = [
     ("disclosure", "你儿子在我们平台欠钱不还"),
 ]
 INNOCENT = ["请按时还款", "您好，您的账单已逾期三天，请尽快处理", "我会去法院咨询一下", "我是他妈妈，有什么事",
-            "我们会依法催收", "请问是张先生吗", "征信报告可以在人民银行查询"]
+            "我们会依法催收", "请问是张先生吗", "征信报告可以在人民银行查询",
+            # Reporting an overdue loan to the credit reference centre is lawful for a licensed lender.
+            "逾期会上征信", "如果继续逾期，将按规定报送征信"]
 
 
 @pytest.mark.parametrize("category,text", COLLECTOR)
@@ -131,15 +134,51 @@ def test_the_provision_in_force_on_the_events_date_is_cited():
         s = Sentence("r", "你这个老赖", {"line": 1}, datetime(day[0], day[1], day[2], 12, tzinfo=SH))
         return [p["article"] for p in finding(analyse([], [s], CN), "cn-insult").provisions]
 
-    assert articles((2025, 12, 31)) == ["第四十二条"]
-    assert articles((2026, 1, 1)) == ["第五十条"]
+    assert articles((2025, 12, 31)) == ["第四十二条第（五）项"]
+    assert articles((2026, 1, 1)) == ["第五十条第一款第（五）项"]
 
 
-def test_every_finding_cites_wording_and_the_guideline_is_not_called_a_statute():
+def test_every_finding_cites_wording_and_the_standard_is_not_called_a_statute():
     events = [call(at(12, 9 + i)) for i in range(4)]
     f = finding(analyse(events, [], CN), "cn-calls-per-day")
-    guideline = f.provisions[0]
-    assert guideline["wording"] and "不是法律" in guideline["binding"]
+    standard = f.provisions[0]
+    assert standard["wording"] and standard["binding"] == "推荐性国家标准，非法律"
+    assert "GB/T 45251—2025" in standard["document"]
+
+
+@pytest.mark.parametrize("day,document", [
+    ((2025, 3, 1), "GB/T 45251—2025"),  # the national standard, from 2025-02-28
+    ((2024, 8, 1), "互联网金融贷后催收业务指引"),  # the association's 2024 guideline before it
+])
+def test_the_numeric_rules_come_from_the_document_in_force(day, document):
+    year, month, dom = day
+    events = [call(datetime(year, month, dom, 9 + i, tzinfo=SH), evidence=f"e{i}") for i in range(4)]
+    events.append(call(datetime(year, month, dom, 23, tzinfo=SH), evidence="night"))
+    for rule in ("cn-calls-per-day", "cn-quiet-hours"):
+        cited = finding(analyse(events, [], CN), rule).provisions
+        assert [p for p in cited if document in p["document"]] and len(cited) == 1
+
+
+def test_before_2024_no_numeric_rule_applies():
+    events = [call(datetime(2023, 5, 12, 9 + i, tzinfo=SH), evidence=f"e{i}") for i in range(4)]
+    events.append(call(datetime(2023, 5, 12, 23, tzinfo=SH), evidence="night"))
+    found = {f.rule for f in analyse(events, [], CN)}
+    assert "cn-calls-per-day" not in found and "cn-quiet-hours" not in found
+
+
+def test_insults_told_to_relatives_may_be_public_insult_and_cite_item_two():
+    said = Sentence("s1", "他们说你儿子是老赖", {"line": 5}, at(12, 20), "statement")
+    own = Sentence("r1", "你这个老赖", {"line": 1}, at(12, 20), "screenshot")
+    findings = analyse([], [said, own], CN)
+    public = finding(findings, "cn-public-insult")
+    assert public.evidence == ["s1"] and public.provisions[0]["article"] == "第四十二条第（二）项"
+
+
+def test_provisions_for_one_kind_of_lender_are_cited_only_for_it():
+    events = [Event("third_party_contact", at(12, 10), "13812345678", "third_party", "母亲", [{"evidence": "s"}])]
+    ids = lambda kind: {p["id"] for p in finding(analyse(events, [], CN, kind), "cn-third-party").provisions}  # noqa: E731
+    assert "small-loan-collection" in ids("small_loan") and "card-68" not in ids("small_loan")
+    assert "card-68" in ids("bank") and "small-loan-collection" not in ids("")
 
 
 def test_number_rotation_and_virtual_numbers():
@@ -148,6 +187,9 @@ def test_number_rotation_and_virtual_numbers():
     findings = analyse(events, [], CN)
     assert finding(findings, "cn-number-rotation").count == 5
     assert finding(findings, "cn-virtual-numbers").count == 2
+    # Clues that the calls come from one collector, never violations: they cite nothing.
+    for rule in ("cn-number-rotation", "cn-virtual-numbers"):
+        assert finding(findings, rule).kind == "clue" and finding(findings, rule).provisions == []
 
 
 def test_analysis_is_deterministic():

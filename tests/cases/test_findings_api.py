@@ -45,8 +45,8 @@ def test_findings_come_from_every_source_with_their_exhibits(client, alice, alic
     # Three answered calls in the log and the recording: the manual call is not known to have been answered.
     assert per_day["count"] == 1 and per_day["worst_days"] == [{"date": "2025-05-12", "calls": 4, "party": ""}]
     assert str(log.id) in per_day["evidence"] and str(recording.id) in per_day["evidence"]
-    assert "互联网金融个人网络消费信贷贷后催收风控指引" in per_day["provision"]
-    assert findings["cn-threat"]["examples"][0]["where"] == {"start": 12.0, "end": 19.0}
+    assert "GB/T 45251—2025）（推荐性国家标准，非法律）" in per_day["provision"]
+    assert findings["cn-harassment"]["examples"][0]["where"] == {"start": 12.0, "end": 19.0}
     assert findings["cn-insult"]["evidence"] == [str(shot.id)]
     assert findings["cn-disclosure"]["count"] == 1 and findings["cn-third-party"]["count"] == 1
     assert findings["cn-quiet-hours"]["count"] == 3  # 23:15 recording, 01:15 message, 07:30 manual call

@@ -92,7 +92,7 @@ def test_one_call_seen_three_ways_is_one_event_and_a_lone_recording_is_flagged(
         BundleItem.objects.create(bundle=bundle, item=item, position=position)
     context = bundle_context(bundle)
     by_item = {e.item.pk: e for e in context["exhibits"]}
-    assert [(c["exhibit"], c["row"]) for c in by_item[matched.pk].corroboration] == [(1, 63), (2, 1)]
+    assert [(c["exhibit"], c["row"]) for c in by_item[matched.pk].corroboration] == [("1", 63), ("2", 1)]
     assert by_item[lone.pk].corroboration == [] and by_item[carrier.pk].corroboration is None
     with translation.override("zh-hans"):
         html = render_to_string("bundle/bundle.html", context)

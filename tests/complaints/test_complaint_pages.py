@@ -79,3 +79,20 @@ def test_a_lawyer_may_draft(client, alice_case):
     client.force_login(lawyer)
     assert client.post(f"/cases/{alice_case.id}/complaints/", {"channel": "court"}).status_code == 302
     assert Complaint.objects.get().created_by == lawyer
+
+
+def test_the_lender_question_changes_the_path_and_is_recorded(client, alice, alice_case):
+    from evidence.models import CustodyEvent
+
+    client.force_login(alice)
+    page = client.get(f"/cases/{alice_case.id}/complaints/").content.decode()
+    assert "遇到暴力威胁，请立即拨打110" in page and "建议先向公安机关报案" not in page
+    r = client.post(f"/cases/{alice_case.id}/lender/", {"lender_kind": "unlicensed", "rate_lawful": ""})
+    assert r.status_code == 302
+    alice_case.refresh_from_db()
+    assert alice_case.lender_kind == "unlicensed" and alice_case.debt_may_be_unlawful
+    assert CustodyEvent.objects.filter(case=alice_case, action="lender_described").exists()
+    assert "建议先向公安机关报案" in client.get(f"/cases/{alice_case.id}/complaints/").content.decode()
+    assert client.post(f"/cases/{alice_case.id}/lender/", {"lender_kind": "pawnshop"}).status_code == 302
+    alice_case.refresh_from_db()
+    assert alice_case.lender_kind == "unlicensed"  # an unknown answer changes nothing

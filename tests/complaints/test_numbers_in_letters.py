@@ -37,7 +37,7 @@ def mother_case(client, alice, alice_case, alice_api, send):
     page = client.post(f"/cases/{alice_case.id}/statement-links/", {"name": "王芳", "relation": "母亲"}).content.decode()
     client.logout()
     link = re.search(r"http://testserver(/s/[^<\s]+/)", page).group(1)
-    r = client.post(link, {"text": f"5月12日晚上，{COLLECTOR}打给我，说我儿子欠钱不还。", "contact": f"电话 {MOTHER}",
+    r = client.post(link, {"name": "王芳", "text": f"5月12日晚上，{COLLECTOR}打给我，说我儿子欠钱不还。", "contact": f"电话 {MOTHER}",
                            "counterparty_number": COLLECTOR, "occurred_at": "2025-05-12T21:00",
                            "files": [SimpleUploadedFile("shot.png", png_bytes())]})
     assert r.status_code == 200, r.content
@@ -70,7 +70,7 @@ def test_the_relatives_own_number_is_recorded_as_a_third_partys(client, mother_c
 def test_no_letter_reports_a_number_before_the_victim_confirms_it(mother_case):
     for channel, text in letters(mother_case).items():
         assert COLLECTOR not in text and MOTHER not in text.replace(f"电话{MOTHER}", ""), channel
-        assert "以下号码经举报人确认为催收方使用" not in text
+        assert not re.search("以下号码经(举报人|报案人|投诉人)确认为催收方使用", text)
 
 
 def test_the_mother_is_masked_everywhere_and_reported_nowhere_the_collector_is_listed(client, mother_case, alice_api):
@@ -81,8 +81,9 @@ def test_the_mother_is_masked_everywhere_and_reported_nowhere_the_collector_is_l
             assert MOTHER not in text and COURIER not in text and "138****5678" in text, channel
         reported = _reported_numbers(channel, text)
         assert "5678" not in reported and "9999" not in reported, (channel, reported)
-    for channel in ("telecom", "police", "regulator"):
-        assert "以下号码经举报人确认为催收方使用" in texts[channel] and COLLECTOR in _reported_numbers(channel, texts[channel])
+    # Each letter names the one who confirmed them in that letter's own terms.
+    for channel, who in (("telecom", "举报人"), ("police", "报案人"), ("regulator", "投诉人")):
+        assert f"以下号码经{who}确认为催收方使用" in texts[channel] and COLLECTOR in _reported_numbers(channel, texts[channel])
     # Answered calls apart from the rest: the collector rang 4 times, 2 answered; the mother's calls are not told.
     assert f"{COLLECTOR}（代表某某小贷公司）：来电（含未接、拒接）4次，其中接通2次" in texts["telecom"]
     assert "来电（含未接、拒接）4次，其中接通2次" in texts["police"]

@@ -86,7 +86,7 @@ def test_the_case_page_shows_the_path_and_a_late_reply(client, alice, alice_case
     Complaint.objects.filter(pk=letter.pk).update(status="filed", filed_on=date(2020, 1, 1))
     client.force_login(alice)
     page = client.get(f"/cases/{alice_case.id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "the usual path" in page and "you are here" in page
+    assert "the usual steps" in page and "you are here" in page
     assert "No reply yet from Lending platform or bank" in page and f"/complaints/{letter.id}/" in page
 
 

@@ -70,7 +70,7 @@ def test_the_pdf_reads_like_a_court_filing(client, alice_api, bundle, case_items
     pdf = download(client, status["pdf_url"], alice_api)
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     for expected in ("证据目录", "证明目的", "提交人", "（2025）京0105民初123号", "李明", "某某信息咨询有限公司",
-                     "明天就去你单位找你", "机器语音转写", "说我儿子欠钱不还", "附件一", "附件二", "第九十三条",
+                     "明天就去你单位找你", "机器转写，未经核对", "说我儿子欠钱不还", "附件一", "附件二", "第九十三条",
                      "小米13自带通话录音", "哈希值只能证明文件自系统接收之后未被改动"):
         assert expected in text, expected
     for item in EvidenceItem.objects.filter(pk__in=case_items):
@@ -78,7 +78,7 @@ def test_the_pdf_reads_like_a_court_filing(client, alice_api, bundle, case_items
     # Annex 1 lists every custody event made before the bundle, by its hash and in words.
     for event in CustodyEvent.objects.filter(case=bundle.case, at__lt=bundle.finished).exclude(action="bundle_built"):
         assert event.hash[:16] in text, event.action
-    assert "接收" in text and "处理：可信时间戳" in text
+    assert "接收" in text and "处理：时间戳或签名回执" in text
     assert re.search(r"第 2 页\s*共 \d+ 页", text)
     fonts = run("pdffonts", data=pdf, tmp_path=tmp_path).splitlines()[2:]
     assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # the "emb" column
@@ -99,18 +99,20 @@ def test_the_index_page_numbers_links_and_bookmarks_lead_to_each_exhibit(client,
     pdf = download(client, f"/api/v1/bundles/{bundle.id}/pdf", alice_api)
     path = tmp_path / "bundle.pdf"
     path.write_bytes(pdf)
-    # The first line of each index row: 序号 … 页码 and the start of the hash.
-    listed = {int(n): int(page) for n, page in re.findall(r"^(\d+)\s.*?\s(\d+)\s+[0-9a-f]{12,}$",
-                                                          page_text(path, 2, "-layout"), re.M)}
-    assert list(listed) == [1, 2, 3]
+    # The first line of each index row: 序号 (证据2-1: group, then place in it) … 页码 and the start of the hash.
+    listed = {label: int(page) for label, page in re.findall(r"^证据(\d+-\d+)\s.*?\s(\d+)\s+[0-9a-f]{6,}$",
+                                                              page_text(path, 2, "-layout"), re.M)}
+    assert list(listed) == ["2-1", "2-2", "3-1"]  # the recording and screenshot, then the relative's statement
+    number = {"2-1": 1, "2-2": 2, "3-1": 3}
     reader = PdfReader(io.BytesIO(pdf))
     bookmarks = {o.title.split("\u3000")[0]: reader.get_destination_page_number(o) + 1
                  for o in flatten(reader.outline)}
-    for n, page in listed.items():
-        assert page_text(path, page).split("证据", 1)[1].startswith(str(n)), (n, page)  # the heading opens the page
-        assert f"证据{n} · SHA-256" not in page_text(path, page - 1)  # and the page before is not the exhibit's
+    for label, page in listed.items():
+        n = number[label]
+        assert page_text(path, page).split("证据", 1)[1].startswith(label), (label, page)  # the heading opens the page
+        assert f"证据{label} · SHA-256" not in page_text(path, page - 1)  # and the page before is not the exhibit's
         assert reader.get_destination_page_number(reader.named_destinations[f"exhibit-{n}"]) + 1 == page
-        assert bookmarks[f"证据{n}"] == page
+        assert bookmarks[f"证据{label}"] == page
     links = {a.get_object()["/Dest"] for a in reader.pages[1]["/Annots"].get_object()}
     assert links == {"exhibit-1", "exhibit-2", "exhibit-3"}
 
@@ -124,10 +126,11 @@ def test_every_page_of_an_exhibit_names_it_and_its_first_page_has_the_qr_code(cl
     starts = [reader.get_destination_page_number(reader.named_destinations[f"exhibit-{n}"]) + 1 for n in (1, 2, 3)]
     annex = next(p for p in range(starts[-1], len(reader.pages) + 1) if "附件一" in page_text(path, p))
     items = {i.pk: i for i in EvidenceItem.objects.filter(pk__in=case_items)}
+    labels = ["2-1", "2-2", "3-1"]
     for n, (first, end) in enumerate(zip(starts, [*starts[1:], annex], strict=True), start=1):
         sha = items[uuid.UUID(case_items[n - 1])].sha256
         for page in range(first, end):
-            assert f"证据{n} · SHA-256 {sha[:16]}" in page_text(path, page), (n, page)
+            assert f"证据{labels[n - 1]} · SHA-256 {sha[:16]}" in page_text(path, page), (n, page)
         assert f"/verify/{bundle.verify_secret}/{sha}/" in page_text(path, first).replace("\n", "")
         images = run("pdfimages", "-list", "-f", str(first), "-l", str(first), data=pdf, tmp_path=tmp_path)
         squares = [line for line in images.splitlines()[2:] if line.split()[3] == line.split()[4]]
