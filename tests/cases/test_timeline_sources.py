@@ -96,8 +96,8 @@ def test_one_call_seen_three_ways_is_one_event_and_a_lone_recording_is_flagged(
     assert by_item[lone.pk].corroboration == [] and by_item[carrier.pk].corroboration is None
     with translation.override("zh-hans"):
         html = render_to_string("bundle/bundle.html", context)
-    assert "对应通话记录：证据1（运营商详单）第 63 行，2023-10-11 23:47:05；证据2（通话记录截图）第 1 行" in html
-    assert html.count("未找到对应的通话记录（建议补充通话记录截图或运营商详单）") == 1
+    assert "<th>相互印证的通话记录</th><td>证据1（运营商详单）第 63 行，2023-10-11 23:47:05；证据2（通话记录截图）第 1 行" in html
+    assert html.count("本证据包中没有显示该次通话的通话记录；建议补充手机通话记录截图或运营商通话详单") == 1
     assert "运营商通话详单（第三方数据" in html and "2023-10-11T23:47:00（推算）" in html
 
 
