@@ -7,6 +7,7 @@ from cases.analysis import Event, Sentence
 from cases.models import Case, ManualEvent
 from evidence.models import EvidenceItem, OcrResult, Transcript
 from evidence.originals import evidence_storage
+from evidence.speakers import ocr_line_rows, quotable, segment_rows
 
 BORROWER_DIRECTIONS = {"incoming", "missed", "rejected", ""}
 
@@ -18,9 +19,10 @@ def _source(item: EvidenceItem, source: str, **where) -> list[dict]:
 def recording_inputs(item: EvidenceItem, transcript: Transcript | None):
     events = [Event("call", item.occurred_at, item.counterparty_number, sources=_source(item, "recording"))]
     sentences = []
-    for seg in transcript.segments if transcript else []:
+    for seg in segment_rows(transcript) if transcript else []:
         at = item.occurred_at + timedelta(seconds=seg["start"]) if item.occurred_at else None
-        sentences.append(Sentence(str(item.pk), seg["text"], {"start": seg["start"], "end": seg["end"]}, at))
+        sentences.append(Sentence(str(item.pk), seg["text"], {"start": seg["start"], "end": seg["end"], "segment": seg["id"]},
+                                  at, "recording", seg["speaker"], seg["speaker_source"], quotable(seg)))
     return events, sentences
 
 
@@ -39,8 +41,10 @@ def screenshot_inputs(item: EvidenceItem, ocr: OcrResult | None):
     number = ocr.phone_numbers[0] if len(ocr.phone_numbers) == 1 else item.counterparty_number
     events = [Event("message", datetime.fromisoformat(t["at"]), number, sources=_source(item, "screenshot", text=t["text"]))
               for t in ocr.message_times]
-    sentences = [Sentence(str(item.pk), line["text"], {"line": i}, item.occurred_at)
-                 for i, line in enumerate(ocr.lines)]
+    sentences = [Sentence(str(item.pk), line["text"], {"line": line["id"]}, item.occurred_at, "screenshot",
+                          line["speaker"], line["speaker_source"],
+                          line["speaker"] == "collector" and line["speaker_source"] == "user")
+                 for line in ocr_line_rows(ocr, item)]
     return events, sentences
 
 
@@ -50,7 +54,7 @@ def statement_inputs(item: EvidenceItem):
                     _source(item, "statement"))]
     with evidence_storage().open(item.stored_name, "rb") as fh:
         lines = fh.read().decode("utf-8", errors="replace").splitlines()
-    sentences = [Sentence(str(item.pk), line, {"line": i}, item.occurred_at)
+    sentences = [Sentence(str(item.pk), line, {"line": i}, item.occurred_at, "statement", "third_party")
                  for i, line in enumerate(lines) if line.strip() and i >= 4]  # after the author header
     return events, sentences
 
@@ -61,7 +65,7 @@ def manual_inputs(event: ManualEvent):
     source = [{"evidence": "", "source": "manual", "manual_event": str(event.pk)}]
     kind = event.kind if event.kind != ManualEvent.Kind.OTHER else "other"
     events = [Event(kind, event.occurred_at, event.number, "third_party" if third else "borrower", contact, source)]
-    sentences = [Sentence("", event.description, {"manual_event": str(event.pk)}, event.occurred_at)] \
+    sentences = [Sentence("", event.description, {"manual_event": str(event.pk)}, event.occurred_at, "manual", "victim")] \
         if event.description else []
     return events, sentences
 

@@ -1,9 +1,9 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Max
 
-from cases.analysis import Event, Finding, analyse, merge_events
+from cases.analysis import Event, Finding, analyse, merge_events, pending_phrases
 from cases.event_sources import case_inputs
 from cases.models import Case, ManualEvent
 from cases.rules import RuleSet, load_rule_set
@@ -28,6 +28,8 @@ class CaseAnalysis:
     findings: list[Finding]
     # Names the state of the evidence it was made from (see analysis_version).
     version: str = ""
+    # Possible violation phrases whose speaker the user has still to confirm ("待核对的可能违规用语").
+    pending: list[dict] = field(default_factory=list)
 
 
 
@@ -58,7 +60,8 @@ def case_analyse(case: Case) -> CaseAnalysis:
     if found is None:
         rule_set = load_rule_set(case.jurisdiction)
         events, sentences = case_inputs(case)
-        found = CaseAnalysis(rule_set, merge_events(events), analyse(events, sentences, rule_set), key)
+        found = CaseAnalysis(rule_set, merge_events(events), analyse(events, sentences, rule_set), key,
+                             pending_phrases(sentences, rule_set))
         if len(_ANALYSES) >= _ANALYSES_KEPT:
             _ANALYSES.pop(next(iter(_ANALYSES)), None)
         _ANALYSES[key] = found

@@ -15,6 +15,10 @@ from cases.analysis import Event, Finding
 # Findings whose examples are words said or written, quoted in the letters.
 QUOTED = ("threat", "insult", "false_claim", "impersonation", "disclosure")
 MAX_QUOTES = 20
+# Words heard or read in the evidence itself, which may be quoted once the user confirmed them.
+SAID = ("recording", "screenshot")
+# Someone's account of what was said: printed as what they say, never as the collector's words.
+ACCOUNT = {"statement": "证人", "manual": "本人"}
 MAX_DAYS = 60
 
 
@@ -76,15 +80,41 @@ def finding_rows(findings: list[Finding], numbers: dict[str, int]) -> list[dict]
 
 
 def quotes(findings: list[Finding], numbers: dict[str, int]) -> list[dict]:
-    """The words quoted as threats, insults and the like, with when and the exhibit they are in."""
+    """The collector's words quoted as threats, insults and the like ("原话"): only sentences whose speaker
+    and words the user confirmed, each with where it is and who said it."""
     rows = []
     for f in findings:
         if f.category not in QUOTED:
             continue
         for ex in f.examples:
-            if ex.get("text"):
+            if ex.get("text") and ex.get("source") in SAID:
                 at = datetime.fromisoformat(ex["at"]) if ex.get("at") else None
                 rows.append({"kind": f.title, "text": ex["text"].strip(), "day": day_zh(at),
+                             "exhibits": cite(ex.get("evidence") or [], numbers), "cite": quote_cite(ex, numbers)})
+    return rows[:MAX_QUOTES]
+
+
+def quote_cite(example: dict, numbers: dict[str, int]) -> str:
+    """Where a quote is and who said it: "（证据3，录音02:15，说话人：催收方，经本人核对）"."""
+    where = example.get("where") or {}
+    if example.get("source") == "recording":
+        seconds = int(where.get("start", 0))
+        place = f"录音{seconds // 60:02d}:{seconds % 60:02d}"
+    else:
+        place = f"截图第{int(where.get('line', 0)) + 1}行"
+    exhibit = cite(example.get("evidence") or [], numbers)
+    return f"（{exhibit + '，' if exhibit else ''}{place}，说话人：催收方，经本人核对）"
+
+
+def accounts(findings: list[Finding], numbers: dict[str, int]) -> list[dict]:
+    """What witnesses (and the user) wrote about the collectors' words: their account, never "原话"."""
+    rows = []
+    for f in findings:
+        if f.category not in QUOTED:
+            continue
+        for ex in f.examples:
+            if ex.get("text") and ex.get("source") in ACCOUNT:
+                rows.append({"who": ACCOUNT[ex["source"]], "text": ex["text"].strip(), "kind": f.title,
                              "exhibits": cite(ex.get("evidence") or [], numbers)})
     return rows[:MAX_QUOTES]
 

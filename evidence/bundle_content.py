@@ -6,6 +6,7 @@ from django.core.exceptions import ObjectDoesNotExist
 
 from evidence.models import EvidenceItem, OcrResult, Timestamp, Transcript
 from evidence.originals import evidence_storage
+from evidence.speakers import SPEAKER_ZH, ocr_line_rows, segment_rows
 
 # 证明目的 when the user wrote none: what each kind of exhibit usually proves.
 DEFAULT_PURPOSE = {
@@ -39,6 +40,9 @@ class Exhibit:
     call_rows: list[dict] = field(default_factory=list)
     verify_url: str = ""  # the public page that checks this exhibit's hash
     qr: str = ""  # a QR code of verify_url, as a data URI
+    # The transcript's sentences with who said them ("说话人未确认" until the user confirmed it), and OCR lines likewise.
+    sentences: list[dict] = field(default_factory=list)
+    lines: list[dict] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -82,7 +86,16 @@ def exhibit_for(number: int, item: EvidenceItem) -> Exhibit:
     elif "text" in derived:
         exhibit.text = _read_text(derived["text"].stored_name)[:MAX_TEXT]
     exhibit.call_rows = item.metadata.get("call_log", [])[:200]
+    if exhibit.transcript is not None:
+        exhibit.sentences = [{**row, "who": _who(row)} for row in segment_rows(exhibit.transcript)]
+    if exhibit.ocr is not None:
+        exhibit.lines = [{**row, "who": _who(row)} for row in ocr_line_rows(exhibit.ocr, item)]
     return exhibit
+
+
+def _who(row: dict) -> str:
+    """The speaker as the bundle prints it: only what the user confirmed is stated."""
+    return SPEAKER_ZH[row["speaker"]] if row["speaker_source"] == "user" else "说话人未确认"
 
 
 def kind_counts(exhibits: list[Exhibit]) -> list[tuple[str, int]]:

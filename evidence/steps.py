@@ -18,7 +18,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from evidence import audio, calllog, documents, filenames, images, ocr, timestamps, transcribe
+from evidence import (
+    audio,
+    calllog,
+    diarization,
+    documents,
+    filenames,
+    images,
+    ocr,
+    screen_dates,
+    speakers,
+    timestamps,
+    transcribe,
+)
 from evidence.integrity import stored_sha256
 from evidence.models import EvidenceItem, OcrResult, Timestamp, Transcript
 from evidence.workfiles import local_original, save_derived
@@ -107,6 +119,22 @@ def step_transcribe(item: EvidenceItem) -> dict:
             "transcript_sha256": _json_sha256(segments)}
 
 
+def step_speakers(item: EvidenceItem) -> dict:
+    """Suggest who spoke each sentence: by channel for a two-channel recording, else by voice; the user confirms."""
+    transcript = Transcript.objects.filter(item=item).first()
+    if transcript is None or not transcript.segments:
+        return {"skipped": True, "reason": "no sentences"}
+    with local_original(item) as path:
+        try:
+            found = diarization.diarize_file(path, audio.decode_audio(path))
+        except audio.AudioDecodeError as exc:
+            raise StepFailed(gettext_noop("The recording could not be decoded; it may be damaged.")) from exc
+    speakers.speakers_suggest(transcript, found, speakers.case_voiceprint(item.case, exclude=transcript))
+    transcript.save(update_fields=["diarization", "speakers"])
+    return {"method": found.method, "voices": len(found.centroids), "turns": len(found.turns),
+            "speakers_sha256": _json_sha256(transcript.speakers)}
+
+
 def _json_sha256(value) -> str:
     """The SHA-256 of a result stored as JSON, for the custody record of what a step produced."""
     return hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
@@ -132,14 +160,17 @@ def step_ocr(item: EvidenceItem) -> dict:
     with local_original(item) as path:
         lines = ocr.ocr_lines(path)
     text = "\n".join(line.text for line in lines)
-    reference = timezone.localdate(item.occurred_at) if item.occurred_at else timezone.localdate(item.received_at)
-    times = [{"text": t["text"], "at": t["at"].isoformat()} for t in ocr.extract_message_times(text, reference)]
+    # Relative times are read against the screenshot's own day, never silently the upload day.
+    reference, basis = screen_dates.reference_day(item.metadata, [line.__dict__ for line in lines],
+                                                  item.occurred_at, item.received_at)
+    times = [{**t, "at": t["at"].isoformat()} for t in ocr.extract_message_times(text, reference)]
     OcrResult.objects.update_or_create(item=item, defaults={
         "original_sha256": item.sha256, "engine": "rapidocr-onnxruntime", "text": text,
         "lines": [line.__dict__ for line in lines], "phone_numbers": ocr.extract_phone_numbers(text),
-        "message_times": times,
+        "message_times": times, "reference_date": reference, "reference_basis": basis,
     })
-    return {"lines": len(lines), "message_times": len(times), "ocr_sha256": _json_sha256([line.__dict__ for line in lines])}
+    return {"lines": len(lines), "message_times": len(times), "reference_date": reference.isoformat(),
+            "reference_basis": basis, "ocr_sha256": _json_sha256([line.__dict__ for line in lines])}
 
 
 def step_document(item: EvidenceItem) -> dict:
@@ -179,6 +210,7 @@ STEPS: dict[str, Callable[[EvidenceItem], dict]] = {
     "timestamp": step_timestamp,
     "audio": step_audio,
     "transcribe": step_transcribe,
+    "speakers": step_speakers,
     "image": step_image,
     "ocr": step_ocr,
     "document": step_document,
@@ -191,6 +223,7 @@ STEP_LABELS = {
     "timestamp": _("Trusted time stamp"),
     "audio": _("Recording details"),
     "transcribe": _("Transcription"),
+    "speakers": _("Who spoke"),
     "image": _("Image details and preview"),
     "ocr": _("Reading the text"),
     "document": _("Document text"),
@@ -199,7 +232,7 @@ STEP_LABELS = {
 
 # Which steps each kind of evidence goes through, in order.
 STEPS_BY_KIND: dict[str, list[str]] = {
-    EvidenceItem.Kind.CALL_RECORDING: ["integrity", "timestamp", "audio", "transcribe"],
+    EvidenceItem.Kind.CALL_RECORDING: ["integrity", "timestamp", "audio", "transcribe", "speakers"],
     EvidenceItem.Kind.SCREENSHOT: ["integrity", "timestamp", "image", "ocr"],
     EvidenceItem.Kind.DOCUMENT: ["integrity", "timestamp", "document"],
     EvidenceItem.Kind.STATEMENT: ["integrity", "timestamp"],
@@ -207,4 +240,4 @@ STEPS_BY_KIND: dict[str, list[str]] = {
 }
 
 # Steps that take long or much CPU run on their own queue so uploads never wait behind them.
-HEAVY_STEPS: set[str] = {"transcribe"}
+HEAVY_STEPS: set[str] = {"transcribe", "speakers"}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evidence import bundle_views, views
+from evidence import bundle_views, review_views, views
 
 urlpatterns = [
     path("cases/<uuid:case_id>/upload/", views.upload, name="evidence-upload"),
@@ -13,6 +13,9 @@ urlpatterns = [
     path("items/<uuid:item_id>/notes/", views.item_note, name="item-note"),
     path("items/<uuid:item_id>/original/", views.item_original, name="item-original"),
     path("items/<uuid:item_id>/listen/", views.item_listen, name="item-listen"),
+    path("items/<uuid:item_id>/transcript/", review_views.transcript_sentence, name="item-transcript"),
+    path("items/<uuid:item_id>/ocr-speaker/", review_views.ocr_line_speaker, name="item-ocr-speaker"),
+    path("items/<uuid:item_id>/message-times/", review_views.message_times_confirm, name="item-message-times"),
     path("cases/<uuid:case_id>/bundles/new/", bundle_views.bundle_new, name="bundle-new"),
     path("bundles/<uuid:bundle_id>/", bundle_views.bundle_detail, name="bundle-detail"),
     path("bundles/<uuid:bundle_id>/pdf/", bundle_views.bundle_download, {"which": "pdf"}, name="bundle-pdf"),

@@ -32,6 +32,10 @@ ACTIONS = {
     "complaint_edited": pgettext_lazy("custody", "letter edited"),
     "complaint_pdf_exported": pgettext_lazy("custody", "letter exported as PDF"),
     "complaint_tracking_updated": pgettext_lazy("custody", "letter's progress updated"), "statement_link_used": pgettext_lazy("custody", "statement received by link"),
+    "transcript_corrected": pgettext_lazy("custody", "transcript sentence checked or corrected"),
+    "transcript_reviewed": pgettext_lazy("custody", "transcript checked sentence by sentence"),
+    "ocr_speakers_confirmed": pgettext_lazy("custody", "screenshot line's writer confirmed"),
+    "message_times_confirmed": pgettext_lazy("custody", "message dates confirmed"),
 }
 
 
@@ -42,3 +46,11 @@ def custody_action(action: str) -> str:
         step = STEP_LABELS.get(action.removeprefix("processed_"))
         return pgettext("custody", "processed: %(step)s") % {"step": step} if step else action
     return ACTIONS.get(action, action)
+
+
+@register.filter
+def speaker_label(code: str) -> str:
+    """Who said a sentence, in the reader's language (collector → 催收方, victim → 我, ...)."""
+    from evidence.speakers import SPEAKER_LABELS
+
+    return SPEAKER_LABELS.get(code, code)

@@ -32,12 +32,20 @@ def test_findings_come_from_every_source_with_their_exhibits(client, alice, alic
     ManualEvent.objects.create(case=alice_case, kind="call", number="16512345678", created_by=alice,
                                occurred_at=datetime(2025, 5, 12, 7, 30, tzinfo=SH))
 
+    # Words in the evidence count only once the user confirmed who said them (and, for speech, the words).
+    r = client.patch(f"/api/v1/evidence/{recording.id}/transcript", {"segments": [
+        {"id": 0, "speaker": "collector", "text": "明天就去你单位找你"}]}, content_type="application/json", **alice_api)
+    assert r.status_code == 200, r.content
+    r = client.patch(f"/api/v1/evidence/{shot.id}/ocr", {"lines": [{"id": 0, "speaker": "collector"}]},
+                     content_type="application/json", **alice_api)
+    assert r.status_code == 200, r.content
+
     findings = {f["rule"]: f for f in client.get(f"/api/v1/cases/{alice_case.id}/findings", **alice_api).json()}
     per_day = findings["cn-calls-per-day"]
     assert per_day["count"] == 1 and per_day["worst_days"] == [{"date": "2025-05-12", "calls": 5}]
     assert str(log.id) in per_day["evidence"] and str(recording.id) in per_day["evidence"]
     assert "互联网金融个人网络消费信贷贷后催收风控指引" in per_day["provision"]
-    assert findings["cn-threat"]["examples"][0]["where"] == {"start": 12.0, "end": 19.0}
+    assert findings["cn-threat"]["examples"][0]["where"] == {"start": 12.0, "end": 19.0, "segment": 0}
     assert findings["cn-insult"]["evidence"] == [str(shot.id)]
     assert findings["cn-disclosure"]["count"] == 1 and findings["cn-third-party"]["count"] == 1
     assert findings["cn-quiet-hours"]["count"] == 3  # 23:15 recording, 01:15 message, 07:30 manual call
@@ -47,7 +55,7 @@ def test_findings_come_from_every_source_with_their_exhibits(client, alice, alic
     assert len([e for e in events if e["kind"] == "call"]) == 5
     client.force_login(alice)
     page = client.get(f"/cases/{alice_case.id}/").content.decode()
-    assert "单日催收电话超过3次" in page and "<svg" in page and f"/items/{recording.id}/#t-12" in page
+    assert "单日催收电话超过3次" in page and "<svg" in page and f"/items/{recording.id}/#t-0" in page
 
 
 def test_a_new_call_changes_the_findings(client, alice, alice_case, alice_api):

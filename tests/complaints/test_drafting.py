@@ -38,10 +38,12 @@ def test_police_and_court_carry_third_parties_in_full(full_case, bundle, draft, 
     assert "母亲 王芳" in text and "完整姓名" in text
 
 
-def test_the_police_report_quotes_the_threat_with_its_exhibit_and_cites_the_law(full_case, bundle, draft):
+def test_the_police_report_gives_a_witness_account_as_such_and_cites_the_law(full_case, bundle, draft):
     text = draft(full_case, "police", bundle=bundle).draft_text
     statement = bundle.entries.get(item__kind="statement").position
-    assert re.search(rf"“对方说明天就去你单位找你。”（威胁，见证据{statement}）", text), text
+    # A relative's statement is her account of the words, never the collector's "原话".
+    assert re.search(rf"证人称：“对方说明天就去你单位找你。”（见证据{statement}）", text), text
+    assert "“对方说明天就去你单位找你。”（威胁）" not in text
     for words in ("寻衅滋事", "侵犯公民个人信息", "第四十二条", "第二百九十三条", "第二百五十三条之一", "事实经过"):
         assert words in text, words
     # The events are from 2025: the 2012 text applies, not the 2025 revision in force from 2026.
