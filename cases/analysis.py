@@ -27,6 +27,8 @@ class Event:
     target: str = "borrower"  # borrower | third_party
     contact: str = ""  # the third party: name and relation
     sources: list[dict] = field(default_factory=list)  # [{"evidence": id, "source": "recording", ...}]
+    # The day was worked out (a screenshot's "昨天 01:15") and the user has not confirmed it: "推算，待核对".
+    estimated: bool = False
 
     @property
     def evidence(self) -> list[str]:

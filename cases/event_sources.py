@@ -39,7 +39,9 @@ def screenshot_inputs(item: EvidenceItem, ocr: OcrResult | None):
     if ocr is None:
         return [], []
     number = ocr.phone_numbers[0] if len(ocr.phone_numbers) == 1 else item.counterparty_number
-    events = [Event("message", datetime.fromisoformat(t["at"]), number, sources=_source(item, "screenshot", text=t["text"]))
+    unconfirmed = ocr.times_confirmed_at is None
+    events = [Event("message", datetime.fromisoformat(t["at"]), number, sources=_source(item, "screenshot", text=t["text"]),
+                    estimated=unconfirmed and t.get("estimated", True))
               for t in ocr.message_times]
     sentences = [Sentence(str(item.pk), line["text"], {"line": line["id"]}, item.occurred_at, "screenshot",
                           line["speaker"], line["speaker_source"],

@@ -135,7 +135,8 @@ def _day_row(day: date | None, events: list[Event], numbers: dict[str, int]) -> 
     calls = [e for e in events if e.kind == "call" and e.target == "borrower"]
     messages = [e for e in events if e.kind == "message"]
     contacts = [e for e in events if e.target == "third_party"]
-    return {"day": day_zh(day) or "日期不详", "calls": len(calls), "messages": len(messages),
+    estimated = "（推算，待核对）" if any(e.estimated for e in events) else ""
+    return {"day": (day_zh(day) + estimated) if day else "日期不详", "calls": len(calls), "messages": len(messages),
             "numbers": "、".join(sorted({e.number for e in calls + messages if e.number})),
             "contacts": "、".join(e.contact for e in contacts if e.contact),
             "contact_count": len(contacts),

@@ -26,13 +26,16 @@ def exif_day(exif: dict) -> date | None:
     return None
 
 
+def in_status_bar(line: dict, height: int | None) -> bool:
+    """True for a text line at the very top of the screen, where the phone shows its clock (not a message)."""
+    top = min((y for _x, y in line.get("box") or []), default=None)
+    return bool(height) and top is not None and top < height * STATUS_BAR_SHARE
+
+
 def status_bar_day(lines: list[dict], height: int | None) -> date | None:
     """A full date shown in the status bar (the text lines at the very top of the screenshot)."""
-    if not height:
-        return None
     for line in lines:
-        top = min((y for _x, y in line.get("box") or []), default=height)
-        match = _FULL_DATE.search(line["text"]) if top < height * STATUS_BAR_SHARE else None
+        match = _FULL_DATE.search(line["text"]) if in_status_bar(line, height) else None
         if match:
             try:
                 return date(int(match[1]), int(match[2]), int(match[3]))
