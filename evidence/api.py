@@ -242,7 +242,7 @@ class LineChange(Schema):
 
 
 class OcrPatch(Schema):
-    lines: list[LineChange]
+    lines: list[LineChange] = []
 
 
 @router.patch("/evidence/{item_id}/ocr", response={200: OcrOut, 400: ErrorOut, 404: ErrorOut})

@@ -70,6 +70,9 @@ def test_bob_gets_404_from_every_url_of_alices(client, alice_objects, alice_case
     post = (client.post(url, {}, content_type="application/json", **bob_api) if url.startswith("/api/")
             else client.post(url, {}))
     answers = [client.get(url, **bob_api), post]
+    if url.startswith("/api/"):  # routes that only change something (PATCH, PUT) must refuse Bob too
+        answers += [client.patch(url, {}, content_type="application/json", **bob_api),
+                    client.put(url, {}, content_type="application/json", **bob_api)]
     statuses = {r.status_code for r in answers}
     assert statuses <= {404, 405} and 404 in statuses, (name, statuses)
     for r in answers:
