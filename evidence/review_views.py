@@ -6,11 +6,13 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.access import get_item_for_user
+from evidence import screen_dates
 from evidence.custody import actor_from_request, custody_record
 from evidence.models import OcrResult, Transcript
 from evidence.speakers import ReviewError, ocr_confirm, transcript_review
@@ -71,15 +73,28 @@ def ocr_line_speaker(request, item_id):
     return _back(request, f"{item_url(item)}#line-{position}")
 
 
+def _valid_day(value) -> bool:
+    try:
+        return bool(value) and parse_date(value) is not None
+    except ValueError:
+        return False
+
+
 @login_required
 @require_POST
 def message_times_confirm(request, item_id):
-    """The owner confirms the days worked out for the screenshot's message times."""
+    """The owner confirms the days worked out for the screenshot's message times, or gives the day the
+    screenshot was taken, from which they are worked out again (and then confirmed)."""
     item = get_item_for_user(request.user, item_id, need="own")
+    day = parse_date(request.POST.get("day", "") or "") if _valid_day(request.POST.get("day")) else None
     with transaction.atomic():
         ocr = get_object_or_404(OcrResult.objects.select_for_update(), item=item)
+        if day is not None:
+            ocr.reference_date, ocr.reference_basis = day, "user"
+            ocr.message_times = screen_dates.message_times(ocr.lines, (item.metadata.get("image") or {}).get("height"), day)
         ocr.times_confirmed_by, ocr.times_confirmed_at = request.user, timezone.now()
-        ocr.save(update_fields=["times_confirmed_by", "times_confirmed_at"])
+        ocr.save(update_fields=["times_confirmed_by", "times_confirmed_at", "reference_date", "reference_basis",
+                                "message_times"])
         custody_record(case=item.case, item=item, action="message_times_confirmed", actor=actor_from_request(request),
                        reference_date=ocr.reference_date.isoformat() if ocr.reference_date else None,
                        reference_basis=ocr.reference_basis, times=[t["at"] for t in ocr.message_times])

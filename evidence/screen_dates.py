@@ -56,3 +56,12 @@ def reference_day(metadata: dict, lines: list[dict], occurred_at, received_at) -
     if occurred_at:
         return timezone.localdate(occurred_at), "user"
     return timezone.localdate(received_at), "upload"
+
+
+def message_times(lines: list[dict], height: int | None, reference: date) -> list[dict]:
+    """The message times of the screenshot's lines (its status bar left out), read against `reference`,
+    as stored: [{"text", "at" (ISO 8601), "estimated"}]."""
+    from evidence.ocr import extract_message_times
+
+    text = "\n".join(line["text"] for line in lines if not in_status_bar(line, height))
+    return [{**t, "at": t["at"].isoformat()} for t in extract_message_times(text, reference)]

@@ -163,9 +163,8 @@ def step_ocr(item: EvidenceItem) -> dict:
     # Relative times are read against the screenshot's own day, never silently the upload day.
     reference, basis = screen_dates.reference_day(item.metadata, [line.__dict__ for line in lines],
                                                   item.occurred_at, item.received_at)
-    height = (item.metadata.get("image") or {}).get("height")
-    messages = "\n".join(line.text for line in lines if not screen_dates.in_status_bar(line.__dict__, height))
-    times = [{**t, "at": t["at"].isoformat()} for t in ocr.extract_message_times(messages, reference)]
+    times = screen_dates.message_times([line.__dict__ for line in lines],
+                                       (item.metadata.get("image") or {}).get("height"), reference)
     OcrResult.objects.update_or_create(item=item, defaults={
         "original_sha256": item.sha256, "engine": "rapidocr-onnxruntime", "text": text,
         "lines": [line.__dict__ for line in lines], "phone_numbers": ocr.extract_phone_numbers(text),

@@ -82,3 +82,19 @@ def test_a_chat_screenshot_gets_speakers_and_a_worked_out_date(send, client, ali
     assert r.status_code == 302
     page = client.get(f"/cases/{alice_case.id}/").content.decode()
     assert "badge estimated" not in page
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_the_owner_gives_the_screenshots_day_and_the_times_are_worked_out_again(send, client, alice, tmp_path):
+    item = send("sms.png", chat_png(tmp_path / "sms.png", "中国移动 4G"), "screenshot")  # no date on screen
+    item.ocr.refresh_from_db()
+    assert item.ocr.reference_basis == "upload"  # said, never silent
+    client.force_login(alice)
+    assert "上传当天" in client.get(f"/items/{item.id}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    r = client.post(f"/items/{item.id}/message-times/", {"day": "2025-05-13"})
+    assert r.status_code == 302
+    item.ocr.refresh_from_db()
+    assert (item.ocr.reference_basis, item.ocr.reference_date) == ("user", date(2025, 5, 13))
+    assert item.ocr.message_times[0]["at"] == "2025-05-12T01:15:00+08:00" and item.ocr.times_confirmed_at
+    assert item.custody_events.filter(action="message_times_confirmed").count() == 1
