@@ -2,7 +2,7 @@
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint bench messages
+.PHONY: setup run test test-fast lint bench messages
 
 $(STAMP): pyproject.toml scripts/setup.sh scripts/apt-packages.txt
 	scripts/setup.sh
@@ -16,8 +16,13 @@ run: $(STAMP)
 test: $(STAMP)
 	scripts/test.sh $(ARGS)
 
+# The unit tests: no browser, no real worker, no PostgreSQL or Redis needed (SQLite in memory).
+test-fast: $(STAMP)
+	DATABASE_URL=sqlite:// scripts/test.sh -m "not slow and not integration and not browser" $(ARGS)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	DEBUG=1 $(VENV)/bin/python manage.py makemigrations --check --dry-run
 
 bench: $(STAMP)
@@ -25,4 +30,4 @@ bench: $(STAMP)
 
 # Refresh the translation catalogue after changing user-facing strings.
 messages: $(STAMP)
-	DEBUG=1 $(VENV)/bin/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests --ignore=bench
+	DEBUG=1 $(VENV)/bin/python manage.py makemessages -l zh_Hans --no-wrap --no-location --ignore=.venv --ignore=tests --ignore=bench --ignore=var --ignore=test-artifacts

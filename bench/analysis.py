@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "harassguard.settings")
 os.environ.setdefault("DEBUG", "1")
 
-from cases.analysis import Event, Sentence, analyse  # noqa: E402
-from cases.rules import load_rule_set  # noqa: E402
+from cases.analysis.engine import Event, Sentence, analyse  # noqa: E402
+from cases.analysis.rules import load_rule_set  # noqa: E402
 
 SH = ZoneInfo("Asia/Shanghai")
 LINES = ["您好，这里是贷后管理部门", "你这个月的账单已经逾期了", "请问你什么时候能还款", "明天就去你单位找你",

@@ -38,11 +38,11 @@ from django.core.management import call_command  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
 from cases.models import Case  # noqa: E402
-from evidence.bundles import bundle_build  # noqa: E402
+from evidence.bundle.services import bundle_build  # noqa: E402
 from evidence.custody import WORKER, Actor, custody_record  # noqa: E402
 from evidence.models import Bundle, BundleItem, EvidenceItem, OcrResult, Transcript  # noqa: E402
-from evidence.originals import original_name, store_original  # noqa: E402
-from evidence.workfiles import save_derived  # noqa: E402
+from evidence.storage.originals import original_name, store_original  # noqa: E402
+from evidence.storage.workfiles import save_derived  # noqa: E402
 
 TEXT = {"zh": "你再不还钱，明天就去你单位找你，让你社死，我们已经通知了你的家人", "en":
         "If you do not pay today we will call your office and tell your family about the debt"}

@@ -23,8 +23,9 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from evidence import diarization  # noqa: E402
-from evidence.audio import decode_audio  # noqa: E402
+from evidence.processing import diarization  # noqa: E402
+from evidence.processing.audio import decode_audio  # noqa: E402
+from evidence.voices import normalised, victim_voice  # noqa: E402
 
 DATA = REPO / "bench" / "data" / "diarization"
 SPEAKERS = {"A": "aishell1_S0764.wav", "B": "wenetspeech_meeting.wav", "C": "funasr_asr_example.wav",
@@ -142,7 +143,7 @@ def main() -> None:
     print("Speaker likeness of the source clips (cosine, whole clip):")
     whole = {k: diarization.embed_chunks(v, [(0, len(v) / RATE)])[0] for k, v in voices.items()}
     for x, y in itertools.combinations(whole, 2):
-        print(f"  {x}-{y}: {float(diarization._normalised(whole[x]) @ diarization._normalised(whole[y])):.3f}")
+        print(f"  {x}-{y}: {float(normalised(whole[x]) @ normalised(whole[y])):.3f}")
     mono, stereo, victim_checks = [], [], []
     print("\nOne-channel calls (two voices clustered):")
     prints = {}
@@ -161,7 +162,7 @@ def main() -> None:
     for speaker, calls in prints.items():
         marked_call, centroids, voice = calls[0]
         for other, other_centroids, truth in calls[1:]:
-            guess = diarization.victim_voice(other_centroids, centroids[voice])
+            guess = victim_voice(other_centroids, centroids[voice])
             victim_checks.append(guess == truth)
             print(f"  {speaker} marked in {marked_call}, in {other}: "
                   f"{'right' if guess == truth else ('not decided' if guess is None else 'WRONG')}")

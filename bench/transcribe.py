@@ -23,9 +23,9 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "harassguard.settings")
 os.environ.setdefault("DEBUG", "1")
 
-from evidence.audio import decode_audio  # noqa: E402
-from evidence.ocr import ocr_lines  # noqa: E402
-from evidence.transcribe import transcribe  # noqa: E402
+from evidence.processing.audio import decode_audio  # noqa: E402
+from evidence.processing.ocr import ocr_lines  # noqa: E402
+from evidence.processing.transcribe import transcribe  # noqa: E402
 from tests.audio_samples import encode, speak  # noqa: E402
 
 TINY_EN = REPO.parent / "shared" / "models" / "whisper-tiny.en.pt"

@@ -6,20 +6,33 @@ learn that a case exists. A member asking for more than their role allows
 gets 403.
 """
 
+from enum import StrEnum
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
 from accounts.second_factor import lawyer_needs_second_factor
 from cases.models import Case, Membership
+from complaints.models import Complaint
 from evidence.models import Bundle, ChunkedUpload, EvidenceItem
 
 OWNER = "owner"
+
+
+class Need(StrEnum):
+    """What a view needs to do with a case."""
+
+    READ = "read"  # see the case and its evidence
+    BUILD = "build"  # make bundles and letters from it
+    OWN = "own"  # change what it holds, share it
+
+
 # Which roles may do what.
 ALLOWED = {
-    "read": {OWNER, Membership.Role.LAWYER, Membership.Role.VIEWER},
-    "build": {OWNER, Membership.Role.LAWYER},
-    "own": {OWNER},
+    Need.READ: {OWNER, Membership.Role.LAWYER, Membership.Role.VIEWER},
+    Need.BUILD: {OWNER, Membership.Role.LAWYER},
+    Need.OWN: {OWNER},
 }
 
 
@@ -40,7 +53,7 @@ def role_of(user, case: Case) -> str | None:
     return Membership.objects.filter(case=case, user=user, revoked_at=None).values_list("role", flat=True).first()
 
 
-def _check(user, case: Case, need: str) -> None:
+def _check(user, case: Case, need: Need) -> None:
     role = role_of(user, case)
     if role is None:
         raise Http404("no such case")
@@ -50,8 +63,8 @@ def _check(user, case: Case, need: str) -> None:
         raise PermissionDenied("lawyers must sign in with a second factor")
 
 
-def get_case_for_user(user, case_id, need: str = "read") -> Case:
-    """Return the case if `user` may `need` ("read", "build" or "own") it; 404 for strangers, 403 for members."""
+def get_case_for_user(user, case_id, need: Need = Need.READ) -> Case:
+    """Return the case if `user` may do what `need` says with it; 404 for strangers, 403 for members."""
     case = Case.objects.filter(pk=case_id).first()
     if case is None:
         raise Http404("no such case")
@@ -59,7 +72,7 @@ def get_case_for_user(user, case_id, need: str = "read") -> Case:
     return case
 
 
-def get_item_for_user(user, item_id, need: str = "read") -> EvidenceItem:
+def get_item_for_user(user, item_id, need: Need = Need.READ) -> EvidenceItem:
     """Return the evidence item if `user` may `need` its case; as get_case_for_user."""
     item = EvidenceItem.objects.select_related("case").filter(pk=item_id).first()
     if item is None:
@@ -68,7 +81,7 @@ def get_item_for_user(user, item_id, need: str = "read") -> EvidenceItem:
     return item
 
 
-def get_bundle_for_user(user, bundle_id, need: str = "read") -> Bundle:
+def get_bundle_for_user(user, bundle_id, need: Need = Need.READ) -> Bundle:
     """Return the bundle if `user` may `need` its case; as get_case_for_user."""
     bundle = Bundle.objects.select_related("case").filter(pk=bundle_id).first()
     if bundle is None:
@@ -82,14 +95,12 @@ def get_upload_for_user(user, upload_id) -> ChunkedUpload:
     upload = ChunkedUpload.objects.select_related("case").filter(pk=upload_id).first()
     if upload is None or not user.is_authenticated or upload.created_by_id != user.pk:
         raise Http404("no such upload")
-    _check(user, upload.case, "own")
+    _check(user, upload.case, Need.OWN)
     return upload
 
 
-def get_complaint_for_user(user, complaint_id, need: str = "read"):
+def get_complaint_for_user(user, complaint_id, need: Need = Need.READ):
     """Return the complaint if `user` may `need` its case; as get_case_for_user."""
-    from complaints.models import Complaint  # complaints builds on cases: imported late to keep cases standalone
-
     complaint = Complaint.objects.select_related("case", "bundle").filter(pk=complaint_id).first()
     if complaint is None:
         raise Http404("no such complaint")

@@ -1,6 +1,6 @@
 """Phone number facts the rules use."""
 
-from evidence.filenames import normalise_number
+from evidence.processing.filenames import normalise_number
 
 
 def is_overseas(number: str) -> bool:

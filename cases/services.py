@@ -3,10 +3,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Max
 
-from cases.analysis import Event, Finding, analyse, merge_events, pending_phrases
-from cases.event_sources import case_inputs
+from cases.analysis.engine import Event, Finding, analyse, merge_events, pending_phrases
+from cases.analysis.inputs import case_inputs
+from cases.analysis.rules import RuleSet, load_rule_set
 from cases.models import Case, ManualEvent
-from cases.rules import RuleSet, load_rule_set
 from evidence.custody import Actor, custody_record
 from evidence.models import READ_ACTIONS_SORTED
 

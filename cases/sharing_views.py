@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.access import get_case_for_user
+from cases.access import Need, get_case_for_user
 from cases.models import Membership
 from cases.sharing import (
     InvitationInvalid,
@@ -32,7 +32,7 @@ class InviteForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def sharing(request, case_id):
     """The owner's page: who can see the case, new invitation links, revoking access."""
-    case = get_case_for_user(request.user, case_id, need="own")
+    case = get_case_for_user(request.user, case_id, need=Need.OWN)
     form = InviteForm(request.POST or None)
     link = ""
     if request.method == "POST" and form.is_valid():
@@ -60,7 +60,7 @@ def invitation_email(*, to: str, link: str, inviter: str) -> None:
 @login_required
 @require_POST
 def sharing_revoke(request, case_id):
-    case = get_case_for_user(request.user, case_id, need="own")
+    case = get_case_for_user(request.user, case_id, need=Need.OWN)
     actor = actor_from_request(request)
     if request.POST.get("username"):
         membership_revoke(case=case, actor=actor, username=request.POST["username"])

@@ -5,11 +5,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.access import get_case_for_user
+from cases.access import Need, get_case_for_user
 from cases.statement_links import LinkInvalid, link_create, link_find, link_revoke, statement_submit
-from evidence import services
 from evidence.custody import actor_from_request
 from evidence.forms import phone_number
+from evidence.intake import services
 
 
 class LinkForm(forms.Form):
@@ -32,7 +32,7 @@ class RelativeStatementForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def statement_links(request, case_id):
     """The owner makes links for harassed relatives and colleagues, and sees which were used."""
-    case = get_case_for_user(request.user, case_id, need="own")
+    case = get_case_for_user(request.user, case_id, need=Need.OWN)
     form = LinkForm(request.POST or None)
     link_url = ""
     if request.method == "POST" and form.is_valid():
@@ -46,7 +46,7 @@ def statement_links(request, case_id):
 @login_required
 @require_POST
 def statement_link_revoke(request, case_id):
-    case = get_case_for_user(request.user, case_id, need="own")
+    case = get_case_for_user(request.user, case_id, need=Need.OWN)
     link_revoke(case=case, actor=actor_from_request(request), link_id=request.POST.get("link"))
     return redirect("statement-links", case_id=case.id)
 

@@ -11,8 +11,8 @@ from django.utils.translation import gettext
 
 from accounts.models import hash_token
 from cases.models import Case, StatementLink
-from evidence import filetypes, services
 from evidence.custody import Actor, custody_record
+from evidence.intake import filetypes, services
 
 
 class LinkInvalid(Exception):

@@ -8,8 +8,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.access import cases_for_user, get_case_for_user, role_of
-from cases.charts import charts
+from cases.access import Need, cases_for_user, get_case_for_user, role_of
+from cases.analysis.charts import charts
 from cases.forms import CaseForm, ManualEventForm
 from cases.models import Membership
 from cases.services import case_analyse, case_create, finding_provision_line, manual_event_add
@@ -100,7 +100,7 @@ def _example_links(finding) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def manual_event_new(request, case_id):
     """Record a call, message or contact by hand, for harassment with no file to show."""
-    case = get_case_for_user(request.user, case_id, need="own")
+    case = get_case_for_user(request.user, case_id, need=Need.OWN)
     form = ManualEventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         manual_event_add(case=case, actor=actor_from_request(request), **form.cleaned_data)
@@ -112,7 +112,7 @@ def manual_event_new(request, case_id):
 @login_required
 @require_POST
 def case_note(request, case_id):
-    case = get_case_for_user(request.user, case_id, need="build")
+    case = get_case_for_user(request.user, case_id, need=Need.BUILD)
     text = request.POST.get("text", "").strip()
     if text:
         note_add(case=case, actor=actor_from_request(request), text=text[:5000])
@@ -122,6 +122,6 @@ def case_note(request, case_id):
 @login_required
 def case_audit(request, case_id):
     """The owner sees who looked at and did what, when and from where."""
-    case = get_case_for_user(request.user, case_id, need="own")
+    case = get_case_for_user(request.user, case_id, need=Need.OWN)
     events = case.custody_events.select_related("actor", "item").order_by("-id")[:500]
     return render(request, "cases/audit.html", {"case": case, "events": events})

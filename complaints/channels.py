@@ -12,7 +12,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from cases.rules import Provision, load_rule_set, provision_from_toml
+from cases.analysis.rules import Provision, load_rule_set, provision_from_toml
 
 DATA = Path(__file__).parent / "data"
 

@@ -21,7 +21,7 @@ from complaints.channels import channel as channel_of
 from complaints.channels import citations_for, load_channels
 from complaints.masking import MOBILE, ThirdParties, mask_text, unmasked_left
 from complaints.models import Complaint
-from evidence.bundle_content import DEFAULT_PURPOSE, SOURCE, default_items
+from evidence.bundle.content import DEFAULT_PURPOSE, SOURCE, default_items
 from evidence.models import Bundle, EvidenceItem
 
 PLACEHOLDER = re.compile(r"【(请填写|选填)：([^】]+)】")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from cases.analysis import Event, Finding
+from cases.analysis.engine import Event, Finding
 
 # Findings whose examples are words said or written, quoted in the letters.
 QUOTED = ("threat", "insult", "false_claim", "impersonation", "disclosure")

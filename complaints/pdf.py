@@ -6,7 +6,7 @@ from weasyprint import HTML
 from complaints.channels import channel as channel_of
 from complaints.channels import load_channels
 from complaints.models import Complaint
-from evidence.bundle_pdf import StorageFetcher
+from evidence.bundle.pdf import StorageFetcher
 
 
 def paragraphs(text: str) -> list[str]:

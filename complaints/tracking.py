@@ -10,20 +10,20 @@ from complaints.channels import channel as channel_of
 from complaints.channels import load_channels
 from complaints.models import Complaint
 
-Status = Complaint.Status
+ComplaintStatus = Complaint.Status
 # Which status may follow which; the same status again only corrects the details.
 NEXT_STATUS = {
-    Status.DRAFT: {Status.DRAFT, Status.FILED, Status.CLOSED},
-    Status.FILED: {Status.FILED, Status.ANSWERED, Status.CLOSED},
-    Status.ANSWERED: {Status.ANSWERED, Status.CLOSED},
-    Status.CLOSED: {Status.CLOSED},
+    ComplaintStatus.DRAFT: {ComplaintStatus.DRAFT, ComplaintStatus.FILED, ComplaintStatus.CLOSED},
+    ComplaintStatus.FILED: {ComplaintStatus.FILED, ComplaintStatus.ANSWERED, ComplaintStatus.CLOSED},
+    ComplaintStatus.ANSWERED: {ComplaintStatus.ANSWERED, ComplaintStatus.CLOSED},
+    ComplaintStatus.CLOSED: {ComplaintStatus.CLOSED},
 }
-SENT = {Status.FILED, Status.ANSWERED, Status.CLOSED}
+SENT = {ComplaintStatus.FILED, ComplaintStatus.ANSWERED, ComplaintStatus.CLOSED}
 
 
 def reply_due(complaint: Complaint) -> date | None:
     """The day by which the channel usually replies, for a filed letter still without a reply; else None."""
-    if complaint.status != Status.FILED or complaint.filed_on is None or complaint.replied_on:
+    if complaint.status != ComplaintStatus.FILED or complaint.filed_on is None or complaint.replied_on:
         return None
     return complaint.filed_on + timedelta(days=channel_of(complaint.channel).reply_days)
 
@@ -41,9 +41,9 @@ def overdue(complaints: list[Complaint], today: date, language: str = "zh-hans")
 
 def _step_state(complaints: list[Complaint]) -> str:
     statuses = {c.status for c in complaints}
-    for state in (Status.ANSWERED, Status.CLOSED, Status.FILED, Status.DRAFT):
+    for state in (ComplaintStatus.ANSWERED, ComplaintStatus.CLOSED, ComplaintStatus.FILED, ComplaintStatus.DRAFT):
         if state in statuses:
-            return "done" if state in (Status.ANSWERED, Status.CLOSED) else state
+            return "done" if state in (ComplaintStatus.ANSWERED, ComplaintStatus.CLOSED) else state
     return "todo"
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.access import get_case_for_user, get_complaint_for_user, role_of
+from cases.access import Need, get_case_for_user, get_complaint_for_user, role_of
 from cases.services import case_analyse
 from complaints import services
 from complaints.channels import channel as channel_of
@@ -60,7 +60,7 @@ def _detail_context(request, complaint, **forms) -> dict:
 @require_POST
 def complaint_inputs(request, complaint_id):
     """Save the user's answers and rewrite the draft from them."""
-    complaint = get_complaint_for_user(request.user, complaint_id, need="build")
+    complaint = get_complaint_for_user(request.user, complaint_id, need=Need.BUILD)
     form = ComplaintInputsForm(request.POST, instance=complaint)
     if not form.is_valid():
         complaint.refresh_from_db()
@@ -78,7 +78,7 @@ def complaint_inputs(request, complaint_id):
 @login_required
 @require_POST
 def complaint_redraft(request, complaint_id):
-    complaint = get_complaint_for_user(request.user, complaint_id, need="build")
+    complaint = get_complaint_for_user(request.user, complaint_id, need=Need.BUILD)
     services.complaint_draft(complaint=complaint, actor=actor_from_request(request))
     messages.success(request, _("The letter was rewritten from the case's current evidence."))
     return redirect("complaint-detail", complaint_id=complaint.id)
@@ -87,7 +87,7 @@ def complaint_redraft(request, complaint_id):
 @login_required
 @require_POST
 def complaint_edit(request, complaint_id):
-    complaint = get_complaint_for_user(request.user, complaint_id, need="build")
+    complaint = get_complaint_for_user(request.user, complaint_id, need=Need.BUILD)
     form = DraftForm(request.POST)
     if not form.is_valid():
         return render(request, "complaints/detail.html", _detail_context(request, complaint, draft_form=form),
@@ -100,7 +100,7 @@ def complaint_edit(request, complaint_id):
 @login_required
 @require_POST
 def complaint_tracking(request, complaint_id):
-    complaint = get_complaint_for_user(request.user, complaint_id, need="build")
+    complaint = get_complaint_for_user(request.user, complaint_id, need=Need.BUILD)
     form = TrackingForm(request.POST)
     if form.is_valid():
         try:

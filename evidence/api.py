@@ -4,14 +4,13 @@ from uuid import UUID
 from django.utils.translation import gettext
 from ninja import Router, Schema, Status
 
-from cases.access import get_case_for_user, get_item_for_user
-from evidence import services
+from cases.access import Need, get_case_for_user, get_item_for_user
 from evidence.custody import actor_from_request
 from evidence.downloads import original_response
-from evidence.forms import EvidenceDetailsForm, StatementForm
+from evidence.intake import services, web
+from evidence.labels import STEP_LABELS
 from evidence.models import EvidenceItem, OcrResult, Timestamp, Transcript
 from evidence.speakers import ReviewError, ocr_confirm, ocr_line_rows, segment_rows, transcript_review
-from evidence.steps import STEP_LABELS
 from harassguard.lib.errors import ApiError, Text
 
 router = Router(tags=["evidence"])
@@ -119,37 +118,6 @@ def timestamp_out(stamp: Timestamp | None) -> dict | None:
     return None if stamp is None else {"kind": stamp.kind, "time": stamp.gen_time, "authority": stamp.authority}
 
 
-def _form_error(form) -> ApiError:
-    field, errors = next(iter(form.errors.items()))
-    code = "invalid_kind" if field == "kind" else "invalid"
-    return ApiError(400, f"{field}: {errors[0]}", code)
-
-
-def take_in(request, case, upload) -> tuple[EvidenceItem, bool]:
-    """Create an item from `upload` or, for kind=statement without a file, from the
-    statement fields; raise IntakeError or ApiError."""
-    problem = services.upload_problem_error(getattr(request, "upload_problem", None))
-    if problem:
-        raise problem
-    details = EvidenceDetailsForm(request.POST)
-    if not details.is_valid():
-        raise _form_error(details)
-    actor = actor_from_request(request)
-    if details.cleaned_data["kind"] == EvidenceItem.Kind.STATEMENT and upload is None:
-        form = StatementForm(request.POST)
-        if not form.is_valid():
-            raise _form_error(form)
-        data = form.cleaned_data
-        return services.evidence_create_statement(
-            case=case, actor=actor, author_name=data["author_name"], relation=data["relation"],
-            contact=data["contact"], text=data["text"], fields=form.item_fields(),
-        )
-    return services.evidence_create_from_upload(
-        case=case, actor=actor, upload=upload,
-        kind=details.cleaned_data["kind"], fields=details.item_fields(),
-    )
-
-
 UPLOAD_BODY = {
     "requestBody": {
         "required": True,
@@ -189,9 +157,9 @@ class ErrorOut(Schema):
 )
 def upload_evidence(request, case_id: UUID):
     """Upload a file (or a typed statement). The same bytes again return the existing item with duplicate=true."""
-    case = get_case_for_user(request.user, case_id, need="own")
+    case = get_case_for_user(request.user, case_id, need=Need.OWN)
     try:
-        item, created = take_in(request, case, request.FILES.get("file"))
+        item, created = web.take_in(request, case, request.FILES.get("file"))
     except services.IntakeError as exc:
         raise ApiError(exc.status, exc.message, exc.code) from None
     return Status(201, evidence_out(item)) if created else Status(200, evidence_out(item, duplicate=True))
@@ -224,7 +192,7 @@ class TranscriptPatch(Schema):
 def patch_transcript(request, item_id: UUID, body: TranscriptPatch):
     """Confirm or correct sentences (words, speaker); `reviewed: true` marks every sentence checked by the owner.
     The machine's transcript is kept; the reviewed version is stored beside it."""
-    item = get_item_for_user(request.user, item_id, need="own")
+    item = get_item_for_user(request.user, item_id, need=Need.OWN)
     transcript = Transcript.objects.filter(item=item).first()
     if transcript is None:
         raise ApiError(404, gettext("This item has no transcript."), "no_transcript")
@@ -248,7 +216,7 @@ class OcrPatch(Schema):
 @router.patch("/evidence/{item_id}/ocr", response={200: OcrOut, 400: ErrorOut, 404: ErrorOut})
 def patch_ocr(request, item_id: UUID, body: OcrPatch):
     """Confirm who wrote lines of a screenshot (`id` is the line's position in `ocr.lines`)."""
-    item = get_item_for_user(request.user, item_id, need="own")
+    item = get_item_for_user(request.user, item_id, need=Need.OWN)
     ocr = OcrResult.objects.filter(item=item).first()
     if ocr is None:
         raise ApiError(404, gettext("This item has no text read from an image."), "no_ocr")

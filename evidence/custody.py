@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from cases.models import Case
 from evidence.models import CustodyEvent
 
 GENESIS = "0" * 64
@@ -57,8 +58,6 @@ LIGHT_ACTIONS = {"case_viewed", "item_viewed"}
 
 def custody_record(*, case, action: str, actor: Actor, item=None, **detail) -> CustodyEvent:
     """Append a custody event to the case's chain and return it."""
-    from cases.models import Case
-
     with transaction.atomic():
         if action in LIGHT_ACTIONS and connection.vendor == "postgresql":
             with connection.cursor() as cursor:

@@ -7,7 +7,7 @@ from django.http import FileResponse, HttpResponse
 
 from evidence.custody import Actor, custody_record
 from evidence.models import EvidenceItem
-from evidence.originals import evidence_storage
+from evidence.storage.originals import evidence_storage
 
 
 def original_response(item: EvidenceItem, actor: Actor) -> FileResponse:

@@ -165,7 +165,7 @@ class Transcript(models.Model):
     segments = models.JSONField(default=list)
     text = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)
-    # Who spoke when, as the machine suggests it: {"method", "engine", "turns", "centroids"} (evidence/diarization.py).
+    # Who spoke when, as the machine suggests it: {"method", "engine", "turns", "centroids"} (evidence/processing/diarization.py).
     diarization = models.JSONField(default=dict, blank=True)
     # The machine's speaker per segment, by position: [{"voice": 0 | 1 | None, "speaker": "unknown"}].
     speakers = models.JSONField(default=list, blank=True)
@@ -192,7 +192,7 @@ class OcrResult(models.Model):
     message_times = models.JSONField(default=list)
     created = models.DateTimeField(auto_now_add=True)
     # The day relative message times ("昨天 01:15", "23:47") were read against, and where it came from:
-    # exif | status_bar | user | upload (see evidence/screen_dates.py).
+    # exif | status_bar | user | upload (see evidence/processing/screen_dates.py).
     reference_date = models.DateField(null=True, blank=True)
     reference_basis = models.CharField(max_length=20, blank=True)
     # The user confirmed the dates worked out from the screenshot; until then they print "推算，待核对".

@@ -11,10 +11,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.access import get_item_for_user
-from evidence import screen_dates
+from cases.access import Need, get_item_for_user
 from evidence.custody import actor_from_request, custody_record
 from evidence.models import OcrResult, Transcript
+from evidence.processing import screen_dates
 from evidence.speakers import ReviewError, ocr_confirm, transcript_review
 
 
@@ -29,7 +29,7 @@ def _position(request) -> int | None:
 @require_POST
 def transcript_sentence(request, item_id):
     """One sentence: its checked words and, from the button pressed, who said it; or the whole transcript checked."""
-    item = get_item_for_user(request.user, item_id, need="own")
+    item = get_item_for_user(request.user, item_id, need=Need.OWN)
     transcript = get_object_or_404(Transcript, item=item)
     reviewed = request.POST.get("reviewed") == "all"
     changes = [] if reviewed else [{"id": _position(request), "text": request.POST.get("text"),
@@ -61,7 +61,7 @@ def _back(request, default: str):
 @require_POST
 def ocr_line_speaker(request, item_id):
     """Who wrote one line of a screenshot, as the owner confirms it."""
-    item = get_item_for_user(request.user, item_id, need="own")
+    item = get_item_for_user(request.user, item_id, need=Need.OWN)
     ocr = get_object_or_404(OcrResult, item=item)
     position = _position(request)
     try:
@@ -85,7 +85,7 @@ def _valid_day(value) -> bool:
 def message_times_confirm(request, item_id):
     """The owner confirms the days worked out for the screenshot's message times, or gives the day the
     screenshot was taken, from which they are worked out again (and then confirmed)."""
-    item = get_item_for_user(request.user, item_id, need="own")
+    item = get_item_for_user(request.user, item_id, need=Need.OWN)
     day = parse_date(request.POST.get("day", "") or "") if _valid_day(request.POST.get("day")) else None
     with transaction.atomic():
         ocr = get_object_or_404(OcrResult.objects.select_for_update(), item=item)

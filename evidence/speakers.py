@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from evidence import diarization
+from evidence import voices
 from evidence.custody import Actor, custody_record
 from evidence.models import EvidenceItem, OcrResult, Transcript
 
@@ -126,14 +126,15 @@ def _spread_voice(transcript: Transcript, marked: list[str]) -> None:
                 row["speaker"] = other[speaker]
 
 
-def speakers_suggest(transcript: Transcript, found: diarization.Diarization, voiceprint: list[float] | None) -> None:
-    """Store the machine's diarization and each sentence's voice, suggesting 'victim' for the voice like
-    the one the user marked as theirs elsewhere (nothing is counted until the user confirms)."""
-    transcript.diarization = found.as_dict()
-    victim = diarization.victim_voice(found.centroids, voiceprint)
+def speakers_suggest(transcript: Transcript, found: dict, voiceprint: list[float] | None) -> None:
+    """Store the machine's diarization (`found`: {"method", "turns": [[start, end, voice]], "centroids"}) and
+    each sentence's voice, suggesting 'victim' for the voice like the one the user marked as theirs
+    elsewhere and 'collector' for the other (nothing counts until the user confirms)."""
+    transcript.diarization = found
+    victim = voices.victim_voice(found.get("centroids", []), voiceprint)
     transcript.speakers = []
     for seg in transcript.segments:
-        voice = diarization.voice_of(seg["start"], seg["end"], found.turns)
+        voice = voices.voice_of(seg["start"], seg["end"], found.get("turns", []))
         speaker = "unknown" if victim is None or voice is None else ("victim" if voice == victim else "collector")
         transcript.speakers.append({"voice": voice, "speaker": speaker})
 
@@ -159,10 +160,7 @@ def suggest_victim_voice(case) -> None:
     for transcript in Transcript.objects.filter(item__case=case).exclude(diarization={}):
         if any(e.get("speaker") for e in transcript.edits.values()):
             continue
-        found = diarization.Diarization(transcript.diarization.get("method", ""),
-                                        [diarization.Turn(*t) for t in transcript.diarization.get("turns", [])],
-                                        transcript.diarization.get("centroids", []))
-        speakers_suggest(transcript, found, case_voiceprint(case, exclude=transcript))
+        speakers_suggest(transcript, transcript.diarization, case_voiceprint(case, exclude=transcript))
         Transcript.objects.filter(pk=transcript.pk).update(speakers=transcript.speakers)
 
 

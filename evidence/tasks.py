@@ -1,3 +1,6 @@
+"""Celery tasks: each loads its row and calls one service. Only `evidence.queue` sends
+them; their names (`evidence.tasks.*`) are in queues and the beat schedule, so they stay."""
+
 import logging
 from datetime import timedelta
 
@@ -5,9 +8,11 @@ from celery import shared_task
 from django.conf import settings
 from django.utils.translation import gettext_noop
 
-from evidence import pipeline
-from evidence.models import EvidenceItem
-from evidence.steps import TransientError
+from evidence.bundle.services import bundle_build, bundle_fail
+from evidence.intake.resumable import uploads_clean_abandoned
+from evidence.models import Bundle, EvidenceItem
+from evidence.processing import pipeline
+from evidence.processing.steps import TransientError
 
 
 @shared_task
@@ -45,9 +50,6 @@ def requeue_stuck_jobs() -> int:
 @shared_task(acks_late=True)
 def build_bundle(bundle_id: str) -> None:
     """Make one bundle's PDF and ZIP; a failure is recorded on the bundle in plain words."""
-    from evidence.bundles import bundle_build, bundle_fail
-    from evidence.models import Bundle
-
     bundle = Bundle.objects.select_related("case").filter(pk=bundle_id).first()
     if bundle is None:
         return
@@ -61,6 +63,4 @@ def build_bundle(bundle_id: str) -> None:
 @shared_task
 def clean_abandoned_uploads() -> int:
     """Periodic: delete uploads sent in pieces and left unfinished."""
-    from evidence.resumable import uploads_clean_abandoned
-
     return uploads_clean_abandoned()

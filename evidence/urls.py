@@ -1,6 +1,7 @@
 from django.urls import path
 
-from evidence import bundle_views, review_views, views
+from evidence import review_views, views
+from evidence.bundle import views as bundle_views
 
 urlpatterns = [
     path("cases/<uuid:case_id>/upload/", views.upload, name="evidence-upload"),

@@ -5,17 +5,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.access import get_case_for_user, get_item_for_user, role_of
-from evidence import services
-from evidence.api import take_in
+from cases.access import Need, get_case_for_user, get_item_for_user, role_of
 from evidence.curation import item_withdraw, note_add
 from evidence.custody import actor_from_request, custody_record
 from evidence.downloads import listening_response, original_response
 from evidence.forms import EvidenceDetailsForm, StatementForm
+from evidence.intake import services, web
+from evidence.labels import STEP_LABELS
 from evidence.models import OcrResult, Timestamp, Transcript
-from evidence.originals import evidence_storage
 from evidence.speakers import SPEAKER_CHOICES, ocr_line_rows, segment_rows
-from evidence.steps import STEP_LABELS
+from evidence.storage.originals import evidence_storage
 from harassguard.lib.errors import ApiError
 
 
@@ -31,13 +30,13 @@ def _report(request, item, created) -> None:
 def upload(request, case_id):
     """The upload page. Its script sends each file to the API with a progress bar;
     without script the form posts here and works the same."""
-    case = get_case_for_user(request.user, case_id, need="own")
+    case = get_case_for_user(request.user, case_id, need=Need.OWN)
     form = EvidenceDetailsForm(request.POST or None, initial={"kind": request.GET.get("kind", "")})
     if request.method == "POST":
         failed = False
         for upload in request.FILES.getlist("file") or [None]:
             try:
-                item, created = take_in(request, case, upload)
+                item, created = web.take_in(request, case, upload)
             except (services.IntakeError, ApiError) as exc:
                 failed = True
                 messages.error(request, exc.message)
@@ -51,7 +50,7 @@ def upload(request, case_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def statement(request, case_id):
-    case = get_case_for_user(request.user, case_id, need="own")
+    case = get_case_for_user(request.user, case_id, need=Need.OWN)
     form = StatementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -140,7 +139,7 @@ def item_original(request, item_id):
 @require_POST
 def item_withdraw_view(request, item_id):
     """The owner withdraws an item from the case; it is kept, and leaves new bundles."""
-    item = get_item_for_user(request.user, item_id, need="own")
+    item = get_item_for_user(request.user, item_id, need=Need.OWN)
     item_withdraw(item=item, actor=actor_from_request(request), reason=request.POST.get("reason", "").strip()[:300])
     messages.success(request, _("Withdrawn from the case. It stays in the record and leaves new bundles."))
     return redirect("item-detail", item_id=item.id)
@@ -149,7 +148,7 @@ def item_withdraw_view(request, item_id):
 @login_required
 @require_POST
 def item_note(request, item_id):
-    item = get_item_for_user(request.user, item_id, need="build")
+    item = get_item_for_user(request.user, item_id, need=Need.BUILD)
     text = request.POST.get("text", "").strip()
     if text:
         note_add(case=item.case, item=item, actor=actor_from_request(request), text=text[:5000])

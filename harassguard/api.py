@@ -97,5 +97,5 @@ def _http_error(request, exc: HttpError):
 api.add_router("/auth", "accounts.api.router")
 api.add_router("/", "cases.api.router")
 api.add_router("/", "evidence.api.router")
-api.add_router("/", "evidence.resumable_api.router")
-api.add_router("/", "evidence.bundle_api.router")
+api.add_router("/", "evidence.intake.api.router")
+api.add_router("/", "evidence.bundle.api.router")

@@ -140,7 +140,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 200, minimum=1)
 # Scratch files sit on the same filesystem as the originals so storing one is a rename.
 FILE_UPLOAD_TEMP_DIR = str(MEDIA_ROOT / "tmp")
-FILE_UPLOAD_HANDLERS = ["evidence.uploads.HashingUploadHandler"]
+FILE_UPLOAD_HANDLERS = ["evidence.intake.handler.HashingUploadHandler"]
 # An upload sent in pieces and left unfinished this long is deleted (it never became evidence).
 UPLOAD_RESUME_HOURS = env_int("UPLOAD_RESUME_HOURS", 24, minimum=1)
 

@@ -104,6 +104,24 @@ def send(client, alice_case, alice_api, django_capture_on_commit_callbacks):
     return send
 
 
+@pytest.fixture
+def alice_objects(client, alice, alice_case, alice_api) -> dict:
+    """One of each object a URL can name, all in Alice's case: ids by the URL parameter's name."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from complaints.models import Complaint
+    from evidence.models import Bundle, ChunkedUpload
+
+    r = client.post(f"/api/v1/cases/{alice_case.id}/evidence",
+                    {"file": SimpleUploadedFile("a.png", png_bytes()), "kind": "screenshot"}, **alice_api)
+    bundle = Bundle.objects.create(case=alice_case, created_by=alice, status=Bundle.Status.READY)
+    upload = ChunkedUpload.objects.create(case=alice_case, created_by=alice, filename="b.png", size=10)
+    complaint = Complaint.objects.create(case=alice_case, channel="police", created_by=alice,
+                                         draft_text=f"报案材料 {alice_case.title} {r.json()['sha256']}")
+    return {"case_id": alice_case.id, "item_id": r.json()["id"], "bundle_id": bundle.id, "upload_id": upload.id,
+            "complaint_id": complaint.id}
+
+
 def wav_bytes(seconds: float = 0.5, rate: int = 8000, freq_step: int = 7) -> bytes:
     """A small real 8 kHz mono WAV (a tone), as phones record calls."""
     buf = io.BytesIO()

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.translation import pgettext, pgettext_lazy
 
-from evidence.steps import STEP_LABELS
+from evidence.labels import STEP_LABELS
 
 register = template.Library()
 

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cases.analysis import Event, Sentence, analyse, merge_events
-from cases.rules import load_rule_set
+from cases.analysis.engine import Event, Sentence, analyse, merge_events
+from cases.analysis.rules import load_rule_set
 
 SH = ZoneInfo("Asia/Shanghai")
 NY = ZoneInfo("America/New_York")

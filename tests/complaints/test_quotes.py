@@ -112,7 +112,7 @@ def test_the_evidence_api_shows_transcript_ocr_and_time_stamp(client, alice_api,
 
 def test_the_bundle_prints_the_review_line_or_says_it_is_unchecked(client, alice_api, full_case, recording,
                                                                    django_capture_on_commit_callbacks):
-    from evidence.bundle_content import exhibit_for
+    from evidence.bundle.content import exhibit_for
 
     assert exhibit_for(1, recording).sentences[0]["who"] == "说话人未确认"
     review(client, alice_api, recording, {"id": 0, "speaker": "collector"}, reviewed=True)
@@ -125,7 +125,7 @@ def test_the_bundle_page_says_who_checked_the_transcript(client, alice_api, full
                                                          django_capture_on_commit_callbacks):
     from django.template.loader import render_to_string
 
-    from evidence.bundles import bundle_context
+    from evidence.bundle.services import bundle_context
 
     html = render_to_string("bundle/bundle.html", bundle_context(make_bundle(client, full_case, alice_api,
                                                                              django_capture_on_commit_callbacks)))

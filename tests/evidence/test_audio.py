@@ -1,6 +1,6 @@
 import pytest
 
-from evidence.audio import AudioDecodeError, decode_audio, is_silent, probe_audio
+from evidence.processing.audio import AudioDecodeError, decode_audio, is_silent, probe_audio
 from tests.audio_samples import PHONE_FORMATS, encode, silence, speak
 
 

@@ -16,7 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
-from evidence.bundles import bundle_context
+from evidence.bundle.services import bundle_context
 from evidence.models import Bundle, BundleItem, CustodyEvent, EvidenceItem, Transcript
 from tests.conftest import png_bytes, wav_bytes
 
@@ -168,7 +168,7 @@ def test_the_zip_holds_the_originals_byte_for_byte_and_verifies(client, alice_ap
 
 
 def open_original(item_id) -> bytes:
-    from evidence.originals import evidence_storage
+    from evidence.storage.originals import evidence_storage
 
     with evidence_storage().open(EvidenceItem.objects.get(pk=item_id).stored_name, "rb") as fh:
         return fh.read()

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from evidence.calllog import CallLogUnreadable, parse_call_log
+from evidence.processing.calllog import CallLogUnreadable, parse_call_log
 
 SH = ZoneInfo("Asia/Shanghai")
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from evidence.screen_dates import exif_day, reference_day
+from evidence.processing.screen_dates import exif_day, reference_day
 from evidence.speakers import bubble_side
 
 CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"

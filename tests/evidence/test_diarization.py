@@ -7,10 +7,11 @@ import numpy as np
 import pytest
 
 from bench.diarization import DATA, SPEAKERS, build_call, der
-from evidence import diarization
-from evidence.audio import decode_audio
 from evidence.models import Transcript
-from evidence.steps import step_speakers
+from evidence.processing import diarization
+from evidence.processing.audio import decode_audio
+from evidence.processing.steps import step_speakers
+from evidence.voices import victim_voice, voice_of
 
 pytestmark = pytest.mark.slow
 
@@ -55,9 +56,16 @@ def test_one_signal_copied_to_both_channels_is_not_taken_for_two_sides(voices, t
 
 
 def test_a_sentence_gets_the_voice_that_speaks_longest_in_it():
-    turns = [diarization.Turn(0.0, 2.0, 0), diarization.Turn(2.0, 6.0, 1)]
-    assert diarization.voice_of(1.5, 5.0, turns) == 1 and diarization.voice_of(0.0, 2.5, turns) == 0
-    assert diarization.voice_of(7.0, 9.0, turns) is None
+    turns = [(0.0, 2.0, 0), (2.0, 6.0, 1)]
+    assert voice_of(1.5, 5.0, turns) == 1 and voice_of(0.0, 2.5, turns) == 0
+    assert voice_of(7.0, 9.0, turns) is None
+
+
+def test_the_victims_voice_is_the_one_clearly_like_the_marked_voice():
+    me, other, third = [1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.6, 0.8, 0.0]
+    assert victim_voice([other, me], me) == 1
+    assert victim_voice([other, third], me) is None  # neither is close enough
+    assert victim_voice([me], me) is None and victim_voice([other, me], None) is None
 
 
 @pytest.mark.django_db

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from evidence.filenames import normalise_number, parse_recording_filename
+from evidence.processing.filenames import normalise_number, parse_recording_filename
 
 SH = ZoneInfo("Asia/Shanghai")
 T = datetime(2023, 5, 12, 14, 30, 0, tzinfo=SH)

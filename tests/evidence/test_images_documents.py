@@ -4,8 +4,8 @@ import zlib
 import pytest
 from PIL import Image
 
-from evidence.documents import DocumentUnreadable, pdf_text
-from evidence.images import ImageRefused, image_info, make_thumbnail
+from evidence.processing.documents import DocumentUnreadable, pdf_text
+from evidence.processing.images import ImageRefused, image_info, make_thumbnail
 
 
 def test_exif_is_read_and_the_original_left_alone(tmp_path):

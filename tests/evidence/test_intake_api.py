@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from evidence.models import CustodyEvent, EvidenceItem
-from evidence.originals import evidence_storage, original_name
+from evidence.storage.originals import evidence_storage, original_name
 from tests.conftest import png_bytes, sha256, wav_bytes
 
 pytestmark = pytest.mark.django_db

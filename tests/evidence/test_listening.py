@@ -3,8 +3,8 @@ case's members only, and the original left as it was."""
 
 import pytest
 
-from evidence import audio
 from evidence.models import CustodyEvent
+from evidence.processing import audio
 from tests.conftest import sha256, wav_bytes
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from evidence.ocr import extract_message_times, extract_phone_numbers, ocr_lines
+from evidence.processing.ocr import extract_message_times, extract_phone_numbers, ocr_lines
 
 SH = ZoneInfo("Asia/Shanghai")
 CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"

@@ -3,8 +3,8 @@ tests/integration runs them on a real worker)."""
 
 import pytest
 
-from evidence.models import CustodyEvent, Timestamp
-from evidence.originals import evidence_storage
+from evidence.models import CustodyEvent, Timestamp, Transcript
+from evidence.storage.originals import evidence_storage
 from tests.audio_samples import encode, silence, speak
 from tests.evidence.test_ocr import render
 from tests.tsa_server import LocalTsa, openssl_verify
@@ -55,7 +55,10 @@ def test_a_corrupt_recording_fails_in_plain_words(send):
     item = send("broken.amr", b"#!AMR\n" + b"\x3c\x00" * 5, "call_recording")
     assert item.status == "failed"
     assert item.status_detail == "The recording could not be decoded; it may be damaged."
-    assert item.jobs.get(step="transcribe").status == "pending" or item.jobs.get(step="audio").status == "failed"
+    # Each later step still runs (one failure must not hide the others' results) and fails on its own.
+    assert item.jobs.get(step="audio").status == "failed"
+    assert item.jobs.get(step="transcribe").status == "failed"
+    assert not Transcript.objects.filter(item=item).exists()
 
 
 def test_a_screenshot_is_read_and_gets_a_separate_thumbnail(send, tmp_path):

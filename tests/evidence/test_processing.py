@@ -4,8 +4,8 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from evidence import pipeline, steps
 from evidence.models import CustodyEvent, EvidenceItem, ProcessingJob
+from evidence.processing import pipeline, steps
 from tests.conftest import png_bytes
 
 pytestmark = pytest.mark.django_db

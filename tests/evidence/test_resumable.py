@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from evidence import resumable
+from evidence.intake import resumable
 from evidence.models import ChunkedUpload, CustodyEvent, EvidenceItem
 from tests.conftest import png_bytes, sha256, wav_bytes
 
@@ -158,3 +158,15 @@ def test_without_a_kind_each_file_is_taken_for_what_its_content_shows(begin, pie
     for name, data, kind in [("call.wav", wav_bytes(), "call_recording"), ("shot.png", png_bytes(), "screenshot")]:
         upload = begin(data, name=name, kind="").json()
         assert piece(upload["url"], 0, data).json()["evidence"]["kind"] == kind
+
+
+def test_a_scratch_file_lost_on_the_server_ends_the_upload_so_the_page_starts_again(begin, piece, client, alice_api):
+    # Found by the API fuzz test once it reached real uploads: this was a 500.
+    data = png_bytes()
+    upload = begin(data, name="shot.png", kind="screenshot").json()
+    assert piece(upload["url"], 0, data[:10]).status_code == 200
+    resumable.part_path(ChunkedUpload.objects.get()).unlink()
+    r = piece(upload["url"], 10, data[10:])
+    assert r.status_code == 410 and r.json()["code"] == "upload_lost"
+    assert not ChunkedUpload.objects.exists() and not EvidenceItem.objects.exists()
+    assert client.get(f"/api/v1/uploads/{upload['id']}", **alice_api).status_code == 404

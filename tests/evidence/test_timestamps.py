@@ -5,7 +5,7 @@ import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from evidence import timestamps
+from evidence.processing import timestamps
 from tests.tsa_server import LocalTsa, openssl_verify
 
 DIGEST = hashlib.sha256(b"a call recording").hexdigest()

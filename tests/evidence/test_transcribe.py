@@ -2,8 +2,8 @@
 
 import pytest
 
-from evidence.audio import decode_audio
-from evidence.transcribe import Segment, clean_segments, transcribe
+from evidence.processing.audio import decode_audio
+from evidence.processing.transcribe import Segment, clean_segments, transcribe
 from tests.audio_samples import encode, silence, speak
 from tests.conftest import WHISPER_TINY_EN, wav_bytes
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from evidence import pipeline
 from evidence.models import CustodyEvent, EvidenceItem, ProcessingJob, Transcript
+from evidence.processing import pipeline
 from tests.audio_samples import encode, speak
 from tests.integration.conftest import wait_until
 

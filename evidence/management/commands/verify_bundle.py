@@ -3,7 +3,7 @@ import zipfile
 
 from django.core.management.base import BaseCommand, CommandError
 
-from evidence.bundle_zip import verify_zip
+from evidence.bundle.archive import verify_zip
 from evidence.models import Bundle, EvidenceItem
 
 

@@ -1,0 +1,119 @@
+"""Rule sets and phrase lexicons, read from the data files in cases/data/.
+
+The rules are data so that a lawyer can correct a provision or its wording
+without touching code, and so that another jurisdiction is another file.
+"""
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+# The rule sets and lexicons are data, kept in the app's data folder.
+DATA = Path(__file__).parent.parent / "data"
+LEXICON_FOR = {"CN": "zh", "US": "en"}
+
+
+@dataclass(frozen=True)
+class Provision:
+    id: str
+    document: dict
+    article: str
+    wording: str
+    wording_status: str
+    version: str = ""
+    effective_from: date | None = None
+    effective_to: date | None = None
+
+    def in_force_on(self, day: date | None) -> bool:
+        """True when the provision applied on `day` (an unknown day: every provision)."""
+        if day is None:
+            return True
+        return (self.effective_from is None or day >= self.effective_from) and (
+            self.effective_to is None or day < self.effective_to)
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "document": self.document["title"], "binding": self.document.get("binding", ""),
+                "article": self.article, "version": self.version or self.document.get("version", ""),
+                "wording": self.wording, "wording_status": self.wording_status}
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: str
+    type: str
+    title: str
+    provisions: list[str]
+    params: dict = field(default_factory=dict)
+    # The title for readers of English, where the rule set's own language is another.
+    title_en: str = ""
+
+
+@dataclass(frozen=True)
+class Phrase:
+    category: str
+    pattern: re.Pattern
+    example: str
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    jurisdiction: str
+    name: str
+    timezone: str
+    disclaimer: str
+    provisions: dict[str, Provision]
+    rules: list[Rule]
+    lexicon: list[Phrase]
+    language: str = "zh-Hans"
+    disclaimer_en: str = ""
+
+    def title_for(self, rule_id: str, language: str) -> str:
+        """A rule's title for a reader of `language` (its English title for English readers)."""
+        rule = next(r for r in self.rules if r.id == rule_id)
+        return rule.title_en if language.startswith("en") and rule.title_en else rule.title
+
+    def disclaimer_for(self, language: str) -> str:
+        return self.disclaimer_en if language.startswith("en") and self.disclaimer_en else self.disclaimer
+
+
+def _day(value) -> date | None:
+    return date.fromisoformat(str(value)) if value else None
+
+
+def provision_from_toml(raw: dict, documents: dict) -> Provision:
+    return Provision(
+        id=raw["id"], document=documents[raw["document"]], article=raw["article"], wording=raw["wording"],
+        wording_status=raw["wording_status"], version=raw.get("version", ""),
+        effective_from=_day(raw.get("effective_from")), effective_to=_day(raw.get("effective_to")),
+    )
+
+
+def _rule(raw: dict) -> Rule:
+    base = {"id", "category", "type", "title", "title_en", "provisions"}
+    return Rule(raw["id"], raw["category"], raw["type"], raw["title"], raw["provisions"],
+                {k: v for k, v in raw.items() if k not in base}, raw.get("title_en", ""))
+
+
+@lru_cache(maxsize=8)
+def load_lexicon(language: str) -> list[Phrase]:
+    """Return the phrases of `cases/data/lexicon_<language>.toml`, patterns compiled."""
+    data = tomllib.loads((DATA / f"lexicon_{language}.toml").read_text(encoding="utf-8"))
+    return [Phrase(p["category"], re.compile(p["pattern"]), p["example"]) for p in data["phrases"]]
+
+
+@lru_cache(maxsize=8)
+def load_rule_set(jurisdiction: str) -> RuleSet:
+    """Return the rule set of `cases/data/rules_<jurisdiction>.toml` with its lexicon."""
+    data = tomllib.loads((DATA / f"rules_{jurisdiction.lower()}.toml").read_text(encoding="utf-8"))
+    provisions = {p["id"]: provision_from_toml(p, data["documents"]) for p in data["provisions"]}
+    rules = [_rule(r) for r in data["rules"]]
+    for rule in rules:
+        missing = set(rule.provisions) - provisions.keys()
+        if missing:
+            raise ValueError(f"rule {rule.id} cites unknown provisions {sorted(missing)}")
+    return RuleSet(data["jurisdiction"], data["name"], data["timezone"], data["disclaimer"], provisions, rules,
+                   load_lexicon(LEXICON_FOR[data["jurisdiction"]]), data["language"], data.get("disclaimer_en", ""))

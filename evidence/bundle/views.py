@@ -1,0 +1,56 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases.access import Need, get_bundle_for_user, get_case_for_user
+from evidence.bundle.downloads import bundle_file_response
+from evidence.bundle.services import BundleRefused, bundle_create
+from evidence.bundle.verification import verify_hash
+from evidence.custody import actor_from_request
+from evidence.models import Bundle
+
+
+@login_required
+@require_POST
+def bundle_new(request, case_id):
+    case = get_case_for_user(request.user, case_id, need=Need.BUILD)
+    try:
+        bundle = bundle_create(case=case, actor=actor_from_request(request),
+                               case_number=request.POST.get("case_number", "").strip()[:100],
+                               submitter=request.POST.get("submitter", "").strip()[:100])
+    except BundleRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("case-detail", case_id=case.id)
+    return redirect("bundle-detail", bundle_id=bundle.pk)
+
+
+@login_required
+def bundle_detail(request, bundle_id):
+    bundle = get_bundle_for_user(request.user, bundle_id)
+    template = "bundle/_status.html" if request.GET.get("fragment") else "bundle/detail.html"
+    return render(request, template, {"bundle": bundle, "case": bundle.case})
+
+
+@login_required
+def bundle_download(request, bundle_id, which):
+    bundle = get_bundle_for_user(request.user, bundle_id)
+    if bundle.status != Bundle.Status.READY:
+        raise Http404("not ready")
+    return bundle_file_response(bundle, which, actor_from_request(request))
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request, sha256=None):
+    """Anyone may check a file or a hash; the file is hashed as it streams in and then discarded."""
+    result, error = None, ""
+    upload = request.FILES.get("file") if request.method == "POST" else None
+    candidate = upload.sha256 if upload else (request.POST.get("sha256") or sha256)
+    if candidate:
+        try:
+            result = verify_hash(candidate)
+        except ValueError:
+            error = "invalid"
+    return render(request, "bundle/verify.html", {"result": result, "error": error,
+                                                  "filename": upload.name if upload else ""})

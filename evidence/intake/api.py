@@ -1,0 +1,112 @@
+"""The API of uploads in pieces (see evidence/resumable.py): begin, send pieces, ask where it stands."""
+
+from datetime import datetime
+from uuid import UUID
+
+from django.urls import reverse
+from ninja import Router, Schema, Status
+
+from cases.access import Need, get_case_for_user, get_upload_for_user
+from evidence.api import ErrorOut, EvidenceOut, evidence_out
+from evidence.custody import actor_from_request
+from evidence.intake import resumable, services
+from evidence.models import ChunkedUpload
+from harassguard.lib.errors import ApiError, Text
+
+router = Router(tags=["uploads"])
+
+
+class UploadIn(Schema):
+    # Defaults rather than required fields: the case's access is checked before the
+    # announcement is, so a stranger learns nothing from a 400.
+    filename: Text = ""
+    size: int = 0
+    kind: Text = ""
+    sha256: Text = ""
+    occurred_at: datetime | None = None
+    counterparty_number: Text = ""
+    description: Text = ""
+    capture_note: Text = ""
+
+
+class UploadOut(Schema):
+    id: UUID
+    filename: str
+    size: int
+    offset: int
+    chunk_bytes: int
+    url: str
+    complete: bool
+    evidence: EvidenceOut | None = None
+
+
+def upload_out(upload: ChunkedUpload) -> dict:
+    return {
+        "id": upload.id, "filename": upload.filename, "size": upload.size, "offset": upload.offset,
+        "chunk_bytes": resumable.CHUNK_BYTES, "url": reverse("api:upload_piece", args=[upload.id]),
+        "complete": upload.item_id is not None,
+        "evidence": evidence_out(upload.item) if upload.item_id else None,
+    }
+
+
+def _api_error(exc: services.IntakeError) -> ApiError:
+    return ApiError(exc.status, exc.message, exc.code)
+
+
+@router.post("/cases/{case_id}/uploads", response={201: UploadOut, 400: ErrorOut, 413: ErrorOut})
+def upload_begin(request, case_id: UUID, payload: UploadIn):
+    """Announce a file to send in pieces. `sha256`, if given, is what the sender's device computed:
+    the file is refused unless the server's hash of the bytes received matches it."""
+    case = get_case_for_user(request.user, case_id, need=Need.OWN)
+    details = payload.dict(exclude={"filename", "size", "sha256"})
+    details = {k: v.isoformat() if isinstance(v, datetime) else (v or "") for k, v in details.items()}
+    try:
+        upload = resumable.upload_begin(case=case, user=request.user, filename=payload.filename, size=payload.size,
+                                        client_sha256=payload.sha256, details=details)
+    except services.IntakeError as exc:
+        raise _api_error(exc) from None
+    return Status(201, upload_out(upload))
+
+
+@router.get("/uploads/{upload_id}", response=UploadOut)
+def upload_status(request, upload_id: UUID):
+    """Where an upload stands: send the next piece from `offset`."""
+    return upload_out(get_upload_for_user(request.user, upload_id))
+
+
+PIECE_BODY = {
+    "parameters": [{"in": "header", "name": "Upload-Offset", "required": True, "schema": {"type": "integer", "minimum": 0}}],
+    "requestBody": {"required": True, "content": {"application/offset+octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+}
+
+
+@router.patch("/uploads/{upload_id}", url_name="upload_piece",
+              response={200: UploadOut, 201: UploadOut, 400: ErrorOut, 409: ErrorOut, 411: ErrorOut, 413: ErrorOut, 415: ErrorOut},
+              openapi_extra=PIECE_BODY)
+def upload_piece(request, upload_id: UUID):
+    """Send the piece that starts at byte `Upload-Offset`. The piece that completes the file
+    (or an empty piece at the end, to finish again after a lost reply) makes the evidence item: 201."""
+    upload = get_upload_for_user(request.user, upload_id)
+    offset = _header_int(request, "HTTP_UPLOAD_OFFSET")
+    # No Content-Length is an empty body, unless the body came in a chunked encoding of unknown length.
+    length = _header_int(request, "CONTENT_LENGTH") if request.META.get("CONTENT_LENGTH") else 0
+    if offset is None:
+        raise ApiError(400, "Upload-Offset: a whole number of bytes is required.", "invalid")
+    if length is None or "HTTP_TRANSFER_ENCODING" in request.META:
+        raise ApiError(411, "Content-Length is required.", "length_required")
+    try:
+        if upload.item_id is None:
+            upload = resumable.upload_append(upload, offset=offset, stream=request, length=length)
+        if upload.offset < upload.size or upload.item_id:
+            return Status(200, upload_out(upload))
+        resumable.upload_finish(upload, actor_from_request(request))
+    except resumable.OffsetMismatch as exc:
+        raise ApiError(exc.status, f"{exc.message} (offset {exc.offset})", exc.code) from None
+    except services.IntakeError as exc:
+        raise _api_error(exc) from None
+    return Status(201, upload_out(upload))
+
+
+def _header_int(request, name: str) -> int | None:
+    value = request.META.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 19 else None

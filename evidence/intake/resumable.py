@@ -1,0 +1,176 @@
+"""Uploads in pieces that resume after a dropped connection (a small tus-like protocol).
+
+The client announces the file (name, size, evidence details and, if its device
+computed it, the SHA-256), then sends pieces, each saying at which byte it
+starts. A piece is first read to a scratch file, so a slow phone connection
+never holds a database lock; it is then written under the row's lock if it
+starts exactly where the file so far ends. When the last byte is in, the whole
+file is hashed and taken in like any other upload. An upload left unfinished
+is deleted after UPLOAD_RESUME_HOURS and never becomes evidence.
+"""
+
+import os
+import shutil
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from evidence.custody import Actor
+from evidence.forms import EvidenceDetailsForm
+from evidence.intake import handler, services
+from evidence.models import ChunkedUpload
+from evidence.storage.integrity import file_sha256
+from harassguard.lib.hashing import SHA256_HEX
+
+# The piece size offered to clients: one piece finishes in seconds even on a slow phone connection.
+CHUNK_BYTES = 1024 * 1024
+MAX_CHUNK_BYTES = 8 * 1024 * 1024
+READ_BYTES = 64 * 1024
+
+
+class OffsetMismatch(services.IntakeError):
+    """A piece that does not start where the file so far ends; `offset` says where it must."""
+
+    def __init__(self, offset: int):
+        super().__init__("offset_mismatch", _("This piece does not start where the upload stands; resume from the offset given."), 409)
+        self.offset = offset
+
+
+def part_path(upload: ChunkedUpload) -> Path:
+    return Path(settings.FILE_UPLOAD_TEMP_DIR) / "resumable" / f"{upload.pk}.part"
+
+
+def upload_begin(*, case, user, filename: str, size: int, client_sha256: str, details: dict) -> ChunkedUpload:
+    """Check what the client announces and open an empty upload; raise IntakeError if it cannot be taken."""
+    if not handler.is_safe_filename(filename):
+        raise services.upload_problem_error(handler.UNSAFE_NAME)
+    if size <= 0:
+        raise services.IntakeError("empty_file", _("The file is empty."))
+    if size > handler.max_upload_bytes():
+        raise services.upload_problem_error(handler.TOO_LARGE)
+    client_sha256 = client_sha256.strip().lower()
+    if client_sha256 and not SHA256_HEX.match(client_sha256):
+        raise services.IntakeError("invalid", _("sha256 must be 64 hexadecimal characters."))
+    _details_form(details)
+    upload = ChunkedUpload.objects.create(case=case, created_by=user, filename=filename, size=size,
+                                          client_sha256=client_sha256, fields=details)
+    path = part_path(upload)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch()
+    return upload
+
+
+def _details_form(details: dict) -> EvidenceDetailsForm:
+    form = EvidenceDetailsForm(details)
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        raise services.IntakeError("invalid_kind" if field == "kind" else "invalid", f"{field}: {errors[0]}")
+    return form
+
+
+def upload_append(upload: ChunkedUpload, *, offset: int, stream, length: int) -> ChunkedUpload:
+    """Write the piece of `length` bytes read from `stream` at `offset`; return the upload as it now stands."""
+    if upload.item_id:
+        raise services.IntakeError("upload_finished", _("This upload is already complete."), 409)
+    if offset != upload.offset:
+        raise OffsetMismatch(upload.offset)
+    if length > MAX_CHUNK_BYTES:
+        raise services.IntakeError("chunk_too_large", _("A piece may be at most %(mb)d MB.") % {"mb": MAX_CHUNK_BYTES // 2**20}, 413)
+    if offset + length > upload.size:
+        raise services.IntakeError("beyond_end", _("This piece goes past the size announced for the file."))
+    path = part_path(upload)
+    if not path.exists():
+        # The scratch file went (a scratch folder on tmpfs after a restart): what came so far is
+        # lost, so the upload ends here and the page starts the file again from its first byte.
+        upload_discard(upload)
+        raise services.IntakeError("upload_lost", _("The part of this file received so far was lost on the server. Please send the file again."), 410)
+    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".piece") as piece:
+        _receive(stream, piece, length)
+        with transaction.atomic():
+            upload = ChunkedUpload.objects.select_for_update().get(pk=upload.pk)
+            if upload.offset != offset:
+                raise OffsetMismatch(upload.offset)
+            _write_at(path, piece, offset)
+            upload.offset = offset + length
+            upload.save(update_fields=["offset", "updated"])
+    return upload
+
+
+def _receive(stream, piece, length: int) -> None:
+    remaining = length
+    while remaining:
+        data = stream.read(min(READ_BYTES, remaining))
+        if not data:
+            # The connection dropped mid-piece: nothing of it is kept, the client resends it.
+            raise services.upload_problem_error(handler.INTERRUPTED)
+        piece.write(data)
+        remaining -= len(data)
+    piece.flush()
+    piece.seek(0)
+
+
+def _write_at(path: Path, piece, offset: int) -> None:
+    """Write the piece at `offset` and cut anything after it: bytes a crashed earlier
+    request wrote past the recorded offset are never counted."""
+    with open(path, "r+b") as fh:
+        fh.seek(offset)
+        shutil.copyfileobj(piece, fh, READ_BYTES)
+        fh.truncate()
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def upload_finish(upload: ChunkedUpload, actor: Actor):
+    """Hash the complete file and take it in as evidence; return (item, created).
+
+    A file whose hash differs from the one the client's device computed, or
+    that cannot be this kind of evidence, is discarded with its upload.
+    """
+    path = part_path(upload)
+    # Read once more at the end: a hash state cannot be kept between the requests that brought the pieces.
+    sha256 = file_sha256(path)
+    try:
+        if upload.client_sha256 and sha256 != upload.client_sha256:
+            raise services.IntakeError("hash_mismatch", _(
+                "The file that arrived (SHA-256 %(server)s) is not the file your device fingerprinted (%(client)s). "
+                "Nothing was kept; please upload it again.") % {"server": sha256, "client": upload.client_sha256})
+        form = _details_form(upload.fields)
+        mime, kind = services.check_file(str(path), upload.size, form.cleaned_data["kind"])
+    except services.IntakeError:
+        upload_discard(upload)
+        raise
+    fields = {**form.item_fields(), "kind": kind, "original_filename": upload.filename}
+    transfer = {"transfer": "resumable", "client_sha256_matched": bool(upload.client_sha256)}
+    with open(path, "rb") as fh:
+        item, created = services.evidence_create(case=upload.case, actor=actor, content=File(fh, name=upload.filename),
+                                                 sha256=sha256, size=upload.size, mime=mime, fields=fields,
+                                                 transfer=transfer)
+    upload.item = item
+    upload.save(update_fields=["item", "updated"])
+    path.unlink(missing_ok=True)
+    return item, created
+
+
+def upload_discard(upload: ChunkedUpload) -> None:
+    part_path(upload).unlink(missing_ok=True)
+    upload.delete()
+
+
+def uploads_clean_abandoned(*, now=None) -> int:
+    """Delete uploads untouched for UPLOAD_RESUME_HOURS, their pieces, and stray piece files; return how many."""
+    cutoff = (now or timezone.now()) - timedelta(hours=settings.UPLOAD_RESUME_HOURS)
+    stale = list(ChunkedUpload.objects.filter(updated__lt=cutoff))
+    for upload in stale:
+        upload_discard(upload)
+    folder = Path(settings.FILE_UPLOAD_TEMP_DIR) / "resumable"
+    live = {str(pk) for pk in ChunkedUpload.objects.values_list("pk", flat=True)}
+    for path in folder.glob("*.p*") if folder.exists() else []:
+        if path.stem not in live and path.stat().st_mtime < cutoff.timestamp():
+            path.unlink(missing_ok=True)
+    return len(stale)

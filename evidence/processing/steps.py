@@ -1,0 +1,230 @@
+"""The processing steps a worker runs on an item, one plain function each.
+
+A step reads the stored original (or what earlier steps made), stores what it
+produces, and returns a dict for its custody record: what it read and the
+hashes of what it wrote. Steps are idempotent: running one twice leaves one
+result. A step raises StepFailed for a final, explained failure and
+TransientError for one worth retrying.
+"""
+
+import hashlib
+import json
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from evidence import speakers
+from evidence.models import EvidenceItem, OcrResult, Timestamp, Transcript
+from evidence.processing import (
+    audio,
+    calllog,
+    diarization,
+    documents,
+    filenames,
+    images,
+    ocr,
+    screen_dates,
+    timestamps,
+    transcribe,
+)
+from evidence.storage.integrity import stored_sha256
+from evidence.storage.workfiles import local_original, save_derived
+
+
+class StepFailed(Exception):
+    """A final failure; the message (marked for translation) is shown to the user."""
+
+
+class TransientError(Exception):
+    """A failure that may pass (a network time-out); the step is retried with backoff."""
+
+
+def step_integrity(item: EvidenceItem) -> dict:
+    """Read the stored original back and check it still hashes to the value taken at intake."""
+    try:
+        actual = stored_sha256(item.stored_name)
+    except FileNotFoundError:
+        actual = None
+    if actual != item.sha256:
+        raise StepFailed(gettext_noop("The stored file does not match the file received."))
+    return {"sha256_read": actual}
+
+
+def step_timestamp(item: EvidenceItem) -> dict:
+    """Obtain a trusted time stamp of the original's hash (once)."""
+    existing = Timestamp.objects.filter(item=item).first()
+    if existing is None:
+        existing = Timestamp.objects.create(item=item, original_sha256=item.sha256, **_stamp(item).__dict__)
+    return {"timestamp_kind": existing.kind, "gen_time": existing.gen_time.isoformat(),
+            "authority": existing.authority}
+
+
+def _stamp(item: EvidenceItem) -> timestamps.Stamp:
+    if not settings.TSA_URL:
+        key = timestamps.load_or_create_key(settings.SIGNING_KEY_FILE)
+        return timestamps.server_receipt(item.sha256, str(item.pk), timezone.now(), key)
+    try:
+        return timestamps.rfc3161_stamp(item.sha256, settings.TSA_URL, settings.TSA_CA_FILE)
+    except timestamps.TsaUnavailable as exc:
+        raise TransientError(str(exc)) from exc
+    except timestamps.TsaRefused as exc:
+        raise StepFailed(gettext_noop("The time-stamping authority refused to stamp this file.")) from exc
+
+
+def step_audio(item: EvidenceItem) -> dict:
+    """Record the format of a recording and the number and time its file name carries,
+    and make a copy any browser can play (phones record in formats browsers cannot)."""
+    with local_original(item) as path:
+        try:
+            info = audio.probe_audio(path)
+            listen = save_derived(item, "listen", audio.listening_copy(path), "ogg", "audio/ogg")
+        except audio.AudioDecodeError as exc:
+            raise StepFailed(gettext_noop("The recording could not be decoded; it may be damaged.")) from exc
+    facts = filenames.parse_recording_filename(item.original_filename)
+    from_name = []
+    if facts.number and not item.counterparty_number:
+        item.counterparty_number, from_name = facts.number, [*from_name, "counterparty_number"]
+    if facts.occurred_at and not item.occurred_at:
+        item.occurred_at, from_name = facts.occurred_at, [*from_name, "occurred_at"]
+    item.metadata = {**item.metadata, "audio": info.__dict__, "from_filename": from_name}
+    item.save(update_fields=["counterparty_number", "occurred_at", "metadata"])
+    return {"audio": info.__dict__, "from_filename": from_name, "listening_copy_sha256": listen.sha256}
+
+
+def step_transcribe(item: EvidenceItem) -> dict:
+    """Transcribe a recording with whisper and store the timed segments (one transcript per item)."""
+    with local_original(item) as path:
+        try:
+            samples = audio.decode_audio(path)
+        except audio.AudioDecodeError as exc:
+            raise StepFailed(gettext_noop("The recording could not be decoded; it may be damaged.")) from exc
+    try:
+        result = transcribe.transcribe(
+            samples, model=settings.WHISPER_MODEL, download_root=settings.WHISPER_DOWNLOAD_ROOT,
+            language=settings.WHISPER_LANGUAGE, device=settings.WHISPER_DEVICE, engine=settings.TRANSCRIBE_ENGINE,
+        )
+    except transcribe.ModelUnavailable as exc:
+        raise TransientError(str(exc)) from exc
+    segments = [s.__dict__ for s in result.segments]
+    Transcript.objects.update_or_create(item=item, defaults={
+        "original_sha256": item.sha256, "engine": result.engine, "model": Path(result.model).name,
+        "language": result.language, "segments": segments, "text": result.text,
+    })
+    return {"segments": len(segments), "engine": result.engine, "model": Path(result.model).name,
+            "transcript_sha256": _json_sha256(segments)}
+
+
+def step_speakers(item: EvidenceItem) -> dict:
+    """Suggest who spoke each sentence: by channel for a two-channel recording, else by voice; the user confirms."""
+    transcript = Transcript.objects.filter(item=item).first()
+    if transcript is None or not transcript.segments:
+        return {"skipped": True, "reason": "no sentences"}
+    with local_original(item) as path:
+        try:
+            found = diarization.diarize_file(path, audio.decode_audio(path))
+        except audio.AudioDecodeError as exc:
+            raise StepFailed(gettext_noop("The recording could not be decoded; it may be damaged.")) from exc
+    speakers.speakers_suggest(transcript, found.as_dict(), speakers.case_voiceprint(item.case, exclude=transcript))
+    transcript.save(update_fields=["diarization", "speakers"])
+    return {"method": found.method, "voices": len(found.centroids), "turns": len(found.turns),
+            "speakers_sha256": _json_sha256(transcript.speakers)}
+
+
+def _json_sha256(value) -> str:
+    """The SHA-256 of a result stored as JSON, for the custody record of what a step produced."""
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def step_image(item: EvidenceItem) -> dict:
+    """Keep the screenshot's EXIF as metadata and store a thumbnail beside the original."""
+    with local_original(item) as path, tempfile.TemporaryDirectory() as tmp:
+        try:
+            info = images.image_info(path)
+            thumb = images.make_thumbnail(path, Path(tmp) / "thumb.jpg")
+        except images.ImageRefused as exc:
+            raise StepFailed(gettext_noop("The image could not be read safely.")) from exc
+        derived = save_derived(item, "thumbnail", thumb.read_bytes(), "jpg", "image/jpeg")
+    item.metadata = {**item.metadata, "image": {"format": info.format, "width": info.width,
+                                                "height": info.height, "exif": info.exif}}
+    item.save(update_fields=["metadata"])
+    return {"thumbnail_sha256": derived.sha256}
+
+
+def step_ocr(item: EvidenceItem) -> dict:
+    """Read the screenshot's text, phone numbers and message times."""
+    with local_original(item) as path:
+        lines = ocr.ocr_lines(path)
+    text = "\n".join(line.text for line in lines)
+    # Relative times are read against the screenshot's own day, never silently the upload day.
+    reference, basis = screen_dates.reference_day(item.metadata, [line.__dict__ for line in lines],
+                                                  item.occurred_at, item.received_at)
+    times = screen_dates.message_times([line.__dict__ for line in lines],
+                                       (item.metadata.get("image") or {}).get("height"), reference)
+    OcrResult.objects.update_or_create(item=item, defaults={
+        "original_sha256": item.sha256, "engine": "rapidocr-onnxruntime", "text": text,
+        "lines": [line.__dict__ for line in lines], "phone_numbers": ocr.extract_phone_numbers(text),
+        "message_times": times, "reference_date": reference, "reference_basis": basis,
+    })
+    return {"lines": len(lines), "message_times": len(times), "reference_date": reference.isoformat(),
+            "reference_basis": basis, "ocr_sha256": _json_sha256([line.__dict__ for line in lines])}
+
+
+def step_document(item: EvidenceItem) -> dict:
+    """Count a PDF's pages and keep its text layer as a derived text file."""
+    if item.mime != "application/pdf":
+        return {"skipped": True, "reason": "not a PDF"}
+    with local_original(item) as path:
+        try:
+            doc = documents.pdf_text(path)
+        except documents.DocumentUnreadable as exc:
+            raise StepFailed(gettext_noop("The PDF could not be read; it may be damaged or encrypted.")) from exc
+    result = {"pages": doc.pages, "has_text_layer": doc.has_text_layer}
+    if doc.has_text_layer:
+        result["text_sha256"] = save_derived(item, "text", doc.text.encode(), "txt", "text/plain").sha256
+    item.metadata = {**item.metadata, "document": {"pages": doc.pages, "has_text_layer": doc.has_text_layer}}
+    item.save(update_fields=["metadata"])
+    return result
+
+
+def step_call_log(item: EvidenceItem) -> dict:
+    """Read the calls of a CSV call log into the item's metadata, for the analysis."""
+    if not item.mime.startswith("text/"):
+        return {"skipped": True, "reason": "not a text call log"}
+    with local_original(item) as path:
+        try:
+            rows = calllog.parse_call_log(Path(path).read_bytes())
+        except calllog.CallLogUnreadable as exc:
+            raise StepFailed(gettext_noop("No phone number and time columns were found in this call log.")) from exc
+    item.metadata = {**item.metadata, "call_log": [{**r, "at": r["at"].isoformat() if r["at"] else None}
+                                                   for r in rows]}
+    item.save(update_fields=["metadata"])
+    return {"calls": len(rows)}
+
+
+STEPS: dict[str, Callable[[EvidenceItem], dict]] = {
+    "integrity": step_integrity,
+    "timestamp": step_timestamp,
+    "audio": step_audio,
+    "transcribe": step_transcribe,
+    "speakers": step_speakers,
+    "image": step_image,
+    "ocr": step_ocr,
+    "document": step_document,
+    "call_log": step_call_log,
+}
+
+# Which steps each kind of evidence goes through, in order.
+STEPS_BY_KIND: dict[str, list[str]] = {
+    EvidenceItem.Kind.CALL_RECORDING: ["integrity", "timestamp", "audio", "transcribe", "speakers"],
+    EvidenceItem.Kind.SCREENSHOT: ["integrity", "timestamp", "image", "ocr"],
+    EvidenceItem.Kind.DOCUMENT: ["integrity", "timestamp", "document"],
+    EvidenceItem.Kind.STATEMENT: ["integrity", "timestamp"],
+    EvidenceItem.Kind.CALL_LOG: ["integrity", "timestamp", "call_log"],
+}
+
+# Steps that take long or much CPU run on their own queue so uploads never wait behind them.
+HEAVY_STEPS: set[str] = {"transcribe", "speakers"}

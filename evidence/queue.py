@@ -1,0 +1,32 @@
+"""The one way from services to the Celery queue.
+
+Intake, processing and bundles hand work to workers through these functions, each
+called inside `transaction.on_commit` so a worker never looks for a row that is not
+committed yet. `evidence.tasks` imports the services at module level, so this is the
+only place that imports the tasks, and it does so when a message is sent."""
+
+from django.db import transaction
+
+HEAVY = "heavy"
+DEFAULT = "default"
+
+
+def enqueue_item(item_id) -> None:
+    """Start processing a newly received item after the transaction commits."""
+    transaction.on_commit(lambda: _tasks().process_item.delay(str(item_id)))
+
+
+def enqueue_job(job_id: int, queue: str) -> None:
+    """Wake a worker on `queue` for one processing job after the transaction commits."""
+    transaction.on_commit(lambda: _tasks().run_job.apply_async(args=[job_id], queue=queue))
+
+
+def enqueue_bundle(bundle_id) -> None:
+    """Queue the making of a bundle's PDF and ZIP (heavy work) after the transaction commits."""
+    transaction.on_commit(lambda: _tasks().build_bundle.apply_async(args=[str(bundle_id)], queue=HEAVY))
+
+
+def _tasks():
+    from evidence import tasks  # tasks imports the services that call us: imported on use
+
+    return tasks
