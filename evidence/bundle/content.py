@@ -87,15 +87,17 @@ def exhibit_for(number: int, item: EvidenceItem) -> Exhibit:
         exhibit.text = _read_text(derived["text"].stored_name)[:MAX_TEXT]
     exhibit.call_rows = item.metadata.get("call_log", [])[:200]
     if exhibit.transcript is not None:
-        exhibit.sentences = [{**row, "who": _who(row)} for row in segment_rows(exhibit.transcript)]
+        exhibit.sentences = [{**row, "who": _who(row, item.counterparty_number)} for row in segment_rows(exhibit.transcript)]
     if exhibit.ocr is not None:
         exhibit.lines = [{**row, "who": _who(row)} for row in ocr_line_rows(exhibit.ocr, item)]
     return exhibit
 
 
-def _who(row: dict) -> str:
-    """The speaker as the bundle prints it: only what the user confirmed is stated."""
-    return SPEAKER_ZH[row["speaker"]] if row["speaker_source"] == "user" else "说话人未确认"
+def _who(row: dict, number: str = "") -> str:
+    """The speaker as the bundle prints it (催收方（号码）／本人／其他人): only what the user confirmed is stated."""
+    if row["speaker_source"] != "user":
+        return "说话人未确认"
+    return f"催收方（{number}）" if row["speaker"] == "collector" and number else SPEAKER_ZH[row["speaker"]]
 
 
 def kind_counts(exhibits: list[Exhibit]) -> list[tuple[str, int]]:

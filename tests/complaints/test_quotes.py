@@ -118,7 +118,7 @@ def test_the_bundle_prints_the_review_line_or_says_it_is_unchecked(client, alice
     review(client, alice_api, recording, {"id": 0, "speaker": "collector"}, reviewed=True)
     recording.refresh_from_db()
     sentences = exhibit_for(1, recording).sentences
-    assert [s["who"] for s in sentences] == ["催收方", "说话人未确认"]
+    assert [s["who"] for s in sentences] == ["催收方（13812345678）", "说话人未确认"]
 
 
 def test_the_bundle_page_says_who_checked_the_transcript(client, alice_api, full_case, recording,
