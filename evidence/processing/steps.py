@@ -97,6 +97,9 @@ def step_audio(item: EvidenceItem) -> dict:
 
 def step_transcribe(item: EvidenceItem) -> dict:
     """Transcribe a recording with whisper and store the timed segments (one transcript per item)."""
+    kept = Transcript.objects.filter(item=item).exclude(edits={}, reviewed_at=None).first()
+    if kept is not None:  # the user's review is tied to these sentences: never replace them under it
+        return {"skipped": True, "reason": "transcript already reviewed", "transcript_sha256": _json_sha256(kept.segments)}
     with local_original(item) as path:
         try:
             samples = audio.decode_audio(path)

@@ -134,3 +134,12 @@ def test_the_bundle_page_says_who_checked_the_transcript(client, alice_api, full
     html = render_to_string("bundle/bundle.html", bundle_context(make_bundle(client, full_case, alice_api,
                                                                              django_capture_on_commit_callbacks)))
     assert "经本人逐句核对，与录音内容一致（核对人：alice" in html
+
+
+def test_transcribing_again_never_replaces_a_reviewed_transcript(client, alice_api, recording):
+    from evidence.processing.steps import step_transcribe
+
+    review(client, alice_api, recording, {"id": 1, "speaker": "collector", "text": WORDS})
+    result = step_transcribe(recording)
+    assert result["skipped"] and Transcript.objects.get(item=recording).segments[1]["text"] == WORDS
+    assert Transcript.objects.get(item=recording).edits["1"]["speaker"] == "collector"
