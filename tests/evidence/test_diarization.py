@@ -69,7 +69,8 @@ def test_the_victims_voice_is_the_one_clearly_like_the_marked_voice():
 
 
 @pytest.mark.django_db
-def test_the_victims_voice_marked_in_one_call_is_suggested_in_the_next(send, client, alice_api, voices, tmp_path):
+def test_the_victims_voice_marked_in_one_call_is_suggested_in_the_next(send, client, alice, alice_api, voices,
+                                                                       tmp_path):
     """Alice marks her own voice (speaker A) in one call; in a second call, with another collector, the
     machine suggests her voice as 'victim' and the other as 'collector', for her to confirm."""
     recordings = []
@@ -82,6 +83,9 @@ def test_the_victims_voice_marked_in_one_call_is_suggested_in_the_next(send, cli
         step_speakers(item)
         recordings.append((item, turns))
     (first, first_turns), (second, second_turns) = recordings
+    client.force_login(alice)
+    page = client.get(f"/items/{first.id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "voice 1" in page and "voice 2" in page  # the machine's two voices, before anyone names them
     mine = [i for i, (_s, _e, who) in enumerate(first_turns) if who == 0]
     r = client.patch(f"/api/v1/evidence/{first.id}/transcript", {"segments": [{"id": mine[0], "speaker": "victim"}]},
                      content_type="application/json", **alice_api)
