@@ -4,6 +4,7 @@ from ninja import Router, Schema
 
 from accounts.models import ApiToken
 from accounts.second_factor import check_code, has_second_factor
+from accounts.throttle import signin_succeeded
 from harassguard.lib.errors import ApiError, Text
 
 router = Router(tags=["auth"])
@@ -25,7 +26,9 @@ def create_token(request, credentials: Credentials):
     user = authenticate(request, username=credentials.username, password=credentials.password)
     if user is None:
         raise ApiError(401, _("Wrong username or password."), "invalid_credentials")
-    if has_second_factor(user) and check_code(user, credentials.otp) is None:
+    signin_succeeded(request, user.get_username())
+    second_factor = has_second_factor(user)
+    if second_factor and check_code(user, credentials.otp) is None:
         raise ApiError(401, _("Enter the code from your authenticator app (field otp)."), "otp_required")
-    _token, raw = ApiToken.issue(user)
+    _token, raw = ApiToken.issue(user, otp_verified=second_factor)
     return {"token": raw}

@@ -1,8 +1,44 @@
+import secrets
+
+from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 
+def suggested_username() -> str:
+    """A user name nobody can guess, offered on the sign-up form."""
+    return f"hg-{secrets.token_hex(4)}"
+
+
 class SignupForm(UserCreationForm):
+    """New account. Collectors know their targets' phone numbers, so the form no longer suggests
+    one as the user name: it offers a random name instead, and a taken name gets the same
+    neutral answer as any other refused name."""
+
+    email = forms.EmailField(label=_("E-mail (optional)"), required=False,
+                             help_text=_("Only to reset a forgotten password. Never shown to anyone."))
+
     class Meta(UserCreationForm.Meta):
-        help_texts = {"username": _("A user name or your phone number.")}
-        labels = {"username": _("User name or phone number")}
+        fields = ("username", "email")
+        help_texts = {"username": _("Write it down. Better not your phone number: collectors know it.")}
+        labels = {"username": _("User name")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("username", suggested_username())
+
+    def clean_username(self):
+        """Refuse a taken name (in any case) without Django's "already exists" wording."""
+        username = self.cleaned_data.get("username")
+        if username and self._meta.model.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This user name cannot be used. Choose another."), code="unavailable")
+        return username
+
+    def validate_unique(self):
+        # clean_username has answered for the user name; a race past it fails at the database.
+        pass
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail for password resets"), required=False)

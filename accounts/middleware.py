@@ -2,6 +2,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from accounts.lockout import lockout_response
 from accounts.second_factor import has_second_factor, is_verified
 
 # Reachable before the second factor is given: the code page itself, signing out, public pages.
@@ -23,3 +24,16 @@ class RequireSecondFactorMiddleware:
                                      "code": "otp_required"}, status=401)
             return redirect(f"/accounts/2fa/verify/?next={request.get_full_path()}")
         return self.get_response(request)
+
+
+class SignInThrottleMiddleware:
+    """A sign-in the throttle refused (see accounts.throttle) is answered 429 with the wait,
+    on the sign-in page and on the API alike."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        wait = getattr(request, "signin_wait", 0)
+        return lockout_response(request, wait) if wait else response

@@ -1,8 +1,10 @@
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,12 +22,17 @@ class ApiToken(models.Model):
     prefix = models.CharField(_("prefix"), max_length=8)
     created = models.DateTimeField(auto_now_add=True)
     last_used = models.DateTimeField(null=True, blank=True)
+    expires = models.DateTimeField(null=True)
+    # Issued after the second factor was given: counts as a verified sign-in for lawyers.
+    otp_verified = models.BooleanField(default=False)
 
     @classmethod
-    def issue(cls, user) -> tuple["ApiToken", str]:
-        """Create a token for `user`; return the row and the raw token, shown once."""
+    def issue(cls, user, *, otp_verified: bool = False) -> tuple["ApiToken", str]:
+        """Create a token for `user`, valid API_TOKEN_DAYS; return the row and the raw token, shown once."""
         raw = secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, key_hash=hash_token(raw), prefix=raw[:8])
+        expires = timezone.now() + timedelta(days=settings.API_TOKEN_DAYS)
+        token = cls.objects.create(user=user, key_hash=hash_token(raw), prefix=raw[:8], expires=expires,
+                                   otp_verified=otp_verified)
         return token, raw
 
 
@@ -40,3 +47,21 @@ class SignIn(models.Model):
 
     class Meta:
         ordering = ["-at"]
+
+
+class RecoveryCode(models.Model):
+    """A one-time code that stands in for the authenticator app (a lost phone). Only its hash is kept."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+
+class Throttle(models.Model):
+    """A counter of attempts under one key (an HMAC of what is counted: an IP address, a user
+    name with an IP address), for the sign-in throttle and the rate limits."""
+
+    key = models.CharField(max_length=64, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    started = models.DateTimeField()
+    last = models.DateTimeField()

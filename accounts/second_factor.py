@@ -7,6 +7,7 @@ import segno
 from django.conf import settings
 from django_otp import devices_for_user, match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 
 def has_second_factor(user) -> bool:
@@ -19,10 +20,24 @@ def is_verified(user) -> bool:
     return bool(getattr(user, "is_verified", lambda: False)())
 
 
-def pending_device(user) -> TOTPDevice:
-    """The user's unconfirmed TOTP device, created on first use, for the set-up page."""
+def pending_device(user, *, fresh: bool = False) -> TOTPDevice:
+    """The user's unconfirmed TOTP device for the set-up page, created on first use.
+
+    With `fresh`, it gets a new secret: each visit to the set-up page shows a new one, so
+    someone who once saw the page (on a shared phone) does not hold the future second factor."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name="TOTP", confirmed=False)
+    if device is None:
+        return TOTPDevice.objects.create(user=user, name="TOTP", confirmed=False)
+    if fresh:
+        device.key = random_hex(20)
+        device.last_t = -1
+        device.save()
+    return device
+
+
+def second_factor_reset(user) -> None:
+    """Forget the user's authenticator app (a lost phone): set-up starts again with a new secret."""
+    TOTPDevice.objects.filter(user=user).delete()
 
 
 def qr_data_uri(device: TOTPDevice) -> str:

@@ -76,7 +76,7 @@ class PeakSampler(threading.Thread):
             time.sleep(0.02)
 
 
-def setup_site(env: dict) -> str:
+def setup_site(env: dict) -> list[str]:
     """Migrate a fresh SQLite database, create a user and a case; return 'token case_id'."""
     subprocess.run([PY, "manage.py", "migrate", "-v", "0"], cwd=REPO, env=env, check=True)
     code = (
@@ -151,8 +151,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size-mb", type=int, default=200)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(dir=REPO / "var" if (REPO / "var").is_dir() else None) as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory(dir=REPO / "var" if (REPO / "var").is_dir() else None) as tmp_name:
+        tmp = Path(tmp_name)
         media = tmp / "media"
         env = {**os.environ, "DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
                "MEDIA_ROOT": str(media), "MAX_UPLOAD_MB": str(args.size_mb + 10), "BROKER_DIR": str(tmp / "broker"),

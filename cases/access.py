@@ -37,11 +37,23 @@ ALLOWED = {
 
 
 def cases_for_user(user):
-    """Return the cases `user` may see: their own and those shared with them (not revoked)."""
+    """Return the cases `user` may see: their own and those shared with them (not revoked).
+
+    A lawyer who must sign in with a second factor and did not sees none of the cases shared
+    with them as lawyer, here as on each case's own page."""
     if not user.is_authenticated:
         return Case.objects.none()
-    shared = Membership.objects.filter(user=user, revoked_at=None).values("case_id")
-    return Case.objects.filter(Q(owner=user) | Q(pk__in=shared))
+    shared = Membership.objects.filter(user=user, revoked_at=None)
+    if lawyer_needs_second_factor(user):
+        shared = shared.exclude(role=Membership.Role.LAWYER)
+    return Case.objects.filter(Q(owner=user) | Q(pk__in=shared.values("case_id")))
+
+
+def cases_waiting_for_second_factor(user) -> int:
+    """How many cases shared with `user` as lawyer stay hidden until they give the second factor."""
+    if not user.is_authenticated or not lawyer_needs_second_factor(user):
+        return 0
+    return Membership.objects.filter(user=user, revoked_at=None, role=Membership.Role.LAWYER).count()
 
 
 def role_of(user, case: Case) -> str | None:

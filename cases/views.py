@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.access import Need, cases_for_user, get_case_for_user, role_of
+from cases.access import Need, cases_for_user, cases_waiting_for_second_factor, get_case_for_user, role_of
 from cases.analysis.charts import charts
 from cases.forms import CaseForm, ManualEventForm
 from cases.models import Membership
@@ -37,7 +37,8 @@ def case_list(request):
             "pending": items.filter(status__in=["received", "processing"]).count(),
             "findings": len(case_analyse(case).findings), "bundle": case.bundles.filter(status="ready").first(),
         })
-    return render(request, "cases/case_list.html", {"rows": rows})
+    return render(request, "cases/case_list.html",
+                  {"rows": rows, "hidden_for_2fa": cases_waiting_for_second_factor(request.user)})
 
 
 @login_required

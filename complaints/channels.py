@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from cases.analysis.rules import Provision, load_rule_set, provision_from_toml
+from harassguard.lib.language import wants_english
 
 DATA = Path(__file__).parent / "data"
 
@@ -32,10 +33,10 @@ class Channel:
     citations: tuple[str, ...]
 
     def name(self, language: str) -> str:
-        return self.name_zh if language.startswith("zh") else self.name_en
+        return self.name_en if wants_english(language) else self.name_zh
 
     def next_step(self, language: str) -> str:
-        return self.next_zh if language.startswith("zh") else self.next_en
+        return self.next_en if wants_english(language) else self.next_zh
 
 
 @dataclass(frozen=True)

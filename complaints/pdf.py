@@ -1,12 +1,11 @@
 """The letter as a PDF: the saved text, set in Noto Sans CJK like the court bundle, marked as a draft."""
 
 from django.template.loader import render_to_string
-from weasyprint import HTML
 
 from complaints.channels import channel as channel_of
 from complaints.channels import load_channels
 from complaints.models import Complaint
-from evidence.bundle.pdf import StorageFetcher
+from evidence.bundle.pdf import html_to_pdf
 
 
 def paragraphs(text: str) -> list[str]:
@@ -21,5 +20,4 @@ def render_pdf(complaint: Complaint) -> bytes:
         "complaint": complaint, "channel": ch, "lines": paragraphs(complaint.draft_text),
         "disclaimer": load_channels().disclaimer,
     })
-    # The same fetcher as the bundle: the letter loads nothing from the network or the disk.
-    return HTML(string=html, url_fetcher=StorageFetcher(), base_url=".").write_pdf()
+    return html_to_pdf(html)

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from complaints.channels import channel as channel_of
 from complaints.channels import load_channels
 from complaints.models import Complaint
+from harassguard.lib.language import wants_english
 
 ComplaintStatus = Complaint.Status
 # Which status may follow which; the same status again only corrects the details.
@@ -56,7 +57,7 @@ def case_path(complaints: list[Complaint], today: date, language: str = "zh-hans
         by_step[channel_of(c.channel).step].append(c)
     reached = max((n for n, rows in by_step.items() if any(c.status in SENT for c in rows)), default=0)
     sent = sorted((c for c in complaints if c.status in SENT and c.filed_on), key=lambda c: (c.filed_on, c.created))
-    zh = language.startswith("zh")
+    zh = not wants_english(language)
     hint = channel_of(sent[-1].channel).next_step(language) if sent else (path.start_zh if zh else path.start_en)
     steps = [{"step": n, "name": s["name_zh"] if zh else s["name_en"], "state": _step_state(by_step[n]),
               "here": n == reached, "channels": [channel_of(c.channel).name(language) for c in by_step[n]]}

@@ -15,6 +15,7 @@ from complaints.drafting import to_fill, unmasked_in_draft
 from complaints.forms import ComplaintInputsForm, ComplaintNewForm, DraftForm, TrackingForm
 from complaints.tracking import case_path, reply_due
 from evidence.custody import actor_from_request
+from harassguard.lib.http import private_file
 
 
 @login_required
@@ -122,6 +123,4 @@ def complaint_pdf(request, complaint_id):
     data = services.complaint_export_pdf(complaint=complaint, actor=actor_from_request(request))
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="complaint-{complaint.channel}-{str(complaint.pk)[:8]}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file(response)

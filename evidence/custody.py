@@ -8,6 +8,7 @@ breaks the chain at that point, which `manage.py verify_custody` reports.
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.http import HttpRequest
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from evidence.models import CustodyEvent
+from harassguard.lib.client_ip import client_ip
 
 GENESIS = "0" * 64
 
@@ -23,7 +25,7 @@ GENESIS = "0" * 64
 class Actor:
     """The person (or worker, user=None) acting, with where the request came from."""
 
-    user: object | None
+    user: Any  # an instance of settings.AUTH_USER_MODEL; None for the worker
     ip: str | None = None
     user_agent: str = ""
 
@@ -34,8 +36,7 @@ WORKER = Actor(user=None, user_agent="harassguard-worker")
 def actor_from_request(request: HttpRequest) -> Actor:
     """Return the Actor for a request: its user, client IP and user agent."""
     user = request.user if request.user.is_authenticated else None
-    ip = request.META.get("REMOTE_ADDR") or None
-    return Actor(user=user, ip=ip, user_agent=request.META.get("HTTP_USER_AGENT", "")[:400])
+    return Actor(user=user, ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")[:400])
 
 
 def event_hash(event: CustodyEvent) -> str:

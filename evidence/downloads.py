@@ -8,6 +8,7 @@ from django.http import FileResponse, HttpResponse
 from evidence.custody import Actor, custody_record
 from evidence.models import EvidenceItem
 from evidence.storage.originals import evidence_storage
+from harassguard.lib.http import private_file
 
 
 def original_response(item: EvidenceItem, actor: Actor) -> FileResponse:
@@ -15,8 +16,7 @@ def original_response(item: EvidenceItem, actor: Actor) -> FileResponse:
     fh = evidence_storage().open(item.stored_name, "rb")
     response = FileResponse(fh, as_attachment=True, filename=item.original_filename, content_type=item.mime)
     response["Content-Length"] = str(item.size)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
+    private_file(response)
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     custody_record(case=item.case, item=item, action="original_downloaded", actor=actor, sha256=item.sha256)
     return response
@@ -43,8 +43,7 @@ def listening_response(request, item: EvidenceItem, derived, actor: Actor) -> Ht
     if partial:
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
     response["Accept-Ranges"] = "bytes"
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
+    private_file(response)
     if start == 0:
         custody_record(case=item.case, item=item, action="recording_played", actor=actor, sha256=derived.sha256)
     return response

@@ -1,3 +1,4 @@
+import secrets
 import uuid
 
 from django.conf import settings
@@ -218,6 +219,11 @@ class DerivedFile(models.Model):
         constraints = [models.UniqueConstraint(fields=["item", "kind"], name="one_derived_file_per_kind")]
 
 
+def new_verify_secret() -> str:
+    """A random verification code for a bundle (128 bits), printed in its QR codes and link."""
+    return secrets.token_urlsafe(16)
+
+
 class Bundle(models.Model):
     """A court-ready evidence bundle (PDF and verifiable ZIP); immutable once made."""
 
@@ -242,6 +248,9 @@ class Bundle(models.Model):
     # The PDF cannot hold its own hash: it is given here, in the ZIP's manifest and on the page.
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     zip_sha256 = models.CharField(max_length=64, blank=True)
+    # /verify/ confirms an exhibit only to someone holding this code, so a person who merely
+    # holds a file (the collector who sent it) cannot learn that a victim bundled it.
+    verify_secret = models.CharField(max_length=32, unique=True, default=new_verify_secret, editable=False)
 
     class Meta:
         ordering = ["-created"]

@@ -23,4 +23,5 @@ urlpatterns = [
     path("bundles/<uuid:bundle_id>/zip/", bundle_views.bundle_download, {"which": "zip"}, name="bundle-zip"),
     path("verify/", bundle_views.verify, name="verify"),
     path("verify/<str:sha256>/", bundle_views.verify, name="verify-hash"),
+    path("verify/<str:code>/<str:sha256>/", bundle_views.verify, name="verify-exhibit"),
 ]

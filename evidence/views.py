@@ -16,6 +16,7 @@ from evidence.models import OcrResult, Timestamp, Transcript
 from evidence.speakers import SPEAKER_CHOICES, ocr_line_rows, segment_rows
 from evidence.storage.originals import evidence_storage
 from harassguard.lib.errors import ApiError
+from harassguard.lib.http import private_file
 
 
 def _report(request, item, created) -> None:
@@ -104,8 +105,7 @@ def item_thumbnail(request, item_id):
     item = get_item_for_user(request.user, item_id)
     derived = get_object_or_404(item.derived_files, kind="thumbnail")
     response = FileResponse(evidence_storage().open(derived.stored_name, "rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return private_file(response)
 
 
 @login_required
@@ -116,7 +116,7 @@ def item_timestamp(request, item_id):
     ext = "tsr" if stamp.kind == Timestamp.Kind.RFC3161 else "json"
     response = HttpResponse(bytes(stamp.token), content_type="application/octet-stream")
     response["Content-Disposition"] = f'attachment; filename="{item.sha256[:16]}.{ext}"'
-    response["Cache-Control"] = "private, no-store"
+    private_file(response)
     custody_record(case=item.case, item=item, action="timestamp_downloaded", actor=actor_from_request(request))
     return response
 

@@ -25,7 +25,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "accounts",
@@ -46,8 +45,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    # Last, as django-axes requires: it turns a locked-out sign-in into a clear answer.
-    "axes.middleware.AxesMiddleware",
+    # Turns a throttled sign-in into a clear 429, and keeps pages with case data out of caches.
+    "accounts.middleware.SignInThrottleMiddleware",
+    "harassguard.middleware.NoStoreMiddleware",
 ]
 
 if not DEBUG:
@@ -88,15 +88,23 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "accounts.throttle.ThrottleBackend",  # first: refuses a throttled sign-in before any password check
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Sign-in throttling: 5 failures lock that account, and separately that IP address, for an hour.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
-AXES_RESET_ON_SUCCESS = True
+# How many X-Forwarded-For hops to trust: 0 without a reverse proxy, 1 behind one HTTPS proxy.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# Sign-in throttling, by user name and IP address together, so a stranger who knows a user
+# name cannot lock its owner out: after this many wrong passwords each further try waits a
+# minute, then 2, 4, ... up to an hour. (AXES_FAILURE_LIMIT is the older name of the setting.)
+SIGNIN_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", env_int("AXES_FAILURE_LIMIT", 5, minimum=1), minimum=1)
+# Wrong passwords from one IP address, for any user names, before it must wait an hour.
+SIGNIN_IP_FAILURE_LIMIT = env_int("SIGNIN_IP_FAILURE_LIMIT", 30, minimum=1)
+# New accounts and password-reset e-mails per IP address per hour; /verify/ lookups per IP per hour.
+SIGNUP_PER_HOUR = env_int("SIGNUP_PER_HOUR", 10, minimum=1)
+PASSWORD_RESET_PER_HOUR = env_int("PASSWORD_RESET_PER_HOUR", 5, minimum=1)
+VERIFY_PER_HOUR = env_int("VERIFY_PER_HOUR", 60, minimum=1)
+# API tokens expire this many days after they were issued.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
 
 # Outgoing mail (invitation links). The console backend prints mail when no server is set.
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -240,6 +248,7 @@ JOB_RUNNING_REQUEUE_SECONDS = env_int("JOB_RUNNING_REQUEUE_SECONDS", 3 * 3600, m
 CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-jobs": {"task": "evidence.tasks.requeue_stuck_jobs", "schedule": 300.0},
     "clean-abandoned-uploads": {"task": "evidence.tasks.clean_abandoned_uploads", "schedule": 3600.0},
+    "forget-old-throttles": {"task": "accounts.tasks.forget_old_throttles", "schedule": 3600.0},
 }
 
 # Transcription (openai-whisper). WHISPER_MODEL is a model name (downloaded once

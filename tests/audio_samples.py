@@ -28,6 +28,7 @@ def encode(source: Path, dest: Path, fmt: str) -> Path:
     container_format, codec, rate = PHONE_FORMATS[fmt]
     with av.open(str(source)) as src, av.open(str(dest), "w", format=container_format) as out:
         stream = out.add_stream(codec, rate=rate, layout="mono")
+        assert isinstance(stream, av.audio.stream.AudioStream)
         if codec == "libopencore_amrnb":
             stream.bit_rate = 12200
         resampler = av.AudioResampler(format=stream.codec_context.format.name, layout="mono", rate=rate)

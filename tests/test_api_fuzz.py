@@ -17,9 +17,9 @@ from harassguard.wsgi import application
 
 
 @schemathesis.serializer("application/offset+octet-stream")
-def raw_piece(ctx, value) -> dict:
+def raw_piece(ctx, value) -> bytes:
     """Pieces of an upload in parts are raw bytes."""
-    return {"data": value if isinstance(value, bytes) else str(value).encode()}
+    return value if isinstance(value, bytes) else str(value).encode()
 
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)

@@ -18,10 +18,11 @@ pytestmark = pytest.mark.django_db
 # description and token exchange, and the public verification page.
 PUBLIC = {"api:openapi-json", "api:create_token", "api:api-root", "set_language", "signup", "login", "logout",
           "invitation", "relative-statement",  # the link is the secret; without a valid one they show nothing
-          "verify", "verify-hash", "guide"}
+          "verify", "verify-hash", "verify-exhibit", "guide",
+          "password-reset", "password-reset-done", "password-reset-confirm", "password-reset-complete"}
 # The caller's own list and the forms that create something new for the caller.
 OWN = {"api:create_case", "api:list_cases", "case-list", "case-new", "tokens", "sessions",
-       "second-factor-setup", "second-factor-verify"}
+       "second-factor-setup", "second-factor-verify", "password-change", "account-email"}
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 
 

@@ -11,6 +11,8 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from harassguard.lib.language import wants_english
+
 # The rule sets and lexicons are data, kept in the app's data folder.
 DATA = Path(__file__).parent.parent / "data"
 LEXICON_FOR = {"CN": "zh", "US": "en"}
@@ -74,10 +76,10 @@ class RuleSet:
     def title_for(self, rule_id: str, language: str) -> str:
         """A rule's title for a reader of `language` (its English title for English readers)."""
         rule = next(r for r in self.rules if r.id == rule_id)
-        return rule.title_en if language.startswith("en") and rule.title_en else rule.title
+        return rule.title_en if wants_english(language) and rule.title_en else rule.title
 
     def disclaimer_for(self, language: str) -> str:
-        return self.disclaimer_en if language.startswith("en") and self.disclaimer_en else self.disclaimer
+        return self.disclaimer_en if wants_english(language) and self.disclaimer_en else self.disclaimer
 
 
 def _day(value) -> date | None:

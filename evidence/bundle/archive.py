@@ -21,7 +21,8 @@ README = """如何核验 / How to verify
    openssl ts -verify -digest <sha256> -in timestamps/NN.tsr -CAfile <TSA root certificate>
    .json 文件为服务器签名回执（非独立时间戳机构，证明力较弱）。
    .json files are receipts signed by the server only (weaker than an authority's time stamp).
-4. 也可用 `python manage.py verify_bundle bundle.zip`，或在网站 /verify/ 页面上传文件核验。
+4. 也可用 `python manage.py verify_bundle bundle.zip`，或在网站 /verify/ 页面上传文件，并填写 PDF 封面上的核验码。
+   Or upload a file on the site's /verify/ page with the verification code on the PDF's cover.
 """
 
 

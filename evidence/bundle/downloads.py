@@ -5,6 +5,7 @@ from django.http import FileResponse
 from evidence.custody import Actor, custody_record
 from evidence.models import Bundle
 from evidence.storage.originals import evidence_storage
+from harassguard.lib.http import private_file
 
 
 def bundle_file_response(bundle: Bundle, which: str, actor: Actor) -> FileResponse:
@@ -13,7 +14,6 @@ def bundle_file_response(bundle: Bundle, which: str, actor: Actor) -> FileRespon
     response = FileResponse(evidence_storage().open(name, "rb"), as_attachment=True,
                             filename=f"evidence-bundle-{str(bundle.pk)[:8]}.{which}",
                             content_type="application/pdf" if which == "pdf" else "application/zip")
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
+    private_file(response)
     custody_record(case=bundle.case, action=f"bundle_{which}_downloaded", actor=actor, bundle=str(bundle.pk))
     return response

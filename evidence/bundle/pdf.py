@@ -34,9 +34,9 @@ class StorageFetcher(URLFetcher):
         raise ValueError(f"bundle templates may not load {url!r}")
 
 
-def verify_url(sha256: str) -> str:
-    """The public page that checks this hash against the site's bundles."""
-    return settings.SITE_URL.rstrip("/") + reverse("verify-hash", args=[sha256])
+def verify_url(code: str, sha256: str) -> str:
+    """The public page that checks this hash within the bundle whose verification code is `code`."""
+    return settings.SITE_URL.rstrip("/") + reverse("verify-exhibit", args=[code, sha256])
 
 
 def qr_data_uri(url: str) -> str:
@@ -70,10 +70,16 @@ def cyclic_gc_paused() -> Iterator[None]:
         gc.collect()
 
 
+def html_to_pdf(html: str) -> bytes:
+    """The one way the site makes a PDF (bundles and letters): WeasyPrint with the cycle
+    collector paused, loading images from evidence storage and nothing from the network or disk."""
+    with cyclic_gc_paused():
+        return HTML(string=html, url_fetcher=StorageFetcher(), base_url=".").write_pdf()
+
+
 def render_pdf(context: dict) -> bytes:
     """Return the PDF bytes of the bundle described by `context`."""
     # The bundle is a Chinese court document whoever asked for it, in whatever language.
     with translation.override("zh-hans"):
         html = render_to_string("bundle/bundle.html", context)
-    with cyclic_gc_paused():
-        return HTML(string=html, url_fetcher=StorageFetcher(), base_url=".").write_pdf()
+    return html_to_pdf(html)

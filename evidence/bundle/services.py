@@ -59,7 +59,7 @@ def bundle_context(bundle: Bundle) -> dict:
     case = bundle.case
     exhibits = [bundle_content.exhibit_for(e.position, e.item) for e in bundle_content.entries_with_results(bundle)]
     for exhibit in exhibits:
-        exhibit.verify_url = bundle_pdf.verify_url(exhibit.item.sha256)
+        exhibit.verify_url = bundle_pdf.verify_url(bundle.verify_secret, exhibit.item.sha256)
         exhibit.qr = bundle_pdf.qr_data_uri(exhibit.verify_url)
     analysis = case_analyse(case)
     first, last = bundle_content.date_range(exhibits)

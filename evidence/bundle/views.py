@@ -1,9 +1,12 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.lockout import lockout_response
+from accounts.throttle import rate_limited
 from cases.access import Need, get_bundle_for_user, get_case_for_user
 from evidence.bundle.downloads import bundle_file_response
 from evidence.bundle.services import BundleRefused, bundle_create
@@ -42,15 +45,20 @@ def bundle_download(request, bundle_id, which):
 
 
 @require_http_methods(["GET", "POST"])
-def verify(request, sha256=None):
-    """Anyone may check a file or a hash; the file is hashed as it streams in and then discarded."""
-    result, error = None, ""
+def verify(request, sha256=None, code=None):
+    """Anyone may check a file or a hash; the file is hashed as it streams in and then discarded.
+
+    An exhibit is confirmed only with its bundle's verification code (from the QR code's
+    address or typed in); lookups are limited per IP address."""
     upload = request.FILES.get("file") if request.method == "POST" else None
     candidate = upload.sha256 if upload else (request.POST.get("sha256") or sha256)
+    code = (request.POST.get("code") or request.GET.get("code") or code or "").strip()
+    context = {"result": None, "error": "", "filename": upload.name if upload else "", "code": code}
     if candidate:
+        if rate_limited(request, "verify", settings.VERIFY_PER_HOUR):
+            return lockout_response(request, 3600, signin=False)
         try:
-            result = verify_hash(candidate)
+            context["result"] = verify_hash(candidate, code)
         except ValueError:
-            error = "invalid"
-    return render(request, "bundle/verify.html", {"result": result, "error": error,
-                                                  "filename": upload.name if upload else ""})
+            context["error"] = "invalid"
+    return render(request, "bundle/verify.html", context)

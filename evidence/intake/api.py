@@ -1,8 +1,15 @@
-"""The API of uploads in pieces (see evidence/resumable.py): begin, send pieces, ask where it stands."""
+"""The API of uploads in pieces (see evidence/intake/resumable.py): begin, send pieces, ask where it stands.
+
+Besides its JSON answers the upload's URL speaks the core of the tus 1.0 protocol: HEAD says
+where the upload stands in `Upload-Offset` and `Upload-Length`, and every piece's answer carries
+the new `Upload-Offset`. So the upload page sends files with tus-js-client (a kept library with
+retries and resumption built in), while announcing each file here first (POST, with the phone's
+SHA-256 and the item's details) keeps what tus's own creation step has no place for."""
 
 from datetime import datetime
 from uuid import UUID
 
+from django.http import HttpResponse
 from django.urls import reverse
 from ninja import Router, Schema, Status
 
@@ -68,10 +75,23 @@ def upload_begin(request, case_id: UUID, payload: UploadIn):
     return Status(201, upload_out(upload))
 
 
-@router.get("/uploads/{upload_id}", response=UploadOut)
-def upload_status(request, upload_id: UUID):
-    """Where an upload stands: send the next piece from `offset`."""
-    return upload_out(get_upload_for_user(request.user, upload_id))
+TUS_VERSION = "1.0.0"
+
+
+def _tus_headers(response: HttpResponse, upload: ChunkedUpload) -> None:
+    """What a tus client reads: where the upload stands, its length, never from a cache."""
+    response["Tus-Resumable"] = TUS_VERSION
+    response["Upload-Offset"] = str(upload.offset)
+    response["Upload-Length"] = str(upload.size)
+    response["Cache-Control"] = "no-store"
+
+
+@router.api_operation(["GET", "HEAD"], "/uploads/{upload_id}", response=UploadOut)
+def upload_status(request, upload_id: UUID, response: HttpResponse):
+    """Where an upload stands: send the next piece from `offset` (also in the `Upload-Offset` header)."""
+    upload = get_upload_for_user(request.user, upload_id)
+    _tus_headers(response, upload)
+    return upload_out(upload)
 
 
 PIECE_BODY = {
@@ -83,7 +103,7 @@ PIECE_BODY = {
 @router.patch("/uploads/{upload_id}", url_name="upload_piece",
               response={200: UploadOut, 201: UploadOut, 400: ErrorOut, 409: ErrorOut, 411: ErrorOut, 413: ErrorOut, 415: ErrorOut},
               openapi_extra=PIECE_BODY)
-def upload_piece(request, upload_id: UUID):
+def upload_piece(request, upload_id: UUID, response: HttpResponse):
     """Send the piece that starts at byte `Upload-Offset`. The piece that completes the file
     (or an empty piece at the end, to finish again after a lost reply) makes the evidence item: 201."""
     upload = get_upload_for_user(request.user, upload_id)
@@ -97,6 +117,7 @@ def upload_piece(request, upload_id: UUID):
     try:
         if upload.item_id is None:
             upload = resumable.upload_append(upload, offset=offset, stream=request, length=length)
+        _tus_headers(response, upload)
         if upload.offset < upload.size or upload.item_id:
             return Status(200, upload_out(upload))
         resumable.upload_finish(upload, actor_from_request(request))

@@ -59,7 +59,7 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
 
     def set_problem(self, problem: str) -> None:
         if self.request is not None and not getattr(self.request, "upload_problem", None):
-            self.request.upload_problem = problem
+            self.request.upload_problem = problem  # type: ignore[attr-defined]  # read by intake.web
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
         if content_length > max_upload_bytes() + FORM_OVERHEAD_BYTES:
@@ -91,9 +91,16 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
 
     def file_complete(self, file_size: int):
         upload = super().file_complete(file_size)
-        upload.sha256 = self._sha256.hexdigest()
+        if upload is not None:
+            upload.sha256 = self._sha256.hexdigest()  # type: ignore[attr-defined]  # see sha256_of
         return upload
+
 
     def upload_interrupted(self) -> None:
         self.set_problem(INTERRUPTED)
         super().upload_interrupted()
+
+
+def sha256_of(upload) -> str:
+    """The SHA-256 HashingUploadHandler computed while the upload's bytes arrived."""
+    return upload.sha256

@@ -49,11 +49,11 @@ def part_path(upload: ChunkedUpload) -> Path:
 def upload_begin(*, case, user, filename: str, size: int, client_sha256: str, details: dict) -> ChunkedUpload:
     """Check what the client announces and open an empty upload; raise IntakeError if it cannot be taken."""
     if not handler.is_safe_filename(filename):
-        raise services.upload_problem_error(handler.UNSAFE_NAME)
+        raise services.upload_problem(handler.UNSAFE_NAME)
     if size <= 0:
         raise services.IntakeError("empty_file", _("The file is empty."))
     if size > handler.max_upload_bytes():
-        raise services.upload_problem_error(handler.TOO_LARGE)
+        raise services.upload_problem(handler.TOO_LARGE)
     client_sha256 = client_sha256.strip().lower()
     if client_sha256 and not SHA256_HEX.match(client_sha256):
         raise services.IntakeError("invalid", _("sha256 must be 64 hexadecimal characters."))
@@ -108,7 +108,7 @@ def _receive(stream, piece, length: int) -> None:
         data = stream.read(min(READ_BYTES, remaining))
         if not data:
             # The connection dropped mid-piece: nothing of it is kept, the client resends it.
-            raise services.upload_problem_error(handler.INTERRUPTED)
+            raise services.upload_problem(handler.INTERRUPTED)
         piece.write(data)
         remaining -= len(data)
     piece.flush()

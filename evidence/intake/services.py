@@ -3,7 +3,7 @@
 import hashlib
 
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,11 @@ class IntakeError(Exception):
 
 def upload_problem_error(problem: str | None) -> IntakeError | None:
     """Return the IntakeError for a problem the upload handler recorded, if any."""
+    return upload_problem(problem) if problem else None
+
+
+def upload_problem(problem: str) -> IntakeError:
+    """The IntakeError for one of the upload handler's problems (handler.TOO_LARGE, ...)."""
     if problem == handler.TOO_LARGE:
         limit = handler.max_upload_bytes() // (1024 * 1024)
         return IntakeError("file_too_large", _("The file is larger than %(mb)d MB.") % {"mb": limit}, 413)
@@ -36,7 +41,7 @@ def upload_problem_error(problem: str | None) -> IntakeError | None:
         )
     if problem == handler.INTERRUPTED:
         return IntakeError("upload_incomplete", _("The upload was cut off before the whole file arrived. Please try again."))
-    return None
+    raise ValueError(f"unknown upload problem {problem!r}")
 
 
 def check_upload(upload: UploadedFile | None, kind: str) -> tuple[str, str]:
@@ -44,7 +49,8 @@ def check_upload(upload: UploadedFile | None, kind: str) -> tuple[str, str]:
     content shows); raise IntakeError otherwise."""
     if upload is None:
         raise IntakeError("file_missing", _("Choose a file to upload."))
-    return check_file(upload.temporary_file_path(), upload.size, kind)
+    assert isinstance(upload, TemporaryUploadedFile), "FILE_UPLOAD_HANDLERS keeps every upload in a scratch file"
+    return check_file(upload.temporary_file_path(), upload.size or 0, kind)
 
 
 def check_file(path: str, size: int, kind: str) -> tuple[str, str]:
@@ -97,13 +103,13 @@ def evidence_create(*, case, actor: Actor, content, sha256: str, size: int, mime
     return item, True
 
 
-def evidence_create_from_upload(*, case, actor: Actor, upload: UploadedFile, kind: str, fields: dict):
+def evidence_create_from_upload(*, case, actor: Actor, upload: TemporaryUploadedFile, kind: str, fields: dict):
     """Validate a streamed upload and take it in; return (item, created) or raise IntakeError.
     An empty `kind` is decided from the file's content."""
     mime, kind = check_upload(upload, kind)
     fields = {**fields, "kind": kind, "original_filename": upload.name}
-    return evidence_create(case=case, actor=actor, content=upload, sha256=upload.sha256,
-                           size=upload.size, mime=mime, fields=fields)
+    return evidence_create(case=case, actor=actor, content=upload, sha256=handler.sha256_of(upload),
+                           size=upload.size or 0, mime=mime, fields=fields)
 
 
 def statement_text(*, author_name: str, relation: str, contact: str, text: str) -> str:

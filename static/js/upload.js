@@ -1,13 +1,13 @@
 // Sends each chosen file on its own, in pieces that resume after a dropped
-// connection, so every file gets its own progress bar and its own retry and a
-// weak phone connection loses at most one piece. Where the browser can, the
+// connection (tus-js-client, static/js/vendor/), so every file gets its own progress
+// bar and its own retry and a weak phone connection loses at most one piece. Where the browser can, the
 // file's SHA-256 is computed here first: the server refuses the file unless the
 // bytes it received hash to the same value. Without this script the form still posts.
 (function () {
   "use strict";
   var form = document.getElementById("upload-form");
   var list = document.getElementById("upload-list");
-  if (!form || !list || !window.FormData || !window.fetch || !Blob.prototype.slice) return;
+  if (!form || !list || !window.FormData || !window.fetch || !Blob.prototype.slice || !window.tus || !tus.isSupported) return;
   var msg = list.dataset;
   var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
   var RETRY_DELAYS = [1000, 2000, 4000, 8000, 15000, 30000];
@@ -89,57 +89,38 @@
     });
   }
 
-  // One piece by XHR, for its upload progress; resolves with the server's answer.
-  function sendPiece(upload, file, ui) {
+  // Sends the pieces with tus-js-client, which resumes from the server's offset (HEAD) after a
+  // dropped connection or a refused piece and waits a little longer before each new try; resolves
+  // with where the upload stands at the end (with its evidence item), as the JSON API says it.
+  function sendAll(upload, file, ui) {
     return new Promise(function (resolve, reject) {
-      var end = Math.min(upload.offset + upload.chunk_bytes, file.size);
-      var xhr = new XMLHttpRequest();
-      xhr.open("PATCH", upload.url);
-      xhr.setRequestHeader("X-CSRFToken", csrf);
-      xhr.setRequestHeader("Accept", "application/json");
-      xhr.setRequestHeader("Content-Type", "application/offset+octet-stream");
-      xhr.setRequestHeader("Upload-Offset", String(upload.offset));
-      xhr.upload.onprogress = function (e) {
-        ui.bar.value = Math.floor(((upload.offset + e.loaded) / file.size) * 100);
-      };
-      xhr.onload = function () {
-        var body = {};
-        try { body = JSON.parse(xhr.responseText); } catch (err) { body = {}; }
-        body.httpStatus = xhr.status;
-        resolve(body);
-      };
-      xhr.onerror = xhr.ontimeout = function () { reject(new Error("network")); };
-      xhr.send(file.slice(upload.offset, end));
+      var sending = new tus.Upload(file, {
+        uploadUrl: upload.url,
+        uploadSize: file.size,
+        chunkSize: upload.chunk_bytes,
+        retryDelays: RETRY_DELAYS,
+        headers: { "X-CSRFToken": csrf, Accept: "application/json" },
+        storeFingerprintForResuming: false,
+        onProgress: function (sent, total) { ui.bar.value = Math.floor((sent / total) * 100); },
+        onShouldRetry: function (err, attempt) {
+          var status = err.originalResponse ? err.originalResponse.getStatus() : 0;
+          if (!status || status >= 500 || status === 409) say(ui, "waiting", msg.msgWaiting);
+          return !status || status >= 500 || status === 409 || status === 423;
+        },
+        onChunkComplete: function () { say(ui, "sending", msg.msgSending); },
+        onSuccess: function () {
+          api("GET", url("status", upload.id)).then(function (b) {
+            if (b.httpStatus === 200 && b.complete) resolve(b); else reject(b);
+          }, function () { reject({ error: msg.msgNetwork, resumable: true }); });
+        },
+        onError: function (err) {
+          var body = {};
+          try { body = JSON.parse(err.originalResponse.getBody()); } catch (e) { body = {}; }
+          reject(body.error ? body : { error: msg.msgNetwork, resumable: true });
+        },
+      });
+      sending.start();
     });
-  }
-
-  function sendAll(upload, file, ui, attempt) {
-    ui.bar.value = Math.floor((upload.offset / file.size) * 100);
-    return sendPiece(upload, file, ui).then(function (body) {
-      if (body.httpStatus === 201 || (body.httpStatus === 200 && body.complete)) return body;
-      if (body.httpStatus === 200) return sendAll(body, file, ui, 0);
-      if (body.httpStatus === 409 && body.code === "offset_mismatch") return resync(upload, file, ui, attempt);
-      if (body.httpStatus >= 500) return wait(upload, file, ui, attempt);
-      throw body;
-    }, function () { return wait(upload, file, ui, attempt); });
-  }
-
-  // The connection dropped: wait a little longer each time, ask the server where the
-  // upload stands, and go on from there.
-  function wait(upload, file, ui, attempt) {
-    if (attempt >= RETRY_DELAYS.length) return Promise.reject({ error: msg.msgNetwork, resumable: true });
-    say(ui, "waiting", msg.msgWaiting);
-    return new Promise(function (resolve) { setTimeout(resolve, RETRY_DELAYS[attempt]); })
-      .then(function () { return resync(upload, file, ui, attempt + 1); });
-  }
-
-  function resync(upload, file, ui, attempt) {
-    return api("GET", url("status", upload.id)).then(function (b) {
-      if (b.httpStatus !== 200) throw b;
-      if (b.complete) return b;
-      say(ui, "sending", msg.msgSending);
-      return sendAll(b, file, ui, attempt);
-    }, function () { return wait(upload, file, ui, attempt); });
   }
 
   function start(file, ui) {
@@ -150,7 +131,7 @@
         if (upload.httpStatus !== 200 && upload.httpStatus !== 201) throw upload;
         localStorage.setItem(resumeKey(file), upload.id);
         say(ui, "sending", msg.msgSending);
-        return upload.complete ? upload : sendAll(upload, file, ui, 0);
+        return upload.complete ? upload : sendAll(upload, file, ui);
       }).then(function (done) {
         localStorage.removeItem(resumeKey(file));
         received(ui, done.evidence, sha256);
@@ -199,6 +180,8 @@
     ui.status.append(retry);
   }
 
+  // Until here the form would post the files in one request, as without JavaScript.
+  form.dataset.ready = "pieces";
   form.addEventListener("submit", function (e) {
     var input = form.querySelector("input[type=file]");
     if (!input.files.length) return;

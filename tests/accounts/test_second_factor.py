@@ -63,3 +63,30 @@ def test_lawyers_must_use_it_when_the_setting_says_so(settings, alice_case):
     client.post("/accounts/2fa/verify/", {"code": code(device)})
     assert client.get(f"/cases/{alice_case.id}/").status_code == 200
     assert sign_in("alice").get(f"/cases/{alice_case.id}/").status_code == 200  # the owner is not a lawyer
+
+
+def test_the_case_list_hides_shared_cases_from_a_lawyer_without_the_second_factor(settings, alice_case):
+    settings.REQUIRE_2FA_FOR_LAWYERS = True
+    lola = make_user("lola")
+    Membership.objects.create(case=alice_case, user=lola, role="lawyer")
+    client = sign_in("lola")
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert alice_case.title not in page and "shown only after you sign in with your second factor: 1." in page
+    assert client.get("/api/v1/cases").json() == []
+    from tests.conftest import bearer
+
+    assert client.get("/api/v1/cases", **bearer(lola)).json() == []
+    settings.REQUIRE_2FA_FOR_LAWYERS = False
+    assert [c["id"] for c in client.get("/api/v1/cases").json()] == [str(alice_case.id)]
+
+
+def test_a_lawyers_api_token_issued_with_the_code_opens_shared_cases(settings, client, alice_case):
+    settings.REQUIRE_2FA_FOR_LAWYERS = True
+    lola = make_user("lola")
+    Membership.objects.create(case=alice_case, user=lola, role="lawyer")
+    device = TOTPDevice.objects.create(user=lola, confirmed=True)
+    r = client.post("/api/v1/auth/token", {"username": "lola", "password": "correct horse 42", "otp": code(device)},
+                    content_type="application/json")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {r.json()['token']}"}
+    assert [c["id"] for c in client.get("/api/v1/cases", **auth).json()] == [str(alice_case.id)]
+    assert client.get(f"/api/v1/cases/{alice_case.id}", **auth).status_code == 200

@@ -23,7 +23,8 @@ def test_an_upload_cut_off_midway_resumes_where_it_stopped(site, screens, alice,
     page = screen.page
     sign_in(screen, "alice")
     page.goto(f"/cases/{alice_case.id}/upload/")
-    pieces, cut = [], []
+    pieces: list[int] = []
+    cut: list[int] = []
 
     def cut_the_second_piece(route, request):
         if request.method == "PATCH":

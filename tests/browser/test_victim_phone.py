@@ -60,6 +60,8 @@ def test_a_victim_on_a_phone_collects_evidence_and_takes_the_bundle(site, screen
 
     page.click("a[href$='/upload/']")
     screen.check_accessible("upload")
+    # On the slow connection the page's script arrives after the form: a person choosing files takes longer.
+    page.wait_for_selector("#upload-form[data-ready=pieces]")
     page.set_input_files("#id_file", [str(p) for p in phone_files])
     page.click("#upload-form button[type=submit]")
     rows = page.locator("#upload-list li")

@@ -14,7 +14,7 @@ CN = load_rule_set("CN")
 US = load_rule_set("US")
 
 
-def call(at: datetime, number: str = "13812345678", evidence: str = "e1", **kw) -> Event:
+def call(at: datetime | None, number: str = "13812345678", evidence: str = "e1", **kw) -> Event:
     return Event("call", at, number, sources=[{"evidence": evidence, "source": "call_log"}], **kw)
 
 
@@ -124,8 +124,8 @@ def test_innocent_sentences_do_not_match(text):
 
 
 def test_the_provision_in_force_on_the_events_date_is_cited():
-    def articles(day):
-        s = Sentence("r", "你这个老赖", {"line": 1}, datetime(*day, 12, tzinfo=SH))
+    def articles(day: tuple[int, int, int]):
+        s = Sentence("r", "你这个老赖", {"line": 1}, datetime(day[0], day[1], day[2], 12, tzinfo=SH))
         return [p["article"] for p in finding(analyse([], [s], CN), "cn-insult").provisions]
 
     assert articles((2025, 12, 31)) == ["第四十二条"]

@@ -111,7 +111,7 @@ def test_the_index_page_numbers_links_and_bookmarks_lead_to_each_exhibit(client,
         assert f"证据{n} · SHA-256" not in page_text(path, page - 1)  # and the page before is not the exhibit's
         assert reader.get_destination_page_number(reader.named_destinations[f"exhibit-{n}"]) + 1 == page
         assert bookmarks[f"证据{n}"] == page
-    links = {a.get_object()["/Dest"] for a in reader.pages[1]["/Annots"]}
+    links = {a.get_object()["/Dest"] for a in reader.pages[1]["/Annots"].get_object()}
     assert links == {"exhibit-1", "exhibit-2", "exhibit-3"}
 
 
@@ -128,7 +128,7 @@ def test_every_page_of_an_exhibit_names_it_and_its_first_page_has_the_qr_code(cl
         sha = items[uuid.UUID(case_items[n - 1])].sha256
         for page in range(first, end):
             assert f"证据{n} · SHA-256 {sha[:16]}" in page_text(path, page), (n, page)
-        assert f"/verify/{sha}/" in page_text(path, first).replace("\n", "")
+        assert f"/verify/{bundle.verify_secret}/{sha}/" in page_text(path, first).replace("\n", "")
         images = run("pdfimages", "-list", "-f", str(first), "-l", str(first), data=pdf, tmp_path=tmp_path)
         squares = [line for line in images.splitlines()[2:] if line.split()[3] == line.split()[4]]
         assert squares, images  # the QR code
@@ -189,15 +189,19 @@ def test_a_changed_byte_is_caught_and_named(client, alice_api, bundle, tmp_path,
     assert target in capsys.readouterr().out
 
 
-def test_anyone_can_check_a_file_on_the_verify_page(client, bundle, case_items):
+def test_anyone_with_the_bundles_code_can_check_a_file_on_the_verify_page(client, bundle, case_items):
     original = open_original(case_items[1])
-    page = client.post("/verify/", {"file": SimpleUploadedFile("whatever.png", original)}).content.decode()
+    page = client.post("/verify/", {"file": SimpleUploadedFile("whatever.png", original),
+                                    "code": bundle.verify_secret}).content.decode()
     assert "找到匹配" in page
     assert "小米借贷" not in page and "王芳" not in page  # nothing about the case
-    page = client.post("/verify/", {"file": SimpleUploadedFile("x.png", original + b"\0")}, HTTP_ACCEPT_LANGUAGE="en")
+    page = client.post("/verify/", {"file": SimpleUploadedFile("x.png", original + b"\0"), "code": bundle.verify_secret},
+                       HTTP_ACCEPT_LANGUAGE="en")
     assert "No match" in page.content.decode()
-    qr = client.get(f"/verify/{EvidenceItem.objects.get(pk=case_items[0]).sha256}/", HTTP_ACCEPT_LANGUAGE="en")
-    assert "Exhibit 1 of bundle" in qr.content.decode()
+    sha = EvidenceItem.objects.get(pk=case_items[0]).sha256
+    qr = client.get(f"/verify/{bundle.verify_secret}/{sha}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Exhibit 1 of this bundle" in qr.content.decode()
+    assert "Exhibit" not in client.get(f"/verify/{sha}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
 def test_bob_gets_404_on_every_bundle_url(client, alice_case, bundle, bob, bob_api):

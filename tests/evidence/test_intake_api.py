@@ -187,3 +187,14 @@ def test_the_original_comes_back_byte_for_byte_as_an_attachment(client, alice_ca
     assert r["X-Content-Type-Options"] == "nosniff"
     assert "private" in r["Cache-Control"]
     assert CustodyEvent.objects.filter(item_id=item_id, action="original_downloaded").count() == 1
+
+
+def test_files_of_a_case_are_never_kept_by_a_cache(client, alice, send):
+    """A thumbnail, a time stamp and an original hold case data: on a shared phone the browser's
+    cache must not keep them for the next person (they were cached for an hour)."""
+    item = send("shot.png", png_bytes(), "screenshot")
+    client.force_login(alice)
+    for url in (f"/items/{item.id}/thumbnail/", f"/items/{item.id}/timestamp/", f"/items/{item.id}/original/"):
+        r = client.get(url)
+        assert r.status_code == 200, url
+        assert (r["Cache-Control"], r["X-Content-Type-Options"]) == ("private, no-store", "nosniff"), url

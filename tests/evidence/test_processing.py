@@ -44,6 +44,7 @@ def test_a_transient_error_leaves_the_job_pending_for_a_retry(item, monkeypatch)
     job = item.jobs.get(step="integrity")
     ProcessingJob.objects.filter(pk=job.pk).update(status="pending")
     claimed = pipeline.job_claim(job.pk)
+    assert claimed is not None
     with pytest.raises(steps.TransientError):
         pipeline.job_run(claimed)
     job.refresh_from_db()

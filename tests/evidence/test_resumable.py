@@ -170,3 +170,18 @@ def test_a_scratch_file_lost_on_the_server_ends_the_upload_so_the_page_starts_ag
     assert r.status_code == 410 and r.json()["code"] == "upload_lost"
     assert not ChunkedUpload.objects.exists() and not EvidenceItem.objects.exists()
     assert client.get(f"/api/v1/uploads/{upload['id']}", **alice_api).status_code == 404
+
+
+def test_the_upload_url_answers_a_tus_client(begin, piece, client, alice_api):
+    """HEAD and every piece's answer carry the tus headers tus-js-client reads to resume."""
+    data = png_bytes()
+    upload = begin(data, name="shot.png", kind="screenshot").json()
+    head = client.head(upload["url"], **alice_api)
+    assert head.status_code == 200 and head["Tus-Resumable"] == "1.0.0"
+    assert (head["Upload-Offset"], head["Upload-Length"], head["Cache-Control"]) == ("0", str(len(data)), "no-store")
+    r = piece(upload["url"], 0, data[:10])
+    assert r["Upload-Offset"] == "10"
+    r = piece(upload["url"], 10, data[10:])
+    assert r.status_code == 201 and r["Upload-Offset"] == str(len(data))
+    head = client.head(upload["url"], **alice_api)
+    assert head["Upload-Offset"] == head["Upload-Length"] == str(len(data))

@@ -1,0 +1,42 @@
+"""Password reset by e-mail, with Django's own views and tokens, throttled like sign-in.
+
+The answer is the same whether or not an account has that address, and a reset ends every
+session and revokes every API token, as a password change does.
+"""
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
+
+from accounts.credentials import sign_out_everywhere_else
+from accounts.lockout import lockout_response
+from accounts.throttle import counted_over, rate_limited
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("password-reset-done")
+
+    def post(self, request, *args, **kwargs):
+        if rate_limited(request, "password-reset", settings.PASSWORD_RESET_PER_HOUR):
+            return lockout_response(request, 3600, signin=False)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        # A mailbox gets a few links an hour at most; beyond that the same answer, and no mail.
+        if counted_over("password-reset-email", form.cleaned_data["email"].lower(), settings.PASSWORD_RESET_PER_HOUR):
+            return redirect(self.success_url)
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("password-reset-complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        sign_out_everywhere_else(form.user, None)
+        return response
