@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evidence', '0005_custody_indexes'),
+        ('evidence', '0006_bundle_verify_secret'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
