@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
 from django.utils.translation import gettext as _
@@ -6,8 +7,11 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from cases.access import cases_for_user, get_case_for_user
-from cases.services import case_analyse, case_create, finding_provision_line
+from cases.models import Party
+from cases.numbers import number_rows
+from cases.services import case_analyse, case_create, case_number_set, finding_provision_line, party_create
 from evidence.custody import actor_from_request
+from harassguard.lib import phone
 from harassguard.lib.errors import ApiError, Text
 
 router = Router(tags=["cases"])
@@ -71,6 +75,7 @@ class FindingOut(Schema):
     evidence: list[str]
     examples: list[dict]
     worst_days: list[dict]
+    events: list[dict]
 
 
 class EventOut(Schema):
@@ -95,3 +100,102 @@ def case_events(request, case_id: UUID):
     """Every call, message and third-party contact, merged across sources, in time order."""
     analysis = case_analyse(get_case_for_user(request.user, case_id))
     return [{**e.__dict__, "evidence": e.evidence} for e in analysis.events]
+
+
+class NumberOut(Schema):
+    number: str
+    role: str
+    confirmed: bool
+    party: dict | None
+    suggested_role: str
+    reasons: list[str]
+    calls: int
+    connected_calls: int
+    first_seen: datetime | None
+    last_seen: datetime | None
+
+
+class PartyIn(Schema):
+    kind: Literal["lender", "platform", "agency", "person"]
+    name: Text = Field(min_length=1, max_length=200)
+    relation: Text = Field(default="", max_length=100)
+    acts_for: UUID | None = None
+
+
+class NumberIn(Schema):
+    role: Literal["collector", "borrower", "third_party", "other", "unknown"]
+    # An existing party of the case, or a new one to add.
+    party: UUID | PartyIn | None = None
+
+
+@router.get("/cases/{case_id}/numbers", response=list[NumberOut])
+def case_numbers(request, case_id: UUID):
+    """Every number seen in the case: its confirmed role, the suggested one with the reasons, its calls."""
+    case = get_case_for_user(request.user, case_id)
+    return number_rows(case, case_analyse(case).events)
+
+
+@router.get("/cases/{case_id}/numbers/{number}", response=NumberOut)
+def case_number_get(request, case_id: UUID, number: str):
+    """One number of the case, as in the list; 404 when the case holds no such number."""
+    case = get_case_for_user(request.user, case_id)
+    normal = phone.normalise(number)
+    row = next((r for r in number_rows(case, case_analyse(case).events) if r["number"] == normal), None)
+    if row is None:
+        raise ApiError(404, _("Not found."), "not_found")
+    return row
+
+
+@router.put("/cases/{case_id}/numbers/{number}", response=NumberOut)
+def case_number_put(request, case_id: UUID, number: str, payload: NumberIn):
+    """Confirm or change a number's role; only the case's owner may (the letters say she confirmed them)."""
+    case = get_case_for_user(request.user, case_id, need="own")
+    normal = phone.normalise(number)
+    if len(normal.lstrip("+")) < 5:
+        raise ApiError(400, _("That is not a phone number."), "invalid_number")
+    actor = actor_from_request(request)
+    party = _party_for(case, actor, payload)
+    case_number_set(case=case, actor=actor, number=normal, role=payload.role, party=party)
+    return next(row for row in number_rows(case, case_analyse(case).events) if row["number"] == normal)
+
+
+# Which kinds of party a number of each role may belong to.
+PARTY_KINDS = {"collector": {"lender", "platform", "agency"}, "third_party": {"person"}}
+
+
+def _party_for(case, actor, payload: NumberIn) -> Party | None:
+    if payload.party is None:
+        return None
+    if isinstance(payload.party, UUID):
+        party = case.parties.filter(pk=payload.party).first()
+        if party is None:
+            raise ApiError(400, _("No such party in this case."), "invalid_party")
+    else:
+        party = _party_find_or_add(case, actor, payload.party)
+    if party.kind not in PARTY_KINDS.get(payload.role, set()):
+        raise ApiError(400, _("A number with this role cannot belong to that party."), "invalid_party")
+    return party
+
+
+def _party_find_or_add(case, actor, data: PartyIn) -> Party:
+    acts_for = case.parties.filter(pk=data.acts_for).first() if data.acts_for else None
+    if data.acts_for and acts_for is None:
+        raise ApiError(400, _("No such party in this case."), "invalid_party")
+    name, relation = data.name.strip(), data.relation.strip()
+    found = case.parties.filter(kind=data.kind, name=name, relation=relation).first()
+    return found or party_create(case=case, actor=actor, kind=data.kind, name=name, relation=relation,
+                                 acts_for=acts_for)
+
+
+class PartyOut(Schema):
+    id: UUID
+    kind: str
+    name: str
+    relation: str
+    acts_for: UUID | None = Field(default=None, alias="acts_for_id")
+
+
+@router.get("/cases/{case_id}/parties", response=list[PartyOut])
+def case_parties(request, case_id: UUID):
+    """The lenders, platforms, agencies and people of the case."""
+    return list(get_case_for_user(request.user, case_id).parties.all())

@@ -13,7 +13,7 @@ class CaseForm(forms.ModelForm):
 class ManualEventForm(forms.ModelForm):
     class Meta:
         model = ManualEvent
-        fields = ["kind", "occurred_at", "number", "contact_name", "contact_relation", "description"]
+        fields = ["kind", "occurred_at", "number", "connected", "contact_name", "contact_relation", "description"]
         widgets = {
             "occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "description": forms.Textarea(attrs={"rows": 3}),

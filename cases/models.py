@@ -41,6 +41,8 @@ class ManualEvent(models.Model):
     kind = models.CharField(_("what happened"), max_length=30, choices=Kind.choices)
     occurred_at = models.DateTimeField(_("when"), null=True, blank=True)
     number = models.CharField(_("collector's number"), max_length=40, blank=True)
+    # The standard limits answered calls (主动有效通话); an unanswered call is reported apart.
+    connected = models.BooleanField(_("the call was answered"), default=False)
     contact_name = models.CharField(_("who was contacted"), max_length=100, blank=True)
     contact_relation = models.CharField(_("their relation to you"), max_length=100, blank=True)
     description = models.TextField(_("what was said or done"), blank=True)
@@ -98,3 +100,57 @@ class StatementLink(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+
+class Party(models.Model):
+    """Someone in the case other than the victim: the lender actually named in the loan contract
+    (实际放款机构, which may differ from the app), the platform or app, a collection agency,
+    or a person (a relative, colleague or friend) with their relation to the victim."""
+
+    class Kind(models.TextChoices):
+        LENDER = "lender", _("Lender named in the loan contract")
+        PLATFORM = "platform", _("Platform or app")
+        AGENCY = "agency", _("Collection agency")
+        PERSON = "person", _("Relative, colleague or friend")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    relation = models.CharField(_("relation to you"), max_length=100, blank=True)
+    # An agency collects for a lender: its calls count under that lender (the standard's limit is per institution).
+    acts_for = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="agencies",
+                                 verbose_name=_("collects for"))
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.relation} {self.name}".strip() if self.kind == self.Kind.PERSON else self.name
+
+
+class CaseNumber(models.Model):
+    """A phone number seen in the case, with the role the user (or a relative's own statement) gave it.
+
+    Numbers nobody has classified have no row: they are `unknown` and only suggested a role."""
+
+    class Role(models.TextChoices):
+        COLLECTOR = "collector", _("Collector")
+        BORROWER = "borrower", _("My own number")
+        THIRD_PARTY = "third_party", _("Relative, colleague or friend")
+        OTHER = "other", _("Other (delivery, bank hotline…)")
+        UNKNOWN = "unknown", _("Not known")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="numbers")
+    number = models.CharField(_("number"), max_length=40)  # normalised: harassguard.lib.phone.normalise
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.UNKNOWN)
+    confirmed = models.BooleanField(default=False)
+    party = models.ForeignKey(Party, on_delete=models.SET_NULL, null=True, blank=True, related_name="numbers")
+    updated = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["case", "number"], name="one_row_per_case_number")]

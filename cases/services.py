@@ -1,12 +1,14 @@
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Max
 
-from cases.analysis.engine import Event, Finding, analyse, merge_events, pending_phrases
+from cases.analysis.engine import Event, Finding, analyse, call_days, merge_events, pending_phrases
 from cases.analysis.inputs import case_inputs
 from cases.analysis.rules import RuleSet, load_rule_set
-from cases.models import Case, ManualEvent
+from cases.models import Case, CaseNumber, ManualEvent, Party
+from cases.numbers import apply_roles, confirmed_roles
 from evidence.custody import Actor, custody_record
 from evidence.models import READ_ACTIONS_SORTED
 
@@ -28,9 +30,12 @@ class CaseAnalysis:
     findings: list[Finding]
     # Names the state of the evidence it was made from (see analysis_version).
     version: str = ""
+    # Collector calls day by day and institution, connected or not (analysis.call_days).
+    call_days: list[dict] | None = None
+    # How many numbers wait for the user's word (cases.numbers.unconfirmed_count), filled in by the case page.
+    unconfirmed: int | None = None
     # Possible violation phrases whose speaker the user has still to confirm ("待核对的可能违规用语").
     pending: list[dict] = field(default_factory=list)
-
 
 
 
@@ -60,8 +65,10 @@ def case_analyse(case: Case) -> CaseAnalysis:
     if found is None:
         rule_set = load_rule_set(case.jurisdiction)
         events, sentences = case_inputs(case)
-        found = CaseAnalysis(rule_set, merge_events(events), analyse(events, sentences, rule_set), key,
-                             pending_phrases(sentences, rule_set))
+        events = merge_events(apply_roles(events, confirmed_roles(case)))
+        found = CaseAnalysis(rule_set, events, analyse(events, sentences, rule_set), key,
+                             call_days(events, ZoneInfo(rule_set.timezone)),
+                             pending=pending_phrases(sentences, rule_set))
         if len(_ANALYSES) >= _ANALYSES_KEPT:
             _ANALYSES.pop(next(iter(_ANALYSES)), None)
         _ANALYSES[key] = found
@@ -80,3 +87,30 @@ def manual_event_add(*, case: Case, actor: Actor, **fields) -> ManualEvent:
         custody_record(case=case, action="manual_event_added", actor=actor, manual_event=str(event.pk),
                        kind=event.kind, occurred_at=event.occurred_at.isoformat() if event.occurred_at else None)
     return event
+
+
+def party_create(*, case: Case, actor: Actor, kind: str, name: str, relation: str = "",
+                 acts_for: Party | None = None) -> Party:
+    """Add a lender, platform, agency or person to the case, with its custody record."""
+    with transaction.atomic():
+        party = Party.objects.create(case=case, kind=kind, name=name, relation=relation, acts_for=acts_for)
+        custody_record(case=case, action="party_added", actor=actor, party=str(party.pk), kind=kind, name=name,
+                       relation=relation, acts_for=str(acts_for.pk) if acts_for else None)
+    return party
+
+
+def case_number_set(*, case: Case, actor: Actor, number: str, role: str, party: Party | None = None,
+                    confirmed: bool = True) -> CaseNumber:
+    """Give a number of the case its role (and the party it belongs to), with a custody record of the change.
+
+    `number` must be normalised (harassguard.lib.phone.normalise). Choosing "unknown" withdraws a confirmation."""
+    with transaction.atomic():
+        row, _created = CaseNumber.objects.select_for_update().get_or_create(case=case, number=number)
+        before = {"role": row.role, "confirmed": row.confirmed, "party": str(row.party_id) if row.party_id else None}
+        row.role, row.party = role, party
+        row.confirmed = confirmed and role != CaseNumber.Role.UNKNOWN
+        row.updated_by = actor.user
+        row.save()
+        custody_record(case=case, action="number_classified", actor=actor, number=number, role=role,
+                       confirmed=row.confirmed, party=str(party.pk) if party else None, before=before)
+    return row

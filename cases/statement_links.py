@@ -10,9 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import hash_token
-from cases.models import Case, StatementLink
+from cases.models import Case, CaseNumber, Party, StatementLink
+from cases.services import case_number_set, party_create
 from evidence.custody import Actor, custody_record
 from evidence.intake import filetypes, services
+from harassguard.lib import phone
 
 
 class LinkInvalid(Exception):
@@ -72,7 +74,21 @@ def statement_submit(*, raw: str, actor: Actor, text: str, contact: str, willing
         items.append(item)
     custody_record(case=link.case, action="statement_link_used", actor=actor, link=str(link.pk),
                    items=[str(i.pk) for i in items])
+    record_witness_numbers(link=link, actor=actor, contact=contact)
     return items
+
+
+def record_witness_numbers(*, link: StatementLink, actor: Actor, contact: str) -> None:
+    """The numbers a relative gives as their own are recorded as a third party's: never counted as a collector's,
+    masked in the letters that hide third parties. A role the owner already confirmed is left as it is."""
+    numbers = [n for n in phone.find_numbers(contact) if not link.case.numbers.filter(number=n, confirmed=True).exists()]
+    if not numbers:
+        return
+    person = link.case.parties.filter(kind=Party.Kind.PERSON, name=link.name, relation=link.relation).first()
+    person = person or party_create(case=link.case, actor=actor, kind=Party.Kind.PERSON, name=link.name,
+                                    relation=link.relation)
+    for number in numbers:
+        case_number_set(case=link.case, actor=actor, number=number, role=CaseNumber.Role.THIRD_PARTY, party=person)
 
 
 def _attachment_kind(upload) -> str:

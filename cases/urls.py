@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import sharing_views, statement_link_views, views
+from cases import numbers_views, sharing_views, statement_link_views, views
 
 urlpatterns = [
     path("", views.case_list, name="case-list"),
@@ -8,6 +8,9 @@ urlpatterns = [
     path("cases/new/", views.case_new, name="case-new"),
     path("cases/<uuid:case_id>/", views.case_detail, name="case-detail"),
     path("cases/<uuid:case_id>/events/new/", views.manual_event_new, name="manual-event-new"),
+    path("cases/<uuid:case_id>/numbers/", numbers_views.case_numbers, name="case-numbers"),
+    path("cases/<uuid:case_id>/numbers/change/", numbers_views.case_number_change, name="case-number-change"),
+    path("cases/<uuid:case_id>/parties/", numbers_views.case_party_add, name="case-party-add"),
     path("cases/<uuid:case_id>/sharing/", sharing_views.sharing, name="sharing"),
     path("cases/<uuid:case_id>/sharing/revoke/", sharing_views.sharing_revoke, name="sharing-revoke"),
     path("cases/<uuid:case_id>/notes/", views.case_note, name="case-note"),

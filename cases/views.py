@@ -10,12 +10,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import Need, cases_for_user, cases_waiting_for_second_factor, get_case_for_user, role_of
 from cases.analysis.charts import charts
+from cases.analysis.engine import collector_contacts
 from cases.forms import CaseForm, ManualEventForm
 from cases.models import Membership
+from cases.numbers import number_rows, unconfirmed_count
 from cases.services import case_analyse, case_create, finding_provision_line, manual_event_add
 from complaints.tracking import case_path
 from evidence.curation import note_add
 from evidence.custody import actor_from_request, custody_record
+from evidence.sanity import case_sanity_problems
 from evidence.speakers import SPEAKER_CHOICES
 
 ITEMS_PER_PAGE = 25
@@ -56,14 +59,23 @@ def case_detail(request, case_id):
     case = get_case_for_user(request.user, case_id)
     custody_record(case=case, action="case_viewed", actor=actor_from_request(request))
     analysis = case_analyse(case)
+    if analysis.unconfirmed is None and analysis.events:
+        # Kept with the analysis: it changes only with the evidence and the user's classifications.
+        rows = number_rows(case, analysis.events)
+        analysis.unconfirmed = unconfirmed_count(rows) if rows else None
+    role = role_of(request.user, case)
     context = {
-        "case": case, "items": Paginator(case.items.order_by("-received_at"), ITEMS_PER_PAGE).get_page(request.GET.get("page")),
-        "analysis": analysis, "role": role_of(request.user, case),
+        "sanity_problems": case_sanity_problems(case) if role == "owner" else [],
+        "case": case, "unconfirmed": analysis.unconfirmed, "call_days": analysis.call_days or [],
+        "items": Paginator(case.items.order_by("-received_at"), ITEMS_PER_PAGE).get_page(request.GET.get("page")),
+        "analysis": analysis, "role": role,
         "findings": [{"finding": f, "title": analysis.rule_set.title_for(f.rule, get_language()),
-                      "provision": finding_provision_line(f), "links": _example_links(f)} for f in analysis.findings],
+                      "provision": finding_provision_line(f), "links": _example_links(f),
+                      "events": _event_links(f.events)} for f in analysis.findings],
         "pending": _pending_rows(analysis, get_language()), "speaker_choices": SPEAKER_CHOICES,
         "disclaimer": analysis.rule_set.disclaimer_for(get_language()),
-        "charts": charts(analysis.events, analysis.rule_set, (_("Calls per day"), _("Calls and messages by hour"))),
+        # Drawn from confirmed collectors' numbers only, like the findings beside them.
+        "charts": charts(collector_contacts(analysis.events), analysis.rule_set, (_("Calls per day"), _("Calls and messages by hour"))),
         "events": analysis.events[-50:], "notes": case.notes.filter(item=None).select_related("author"),
         # One query: the letters' channel, status and dates are all the path needs.
         "path": case_path(list(case.complaints.only("id", "channel", "status", "filed_on", "replied_on", "created")),
@@ -95,6 +107,12 @@ def _example_links(finding) -> list[dict]:
         url = reverse("item-detail", args=[evidence[0]]) + anchor if evidence else ""
         links.append({**example, "url": url})
     return links
+
+
+def _event_links(events: list[dict]) -> list[dict]:
+    """Each event behind a finding with a link to every exhibit it was seen in (a call-log row: its row number)."""
+    return [{**e, "links": [{"url": reverse("item-detail", args=[s["evidence"]]), "source": s["source"], "row": s.get("row")}
+                            for s in e["sources"] if s.get("evidence")]} for e in events]
 
 
 @login_required

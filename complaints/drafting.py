@@ -14,15 +14,16 @@ from django.template import Context
 from django.template.loader import get_template
 from django.utils import translation
 
-from cases.models import ManualEvent
+from cases.models import CaseNumber, ManualEvent, Party
 from cases.services import CaseAnalysis
 from complaints import facts
 from complaints.channels import channel as channel_of
 from complaints.channels import citations_for, load_channels
-from complaints.masking import MOBILE, ThirdParties, mask_text, unmasked_left
+from complaints.masking import ThirdParties, mask_text, unmasked_left
 from complaints.models import Complaint
 from evidence.bundle.content import DEFAULT_PURPOSE, SOURCE, default_items
 from evidence.models import Bundle, EvidenceItem
+from harassguard.lib import phone
 
 PLACEHOLDER = re.compile(r"【(请填写|选填)：([^】]+)】")
 # Whom the letter goes to when the channel itself says it.
@@ -59,16 +60,29 @@ def exhibit_rows(case, bundle: Bundle | None, tz: ZoneInfo) -> list[dict]:
              "item_id": str(item.pk)} for n, item in items]
 
 
-def third_parties(case, complaint: Complaint, analysis: CaseAnalysis) -> ThirdParties:
+def third_parties(case, complaint: Complaint) -> ThirdParties:
     """The relatives and colleagues who were contacted, and the numbers never to mask (victim's, collectors')."""
     statements = case.items.filter(kind=EvidenceItem.Kind.STATEMENT)
     names = set(statements.values_list("author_name", flat=True))
     names |= set(case.statement_links.values_list("name", flat=True))
     names |= set(case.manual_events.filter(kind=ManualEvent.Kind.THIRD_PARTY).values_list("contact_name", flat=True))
-    numbers = {"".join(m.groups()) for contact in statements.values_list("author_contact", flat=True)
-               for m in MOBILE.finditer(contact)}
-    keep = {e.number for e in analysis.events if e.number} | {complaint.borrower_phone}
+    names |= set(case.parties.filter(kind=Party.Kind.PERSON).values_list("name", flat=True))
+    numbers = {n for contact in statements.values_list("author_contact", flat=True) for n in phone.find_numbers(contact)}
+    numbers |= set(case.numbers.filter(role=CaseNumber.Role.THIRD_PARTY).values_list("number", flat=True))
+    # Only numbers the victim confirmed as collectors' (or as her own) stay in full: any other number,
+    # a mother's or a courier's, is masked wherever it appears.
+    keep = set(case.numbers.filter(confirmed=True, role__in=[CaseNumber.Role.COLLECTOR, CaseNumber.Role.BORROWER])
+               .values_list("number", flat=True)) | {phone.normalise(complaint.borrower_phone)}
     return ThirdParties({n.strip() for n in names if n.strip()}, numbers, keep)
+
+
+def witness_numbers(case) -> dict[str, str]:
+    """Evidence id → the witness's own number, for statements and the files a relative attached to them."""
+    own = {str(pk): (phone.find_numbers(contact) or [""])[0]
+           for pk, contact in case.items.filter(kind=EvidenceItem.Kind.STATEMENT).values_list("pk", "author_contact")}
+    for pk, metadata in case.items.filter(metadata__has_key="statement").values_list("pk", "metadata"):
+        own[str(pk)] = own.get(metadata["statement"], "")
+    return {pk: number for pk, number in own.items() if number}
 
 
 def draft_context(complaint: Complaint, analysis: CaseAnalysis, today: date) -> dict:
@@ -87,7 +101,7 @@ def draft_context(complaint: Complaint, analysis: CaseAnalysis, today: date) -> 
         "damages_basis": fill(complaint.damages_basis, "损失的构成及计算（如医疗费、误工费、精神损害抚慰金）"),
         "findings": facts.finding_rows(analysis.findings, numbers),
         "numbers": facts.collector_numbers(analysis.events, tz, numbers),
-        "contacts": facts.third_party_contacts(analysis.events, tz, numbers),
+        "contacts": facts.third_party_contacts(analysis.events, tz, numbers, witness_numbers(case)),
         "quotes": facts.quotes(analysis.findings, numbers), "accounts": facts.accounts(analysis.findings, numbers),
         "timeline": facts.timeline(analysis.events, tz, numbers),
         "exhibits": exhibits, "bundle": complaint.bundle,
@@ -135,17 +149,30 @@ def render_draft(complaint: Complaint, analysis: CaseAnalysis, today: date) -> s
         template = get_template(context["channel"].template).template
         text = tidy(template.render(Context(context, autoescape=False)))
     if context["masked"]:
-        parties = third_parties(complaint.case, complaint, analysis)
-        text = mask_text(text, parties, keep_names=_victim_names(complaint))
+        text = mask_edited(complaint, text)
     return text
 
 
-def unmasked_in_draft(complaint: Complaint, analysis: CaseAnalysis) -> list[str]:
+def mask_edited(complaint: Complaint, text: str) -> str:
+    """`text` with third parties masked when the complaint's channel masks them (as it is, otherwise).
+
+    Applied to the user's own wording too: a number typed or pasted into a masked letter is masked
+    unless the victim confirmed it as a collector's or her own."""
+    if not channel_of(complaint.channel).masks_third_parties:
+        return text
+    return mask_text(text, third_parties(complaint.case, complaint), keep_names=_victim_names(complaint))
+
+
+def unmasked_in_draft(complaint: Complaint, analysis: CaseAnalysis | None = None) -> list[str]:
     """Third parties' details that the user's edits show in full in a letter that should hide them."""
+    return unmasked_in_text(complaint, complaint.draft_text)
+
+
+def unmasked_in_text(complaint: Complaint, text: str) -> list[str]:
+    """What `text` shows in full that the complaint's letter should hide (nothing for a letter that hides nothing)."""
     if not channel_of(complaint.channel).masks_third_parties:
         return []
-    parties = third_parties(complaint.case, complaint, analysis)
-    return unmasked_left(complaint.draft_text, parties, keep_names=_victim_names(complaint))
+    return unmasked_left(text, third_parties(complaint.case, complaint), keep_names=_victim_names(complaint))
 
 
 def _victim_names(complaint: Complaint) -> set[str]:

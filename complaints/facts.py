@@ -36,35 +36,49 @@ def cite(evidence_ids, numbers: dict[str, int]) -> str:
 @dataclass
 class NumberRow:
     number: str
+    party: str = ""
     calls: int = 0
+    connected: int = 0
     messages: int = 0
     days: set = field(default_factory=set)
     evidence: set = field(default_factory=set)
 
 
+def _from_collector(e: Event) -> bool:
+    """A call or message to the victim from a number the victim confirmed as a collector's (of known direction)."""
+    return (e.target == "borrower" and e.role == "collector" and bool(e.number)
+            and (e.kind == "message" or e.kind == "call" and e.direction != "unknown"))
+
+
 def collector_numbers(events: list[Event], tz: ZoneInfo, numbers: dict[str, int]) -> list[dict]:
-    """Each number that called or wrote to the victim: counts, first and last day, exhibits."""
+    """Each number the victim confirmed as a collector's: calls (含未接、拒接) and how many were answered,
+    messages, first and last day, exhibits. No other number is ever listed as a collector's."""
     rows: dict[str, NumberRow] = {}
     for e in events:
-        if e.target != "borrower" or e.kind not in ("call", "message") or not e.number:
+        if not _from_collector(e):
             continue
-        row = rows.setdefault(e.number, NumberRow(e.number))
+        row = rows.setdefault(e.number, NumberRow(e.number, e.party))
         row.calls += e.kind == "call"
+        row.connected += e.kind == "call" and e.connected
         row.messages += e.kind == "message"
         row.evidence.update(e.evidence)
         if e.at:
             row.days.add(e.at.astimezone(tz).date())
-    return [{"number": r.number, "calls": r.calls, "messages": r.messages,
+    return [{"number": r.number, "party": r.party, "calls": r.calls, "connected": r.connected, "messages": r.messages,
              "first": day_zh(min(r.days)) if r.days else "", "last": day_zh(max(r.days)) if r.days else "",
              "exhibits": cite(r.evidence, numbers)}
             for r in sorted(rows.values(), key=lambda r: (-(r.calls + r.messages), r.number))]
 
 
-def third_party_contacts(events: list[Event], tz: ZoneInfo, numbers: dict[str, int]) -> list[dict]:
-    """Each contact of a relative or colleague: who (as recorded), when, from which number, exhibits."""
-    return [{"who": e.contact, "day": day_zh(e.at.astimezone(tz)) if e.at else "", "number": e.number,
-             "exhibits": cite(e.evidence, numbers)}
-            for e in events if e.target == "third_party"]
+def third_party_contacts(events: list[Event], tz: ZoneInfo, numbers: dict[str, int],
+                         witness_numbers: dict[str, str] | None = None) -> list[dict]:
+    """Each contact of a relative or colleague: who (as recorded) and their own number where a statement gives it,
+    when, the number that contacted them (only when confirmed as a collector's), exhibits."""
+    own = witness_numbers or {}
+    return [{"who": e.contact, "who_number": next((own[i] for i in e.evidence if i in own), ""),
+             "day": day_zh(e.at.astimezone(tz)) if e.at else "",
+             "number": e.number if e.role == "collector" else "", "exhibits": cite(e.evidence, numbers)}
+            for e in events if e.target == "third_party" and e.role in ("collector", "unknown")]
 
 
 def finding_rows(findings: list[Finding], numbers: dict[str, int]) -> list[dict]:
@@ -120,9 +134,13 @@ def accounts(findings: list[Finding], numbers: dict[str, int]) -> list[dict]:
 
 
 def timeline(events: list[Event], tz: ZoneInfo, numbers: dict[str, int]) -> list[dict]:
-    """Day by day, in time order: calls, messages, contacts of third parties, with exhibits."""
+    """Day by day, in time order: collectors' calls and messages, contacts of third parties, with exhibits.
+
+    Calls from numbers the victim has not confirmed as collectors' (a mother, a courier) are not told."""
     by_day: dict[date | None, list[Event]] = defaultdict(list)
     for e in events:
+        if not _from_collector(e) and not (e.target == "third_party" and e.role in ("collector", "unknown")):
+            continue
         by_day[e.at.astimezone(tz).date() if e.at else None].append(e)
     known = sorted(d for d in by_day if d is not None)[:MAX_DAYS]
     rows = [_day_row(d, by_day[d], numbers) for d in known]
@@ -132,11 +150,12 @@ def timeline(events: list[Event], tz: ZoneInfo, numbers: dict[str, int]) -> list
 
 
 def _day_row(day: date | None, events: list[Event], numbers: dict[str, int]) -> dict:
-    calls = [e for e in events if e.kind == "call" and e.target == "borrower"]
-    messages = [e for e in events if e.kind == "message"]
+    calls = [e for e in events if e.kind == "call" and _from_collector(e)]
+    messages = [e for e in events if e.kind == "message" and _from_collector(e)]
     contacts = [e for e in events if e.target == "third_party"]
     estimated = "（推算，待核对）" if any(e.estimated for e in events) else ""
-    return {"day": (day_zh(day) + estimated) if day else "日期不详", "calls": len(calls), "messages": len(messages),
+    return {"day": (day_zh(day) + estimated) if day else "日期不详", "calls": len(calls),
+            "connected": sum(e.connected for e in calls), "messages": len(messages),
             "numbers": "、".join(sorted({e.number for e in calls + messages if e.number})),
             "contacts": "、".join(e.contact for e in contacts if e.contact),
             "contact_count": len(contacts),

@@ -8,6 +8,8 @@ The victim's own identity and the collectors' numbers stay as they are.
 import re
 from dataclasses import dataclass, field
 
+from harassguard.lib import phone
+
 # Chinese mobile numbers, optionally with +86 and spaces or dashes (138 1234 5678).
 MOBILE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)")
 DIGITS = re.compile(r"\D")
@@ -15,12 +17,7 @@ DIGITS = re.compile(r"\D")
 
 def mask_number(number: str) -> str:
     """138****5678 for a mobile; other numbers keep their first three and last two digits."""
-    digits = DIGITS.sub("", number)
-    if len(digits) >= 11:
-        return f"{digits[-11:-8]}****{digits[-4:]}"
-    if len(digits) >= 6:
-        return f"{digits[:3]}{'*' * (len(digits) - 5)}{digits[-2:]}"
-    return "*" * len(digits)
+    return phone.mask(number)
 
 
 def mask_name(name: str) -> str:
@@ -40,7 +37,7 @@ class ThirdParties:
 
 
 def _normal(number: str) -> str:
-    return DIGITS.sub("", number)[-11:]
+    return phone.normalise(number)
 
 
 def _kept(parties: ThirdParties) -> set[str]:
@@ -66,6 +63,7 @@ def mask_text(text: str, parties: ThirdParties, keep_names: set[str] = frozenset
         return match.group(0) if found in keep else mask_number(found)
 
     text = MOBILE.sub(number, text)
+    text = _mask_other_numbers(text, keep)
     for raw in parties.numbers:
         if raw and _normal(raw) not in keep and len(DIGITS.sub("", raw)) >= 6:
             text = text.replace(raw, mask_number(raw))
@@ -74,9 +72,18 @@ def mask_text(text: str, parties: ThirdParties, keep_names: set[str] = frozenset
     return text
 
 
+def _mask_other_numbers(text: str, keep: set[str]) -> str:
+    """Landlines and foreign numbers that are not kept, masked like mobiles (the mobiles are already done)."""
+    for start, end, number in reversed(phone.number_spans(text)):
+        if number not in keep and "*" not in text[start:end] and not phone.is_public_service(number):
+            text = text[:start] + mask_number(number) + text[end:]
+    return text
+
+
 def unmasked_left(text: str, parties: ThirdParties, keep_names: set[str] = frozenset()) -> list[str]:
     """What mask_text would still hide in `text` (after the user's edits): third parties' names, and
     full mobile numbers that are neither the victim's nor a collector's."""
-    numbers = {"".join(m.groups()) for m in MOBILE.finditer(text)} - _kept(parties)
+    numbers = ({"".join(m.groups()) for m in MOBILE.finditer(text)} | {n for _s, _e, n in phone.number_spans(text) if not phone.is_public_service(n)}) \
+        - _kept(parties)
     names = {name for name in _names_to_hide(parties, keep_names) if name in text}
     return sorted(names | numbers)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from cases.services import case_analyse
 from complaints import pdf
-from complaints.drafting import render_draft
+from complaints.drafting import mask_edited, render_draft
 from complaints.models import Complaint
 from complaints.tracking import NEXT_STATUS
 from evidence.custody import Actor, custody_record
@@ -78,8 +78,8 @@ def complaint_set_inputs(*, complaint: Complaint, actor: Actor, today: date | No
 
 
 def complaint_edit(*, complaint: Complaint, actor: Actor, text: str) -> Complaint:
-    """Save the user's own wording of the letter."""
-    text = text.replace("\r\n", "\n")
+    """Save the user's own wording of the letter, masked as the channel masks (see drafting.mask_edited)."""
+    text = mask_edited(complaint, text.replace("\r\n", "\n"))
     with transaction.atomic():
         complaint.draft_text, complaint.edited_at = text, timezone.now()
         complaint.save(update_fields=["draft_text", "edited_at", "updated"])

@@ -11,7 +11,7 @@ from cases.access import Need, get_case_for_user, get_complaint_for_user, role_o
 from cases.services import case_analyse
 from complaints import services
 from complaints.channels import channel as channel_of
-from complaints.drafting import to_fill, unmasked_in_draft
+from complaints.drafting import to_fill, unmasked_in_draft, unmasked_in_text
 from complaints.forms import ComplaintInputsForm, ComplaintNewForm, DraftForm, TrackingForm
 from complaints.tracking import case_path, reply_due
 from evidence.custody import actor_from_request
@@ -93,8 +93,13 @@ def complaint_edit(request, complaint_id):
     if not form.is_valid():
         return render(request, "complaints/detail.html", _detail_context(request, complaint, draft_form=form),
                       status=400)
+    hidden = unmasked_in_text(complaint, form.cleaned_data["text"])
     services.complaint_edit(complaint=complaint, actor=actor_from_request(request), text=form.cleaned_data["text"])
     messages.success(request, _("Your changes to the letter were saved."))
+    if hidden:
+        messages.warning(request, _("This letter hides third parties, so these were masked: %(hidden)s. A collector's "
+                                    "number stays in full once you confirm it on the numbers page.")
+                         % {"hidden": ", ".join(hidden)})
     return redirect("complaint-detail", complaint_id=complaint.id)
 
 

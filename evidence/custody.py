@@ -1,15 +1,26 @@
 """Recording custody events: who did what to which evidence, when and from where.
 
-The events of a case form a hash chain: each stores the previous event's hash
-and a hash over its own fields and that link. Changing or deleting a row
-breaks the chain at that point, which `manage.py verify_custody` reports.
+The events of a case form a keyed hash chain: each stores the previous event's
+hash and an HMAC-SHA256, under a key kept outside the database (CUSTODY_KEY or
+CUSTODY_KEY_FILE), over its own fields and that link. Changing or deleting a
+row breaks the chain at that point, and someone with only the database cannot
+recompute a rewritten chain. A cut tail is caught against the time-stamped
+heads (evidence/custody_anchors.py); `manage.py verify_custody` reports both.
 """
 
+import base64
+import functools
 import hashlib
+import hmac
 import json
+import os
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -39,15 +50,59 @@ def actor_from_request(request: HttpRequest) -> Actor:
     return Actor(user=user, ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")[:400])
 
 
-def event_hash(event: CustodyEvent) -> str:
-    """Return the SHA-256 over an event's fields and its link to the previous event."""
+def custody_key() -> bytes:
+    """Return the chain's HMAC key: CUSTODY_KEY, else CUSTODY_KEY_FILE (created, mode 0600, on first use)."""
+    return _load_key(settings.CUSTODY_KEY, str(settings.CUSTODY_KEY_FILE))
+
+
+@functools.cache
+def _load_key(value: str, path: str) -> bytes:
+    if value:
+        return _decode_key(value, "CUSTODY_KEY")
+    file = Path(path)
+    if not file.exists():
+        _create_key_file(file)
+    return _decode_key(file.read_text().strip(), "CUSTODY_KEY_FILE")
+
+
+def _create_key_file(file: Path) -> None:
+    """Write a new random key to `file` (mode 0600) all at once: written aside, then linked into
+    place, so the web server and a worker starting together never read a half-written key."""
+    file.parent.mkdir(parents=True, exist_ok=True)
+    fd, aside = tempfile.mkstemp(dir=file.parent, prefix=".custody-key-")
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(base64.b64encode(os.urandom(32)).decode() + "\n")
+        os.link(aside, file)
+    except FileExistsError:
+        pass  # another process made it a moment ago: use theirs
+    finally:
+        os.unlink(aside)
+
+
+def _decode_key(value: str, name: str) -> bytes:
+    try:
+        key = base64.b64decode(value, validate=True)
+    except ValueError:
+        key = b""
+    if len(key) != 32:
+        raise ImproperlyConfigured(f"{name} must hold 32 random bytes, base64-encoded")
+    return key
+
+
+def event_canonical(event) -> bytes:
+    """Return the bytes the chain signs for an event: its fields and its link to the previous event."""
     fields = {
         "prev": event.prev_hash, "case": str(event.case_id), "item": str(event.item_id or ""),
         "action": event.action, "actor": event.actor_id, "at": event.at.isoformat(),
         "ip": event.ip or "", "user_agent": event.user_agent, "detail": event.detail,
     }
-    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+
+
+def event_hash(event: CustodyEvent, key: bytes | None = None) -> str:
+    """Return the HMAC-SHA256 (under the custody key) over an event's fields and its link."""
+    return hmac.new(key or custody_key(), event_canonical(event), hashlib.sha256).hexdigest()
 
 
 # Merely looking at a page is recorded without waiting for PostgreSQL to flush it to disk: the
@@ -77,10 +132,10 @@ def custody_record(*, case, action: str, actor: Actor, item=None, **detail) -> C
 
 
 def chain_first_break(case) -> CustodyEvent | None:
-    """Return the first event of the case whose link or hash does not check out, else None."""
-    prev = GENESIS
+    """Return the first event of the case whose link or HMAC does not check out, else None."""
+    prev, key = GENESIS, custody_key()
     for event in CustodyEvent.objects.filter(case=case).order_by("id").iterator():
-        if event.prev_hash != prev or event_hash(event) != event.hash:
+        if event.prev_hash != prev or not hmac.compare_digest(event_hash(event, key), event.hash):
             return event
         prev = event.hash
     return None

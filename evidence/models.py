@@ -113,6 +113,43 @@ class CustodyEvent(models.Model):
         raise ValueError("custody events are append-only")
 
 
+class CustodyAnchor(models.Model):
+    """A time stamp of a case's custody chain head: how many events the chain had and the last one's
+    hash. A chain later found shorter, or different at that event, was cut or rewritten."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="custody_anchors")
+    # No database constraint: a deleted event must show up as a cut chain in verify_custody,
+    # not be hidden behind a foreign-key error (the trigger already refuses deletion).
+    last_event = models.ForeignKey(CustodyEvent, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    events = models.PositiveIntegerField()
+    head = models.CharField(max_length=64)
+    # SHA-256 of the statement "case, number of events, head" (evidence/custody_anchors.py): what is stamped.
+    digest = models.CharField(max_length=64)
+    kind = models.CharField(max_length=20)
+    token = models.BinaryField()
+    gen_time = models.DateTimeField()
+    authority = models.CharField(max_length=300)
+    reason = models.CharField(max_length=20)  # "bundle" or "periodic"
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class SanityCheckRun(models.Model):
+    """One run of the periodic check that re-hashes every stored original and derived file."""
+
+    started = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    files_checked = models.PositiveIntegerField(default=0)
+    # [{"case": uuid, "item": uuid, "file": stored name, "what": "original" or a derived kind,
+    #   "problem": "missing" or "changed"}]
+    problems = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-started"]
+
+
 class ProcessingJob(models.Model):
     """One processing step of one item. The row is the job; the Celery message only wakes a worker."""
 
@@ -251,6 +288,11 @@ class Bundle(models.Model):
     # /verify/ confirms an exhibit only to someone holding this code, so a person who merely
     # holds a file (the collector who sent it) cannot learn that a victim bundled it.
     verify_secret = models.CharField(max_length=32, unique=True, default=new_verify_secret, editable=False)
+    # The manifest cannot hold its own hash either; verify_bundle compares it with this record.
+    manifest_sha256 = models.CharField(max_length=64, blank=True)
+    # The case's custody chain head as time-stamped for this bundle (also in its manifest).
+    custody_anchor = models.ForeignKey("CustodyAnchor", on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="+")
 
     class Meta:
         ordering = ["-created"]

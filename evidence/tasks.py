@@ -9,10 +9,12 @@ from django.conf import settings
 from django.utils.translation import gettext_noop
 
 from evidence.bundle.services import bundle_build, bundle_fail
+from evidence.custody_anchors import anchor_due_heads
 from evidence.intake.resumable import uploads_clean_abandoned
 from evidence.models import Bundle, EvidenceItem
 from evidence.processing import pipeline
 from evidence.processing.steps import TransientError
+from evidence.sanity import sanity_check_run
 
 
 @shared_task
@@ -33,7 +35,8 @@ def run_job(self, job_id: int) -> None:
         pipeline.job_run(job)
     except TransientError as exc:
         if self.request.retries >= self.max_retries:
-            pipeline.job_give_up(job_id, gettext_noop("A service needed for this step could not be reached. Please try again later."))
+            pipeline.job_give_up(job_id, exc.final or gettext_noop(
+                "A service needed for this step could not be reached. Please try again later."))
             return
         raise self.retry(exc=exc, countdown=min(600, 10 * 2**self.request.retries)) from exc
 
@@ -64,3 +67,15 @@ def build_bundle(bundle_id: str) -> None:
 def clean_abandoned_uploads() -> int:
     """Periodic: delete uploads sent in pieces and left unfinished."""
     return uploads_clean_abandoned()
+
+
+@shared_task
+def anchor_custody_heads() -> int:
+    """Periodic: time-stamp the custody chain head of every case that changed since its last anchor."""
+    return anchor_due_heads()
+
+
+@shared_task
+def sanity_check() -> int:
+    """Periodic: re-hash every stored original and derived file; return how many problems were found."""
+    return len(sanity_check_run().problems)

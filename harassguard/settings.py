@@ -146,8 +146,11 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 # views that check permission hand files out.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 200, minimum=1)
-# Scratch files sit on the same filesystem as the originals so storing one is a rename.
-FILE_UPLOAD_TEMP_DIR = str(MEDIA_ROOT / "tmp")
+# Scratch files: an upload being received, a worker's copy of an original, a bundle being zipped.
+# By default on the same filesystem as the originals, so storing one is a rename. They are plaintext
+# while they exist: with EVIDENCE_ENCRYPTION_KEY set, point SCRATCH_DIR at a tmpfs (see README).
+SCRATCH_DIR = Path(env_str("SCRATCH_DIR", str(MEDIA_ROOT / "tmp")))
+FILE_UPLOAD_TEMP_DIR = str(SCRATCH_DIR)
 FILE_UPLOAD_HANDLERS = ["evidence.intake.handler.HashingUploadHandler"]
 # An upload sent in pieces and left unfinished this long is deleted (it never became evidence).
 UPLOAD_RESUME_HOURS = env_int("UPLOAD_RESUME_HOURS", 24, minimum=1)
@@ -248,6 +251,8 @@ JOB_RUNNING_REQUEUE_SECONDS = env_int("JOB_RUNNING_REQUEUE_SECONDS", 3 * 3600, m
 CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-jobs": {"task": "evidence.tasks.requeue_stuck_jobs", "schedule": 300.0},
     "clean-abandoned-uploads": {"task": "evidence.tasks.clean_abandoned_uploads", "schedule": 3600.0},
+    "anchor-custody-heads": {"task": "evidence.tasks.anchor_custody_heads", "schedule": 3600.0},
+    "sanity-check": {"task": "evidence.tasks.sanity_check", "schedule": 24 * 3600.0},
     "forget-old-throttles": {"task": "accounts.tasks.forget_old_throttles", "schedule": 3600.0},
 }
 
@@ -264,6 +269,13 @@ TRANSCRIBE_ENGINE = env_choice("TRANSCRIBE_ENGINE", "openai-whisper", {"openai-w
 TSA_URL = env_str("TSA_URL")
 TSA_CA_FILE = env_str("TSA_CA_FILE")
 SIGNING_KEY_FILE = Path(env_str("SIGNING_KEY_FILE", str(BASE_DIR / "var" / "keys" / "receipt-ed25519.pem")))
+# The custody chain's HMAC key, kept out of the database: CUSTODY_KEY (base64 of 32 random bytes),
+# else the file CUSTODY_KEY_FILE, created on first use next to the signing key. Back it up with it:
+# without it the chains can no longer be checked.
+CUSTODY_KEY = env_str("CUSTODY_KEY")
+CUSTODY_KEY_FILE = Path(env_str("CUSTODY_KEY_FILE", str(SIGNING_KEY_FILE.parent / "custody-hmac.key")))
+# A case whose custody changed has its chain head time-stamped at least this often (and at every bundle).
+CUSTODY_ANCHOR_HOURS = env_int("CUSTODY_ANCHOR_HOURS", 24, minimum=1)
 
 # The site's public address, for the verification links and QR codes printed in bundles.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

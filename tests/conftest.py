@@ -26,6 +26,7 @@ def media(settings, tmp_path):
     settings.WHISPER_LANGUAGE = "en"
     settings.TSA_URL = ""
     settings.SIGNING_KEY_FILE = tmp_path / "keys" / "receipt.pem"
+    settings.CUSTODY_KEY, settings.CUSTODY_KEY_FILE = "", tmp_path / "keys" / "custody-hmac.key"
     root = tmp_path / "media"
     (root / "tmp").mkdir(parents=True)
     settings.MEDIA_ROOT = root
@@ -119,7 +120,7 @@ def alice_objects(client, alice, alice_case, alice_api) -> dict:
     complaint = Complaint.objects.create(case=alice_case, channel="police", created_by=alice,
                                          draft_text=f"报案材料 {alice_case.title} {r.json()['sha256']}")
     return {"case_id": alice_case.id, "item_id": r.json()["id"], "bundle_id": bundle.id, "upload_id": upload.id,
-            "complaint_id": complaint.id}
+            "complaint_id": complaint.id, "number": "13811115678"}
 
 
 def wav_bytes(seconds: float = 0.5, rate: int = 8000, freq_step: int = 7) -> bytes:

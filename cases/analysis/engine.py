@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from cases.analysis.rules import Rule, RuleSet
-from cases.phone import is_overseas, is_virtual
+from harassguard.lib.phone import is_overseas, is_virtual
 
 MERGE_TOLERANCE = timedelta(minutes=2)
 MAX_EXAMPLES = 5
@@ -27,6 +27,15 @@ class Event:
     target: str = "borrower"  # borrower | third_party
     contact: str = ""  # the third party: name and relation
     sources: list[dict] = field(default_factory=list)  # [{"evidence": id, "source": "recording", ...}]
+    # Calls: incoming | missed | rejected | unknown (a call-log row without a direction: shown, never counted).
+    direction: str = "incoming"
+    # A call that was answered: a recording, or a call-log row with a duration over 0.
+    connected: bool = False
+    # The role the user confirmed for `number` (cases.models.CaseNumber.Role); "unknown" until then.
+    role: str = "unknown"
+    # The institution a collector number calls for (the lender; an agency's calls count under the lender
+    # it acts for); "" when the user tied the number to none.
+    party: str = ""
     # The day was worked out (a screenshot's "昨天 01:15") and the user has not confirmed it: "推算，待核对".
     estimated: bool = False
 
@@ -75,6 +84,8 @@ class Finding:
     evidence: list[str]
     examples: list[dict]
     worst_days: list[dict] = field(default_factory=list)
+    # Every event behind the finding (event_row), in time order.
+    events: list[dict] = field(default_factory=list)
 
 
 def merge_events(events: list[Event]) -> list[Event]:
@@ -85,12 +96,20 @@ def merge_events(events: list[Event]) -> list[Event]:
         key = (event.kind, event.number, event.target)
         previous = last_by_key.get(key)
         if (previous and event.at and previous.at and event.number
-                and event.at - previous.at <= MERGE_TOLERANCE):
+                and event.at - previous.at <= MERGE_TOLERANCE and not _same_file(previous, event)):
             previous.sources.extend(event.sources)
+            previous.connected = previous.connected or event.connected
+            if previous.direction == "unknown":
+                previous.direction = event.direction
             continue
         merged.append(event)
         last_by_key[key] = event
     return merged
+
+
+def _same_file(a: Event, b: Event) -> bool:
+    # Two rows of one call log are two calls, however close in time (a missed call, then a redial).
+    return bool(set(a.evidence) & set(b.evidence))
 
 
 def _sort_key(event: Event):
@@ -102,12 +121,20 @@ def _local(event: Event, tz: ZoneInfo) -> datetime:
 
 
 def _collector_calls(events: list[Event]) -> list[Event]:
-    return [e for e in events if e.kind == "call" and e.target == "borrower" and e.at is not None]
+    """Calls to the victim from numbers the user confirmed as collectors', of known direction and time."""
+    return [e for e in events if e.kind == "call" and e.target == "borrower" and e.at is not None
+            and e.role == "collector" and e.direction != "unknown"]
 
 
 def _example(event: Event, tz: ZoneInfo, text: str = "") -> dict:
     return {"at": _local(event, tz).isoformat() if event.at else None, "number": event.number,
             "evidence": event.evidence, "text": text}
+
+
+def event_row(event: Event, tz: ZoneInfo) -> dict:
+    """One event behind a finding, with every source it was seen in, so a reader can check it by hand."""
+    return {**_example(event, tz), "kind": event.kind, "direction": event.direction, "connected": event.connected,
+            "party": event.party, "sources": event.sources}
 
 
 def _provisions(rule_set: RuleSet, rule: Rule, days: list[date | None]) -> list[dict]:
@@ -120,22 +147,46 @@ def _finding(rule_set, rule, events, tz, count, examples=None, **extra) -> Findi
     days = [_local(e, tz).date() for e in events if e.at]
     evidence = sorted({eid for e in events for eid in e.evidence})
     examples = examples if examples is not None else [_example(e, tz) for e in events[:MAX_EXAMPLES]]
+    rows = [event_row(e, tz) for e in sorted(events, key=_sort_key)]
     return Finding(rule.id, rule.category, rule.title, count, _provisions(rule_set, rule, days), evidence,
-                   examples, **extra)
+                   examples, events=rows, **extra)
 
 
 def check_calls_per_day(rule_set, rule, events, sentences, tz) -> Finding | None:
+    """Days on which one institution (with the agencies it hires) had more than the limit of connected calls.
+
+    The standard limits 主动有效通话: unanswered, missed and rejected calls are facts
+    reported apart (call_days), never counted against the daily figure."""
     limit = rule.params["max_per_day"]
-    by_day: dict[date, list[Event]] = defaultdict(list)
+    by_day: dict[tuple[date, str], list[Event]] = defaultdict(list)
     for event in _collector_calls(events):
-        by_day[_local(event, tz).date()].append(event)
-    over = {day: calls for day, calls in by_day.items() if len(calls) > limit}
+        if event.connected:
+            by_day[(_local(event, tz).date(), event.party)].append(event)
+    over = {key: calls for key, calls in by_day.items() if len(calls) > limit}
     if not over:
         return None
     worst = sorted(over.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    flagged = [e for _day, calls in sorted(over.items()) for e in calls]
+    flagged = [e for _key, calls in sorted(over.items()) for e in calls]
     return _finding(rule_set, rule, flagged, tz, len(over),
-                    worst_days=[{"date": d.isoformat(), "calls": len(c)} for d, c in worst[:MAX_EXAMPLES]])
+                    worst_days=[{"date": d.isoformat(), "calls": len(c), "party": party}
+                                for (d, party), c in worst[:MAX_EXAMPLES]])
+
+
+def call_days(events: list[Event], tz: ZoneInfo) -> list[dict]:
+    """Day by day and institution: collector calls (含未接、拒接), how many connected, and rows of unknown direction.
+
+    Facts to report as they are, with no limit attached."""
+    days: dict[tuple, dict] = {}
+    for e in events:
+        if e.kind != "call" or e.target != "borrower" or e.at is None or e.role != "collector":
+            continue
+        row = days.setdefault((_local(e, tz).date(), e.party), {"calls": 0, "connected": 0, "unknown_direction": 0})
+        if e.direction == "unknown":
+            row["unknown_direction"] += 1
+            continue
+        row["calls"] += 1
+        row["connected"] += e.connected
+    return [{"date": d.isoformat(), "party": party, **row} for (d, party), row in sorted(days.items())]
 
 
 def in_quiet_hours(local: datetime, rule: Rule) -> bool:
@@ -146,8 +197,15 @@ def in_quiet_hours(local: datetime, rule: Rule) -> bool:
     return late or moment < end
 
 
+def collector_contacts(events: list[Event]) -> list[Event]:
+    """Calls and messages to the victim from confirmed collectors' numbers (calls of unknown direction left out):
+    what the rules, the charts and the letters count."""
+    return [e for e in events if e.at and e.target == "borrower" and e.role == "collector"
+            and (e.kind == "message" or e.kind == "call" and e.direction != "unknown")]
+
+
 def check_quiet_hours(rule_set, rule, events, sentences, tz) -> Finding | None:
-    flagged = [e for e in events if e.at and e.kind in ("call", "message") and in_quiet_hours(_local(e, tz), rule)]
+    flagged = [e for e in collector_contacts(events) if in_quiet_hours(_local(e, tz), rule)]
     return _finding(rule_set, rule, flagged, tz, len(flagged)) if flagged else None
 
 
@@ -165,8 +223,14 @@ def check_calls_per_window(rule_set, rule, events, sentences, tz) -> Finding | N
     return _finding(rule_set, rule, hits, tz, len(hits)) if hits else None
 
 
+# Roles that rule a number out as the collector's: a contact from one of these is not collection.
+NOT_COLLECTOR = {"borrower", "third_party", "other"}
+
+
 def check_third_party(rule_set, rule, events, sentences, tz) -> Finding | None:
-    flagged = [e for e in events if e.target == "third_party"]
+    """Contacts of relatives, colleagues and friends: from their statements, the screenshots they attach, the
+    user's records; never calls to the victim, and never from a number confirmed to be no collector's."""
+    flagged = [e for e in events if e.target == "third_party" and e.role not in NOT_COLLECTOR]
     if not flagged:
         return None
     examples = [{**_example(e, tz), "text": e.contact} for e in flagged[:MAX_EXAMPLES]]
@@ -198,7 +262,7 @@ def check_lexicon(rule_set, rule, events, sentences, tz) -> Finding | None:
 
 def check_number_rotation(rule_set, rule, events, sentences, tz) -> Finding | None:
     need, window = rule.params["min_numbers"], timedelta(days=rule.params["window_days"])
-    contacts = sorted((e for e in events if e.at and e.number and e.target == "borrower"), key=lambda e: e.at)
+    contacts = sorted((e for e in collector_contacts(events) if e.number), key=lambda e: e.at)
     in_window: Counter = Counter()
     best, best_span = 0, (0, 0)
     start = 0
@@ -220,7 +284,8 @@ def check_number_rotation(rule_set, rule, events, sentences, tz) -> Finding | No
 
 def check_virtual_numbers(rule_set, rule, events, sentences, tz) -> Finding | None:
     prefixes = rule.params["virtual_prefixes"]
-    flagged = [e for e in events if e.number and (is_virtual(e.number, prefixes) or is_overseas(e.number))]
+    flagged = [e for e in events if e.number and e.role == "collector"
+               and (is_virtual(e.number, prefixes) or is_overseas(e.number))]
     return _finding(rule_set, rule, flagged, tz, len({e.number for e in flagged})) if flagged else None
 
 

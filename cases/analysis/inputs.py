@@ -8,8 +8,11 @@ from cases.models import Case, ManualEvent
 from evidence.models import EvidenceItem, OcrResult, Transcript
 from evidence.speakers import ocr_line_rows, quotable, segment_rows
 from evidence.storage.originals import evidence_storage
+from harassguard.lib import phone
 
-BORROWER_DIRECTIONS = {"incoming", "missed", "rejected", ""}
+# Calls made to the victim. A row without a direction is kept as "unknown" (shown as 方向不详, never
+# counted): it may be the victim's own outgoing call.
+BORROWER_DIRECTIONS = {"incoming": "incoming", "missed": "missed", "rejected": "rejected", "": "unknown"}
 
 
 def _source(item: EvidenceItem, source: str, **where) -> list[dict]:
@@ -17,7 +20,8 @@ def _source(item: EvidenceItem, source: str, **where) -> list[dict]:
 
 
 def recording_inputs(item: EvidenceItem, transcript: Transcript | None):
-    events = [Event("call", item.occurred_at, item.counterparty_number, sources=_source(item, "recording"))]
+    events = [Event("call", item.occurred_at, item.counterparty_number, sources=_source(item, "recording"),
+                    connected=True)]
     sentences = []
     for seg in segment_rows(transcript) if transcript else []:
         at = item.occurred_at + timedelta(seconds=seg["start"]) if item.occurred_at else None
@@ -29,18 +33,23 @@ def recording_inputs(item: EvidenceItem, transcript: Transcript | None):
 def call_log_inputs(item: EvidenceItem):
     events = [
         Event("call", datetime.fromisoformat(row["at"]) if row["at"] else None, row["number"],
-              sources=_source(item, "call_log", row=row["row"]))
+              sources=_source(item, "call_log", row=row["row"]), direction=BORROWER_DIRECTIONS[row["direction"]],
+              connected=row["direction"] == "incoming" and (row.get("duration_s") or 0) > 0)
         for row in item.metadata.get("call_log", []) if row["direction"] in BORROWER_DIRECTIONS
     ]
     return events, []
 
 
-def screenshot_inputs(item: EvidenceItem, ocr: OcrResult | None):
+def screenshot_inputs(item: EvidenceItem, ocr: OcrResult | None, relative: str = ""):
+    """Messages in a screenshot; one a relative attached to their statement shows messages to `relative`."""
     if ocr is None:
         return [], []
     number = ocr.phone_numbers[0] if len(ocr.phone_numbers) == 1 else item.counterparty_number
     unconfirmed = ocr.times_confirmed_at is None
-    events = [Event("message", datetime.fromisoformat(t["at"]), number, sources=_source(item, "screenshot", text=t["text"]),
+    target = "third_party" if relative else "borrower"
+    kind = "third_party_contact" if relative else "message"
+    events = [Event(kind, datetime.fromisoformat(t["at"]), number, target, relative,
+                    sources=_source(item, "screenshot", text=t["text"]),
                     estimated=unconfirmed and t.get("estimated", True))
               for t in ocr.message_times]
     sentences = [Sentence(str(item.pk), line["text"], {"line": line["id"]}, item.occurred_at, "screenshot",
@@ -66,10 +75,17 @@ def manual_inputs(event: ManualEvent):
     contact = f"{event.contact_relation} {event.contact_name}".strip()
     source = [{"evidence": "", "source": "manual", "manual_event": str(event.pk)}]
     kind = event.kind if event.kind != ManualEvent.Kind.OTHER else "other"
-    events = [Event(kind, event.occurred_at, event.number, "third_party" if third else "borrower", contact, source)]
+    events = [Event(kind, event.occurred_at, event.number, "third_party" if third else "borrower", contact, source,
+                    connected=kind == "call" and event.connected)]
     sentences = [Sentence("", event.description, {"manual_event": str(event.pk)}, event.occurred_at, "manual", "victim")] \
         if event.description else []
     return events, sentences
+
+
+def _statement_authors(items) -> dict[str, str]:
+    """Statement id → "relation name" of its author, for the files a relative attached to it."""
+    return {str(i.pk): f"{i.author_relation} {i.author_name}".strip()
+            for i in items if i.kind == EvidenceItem.Kind.STATEMENT}
 
 
 def case_inputs(case: Case) -> tuple[list[Event], list[Sentence]]:
@@ -79,6 +95,7 @@ def case_inputs(case: Case) -> tuple[list[Event], list[Sentence]]:
     ocrs = {o.item_id: o for o in OcrResult.objects.filter(item__case=case)}
     events: list[Event] = []
     sentences: list[Sentence] = []
+    relatives = _statement_authors(items)
     for item in items:
         kind = item.kind
         if kind == EvidenceItem.Kind.CALL_RECORDING:
@@ -86,7 +103,7 @@ def case_inputs(case: Case) -> tuple[list[Event], list[Sentence]]:
         elif kind == EvidenceItem.Kind.CALL_LOG:
             found = call_log_inputs(item)
         elif kind == EvidenceItem.Kind.SCREENSHOT:
-            found = screenshot_inputs(item, ocrs.get(item.pk))
+            found = screenshot_inputs(item, ocrs.get(item.pk), relatives.get(item.metadata.get("statement", ""), ""))
         elif kind == EvidenceItem.Kind.STATEMENT:
             found = statement_inputs(item)
         else:
@@ -97,4 +114,7 @@ def case_inputs(case: Case) -> tuple[list[Event], list[Sentence]]:
         found = manual_inputs(manual)
         events += found[0]
         sentences += found[1]
+    for event in events:
+        # One form for one number, whichever source wrote it (+86 138-…, 138 1234 5678).
+        event.number = phone.normalise(event.number or "")
     return events, sentences

@@ -1,6 +1,7 @@
 """The bundle's ZIP: the PDF, every original byte for byte, the time stamps,
 a manifest and a README; and checking a ZIP against its manifest."""
 
+import hashlib
 import json
 import zipfile
 from pathlib import Path
@@ -21,8 +22,13 @@ README = """如何核验 / How to verify
    openssl ts -verify -digest <sha256> -in timestamps/NN.tsr -CAfile <TSA root certificate>
    .json 文件为服务器签名回执（非独立时间戳机构，证明力较弱）。
    .json files are receipts signed by the server only (weaker than an authority's time stamp).
-4. 也可用 `python manage.py verify_bundle bundle.zip`，或在网站 /verify/ 页面上传文件，并填写 PDF 封面上的核验码。
-   Or upload a file on the site's /verify/ page with the verification code on the PDF's cover.
+4. timestamps/custody-head.* 为本案保管链链头（事件数和最后一条记录的 HMAC，见 manifest.json 的 "custody"）的时间戳：
+   此后保管记录若被截断或改写，即可发现。
+   timestamps/custody-head.* stamps the case's custody chain head ("custody" in manifest.json):
+   a chain later cut short or rewritten no longer matches it.
+5. 也可用 `python manage.py verify_bundle bundle.zip` 全面核验（证据清单、文件、时间戳、保管链），或在网站 /verify/ 页面上传文件，并填写 PDF 封面上的核验码。
+   `python manage.py verify_bundle bundle.zip` checks it all (exhibits, files, time stamps, custody head);
+   or upload a file on the site's /verify/ page with the verification code on the PDF's cover.
 """
 
 
@@ -43,8 +49,22 @@ def _copy_original(archive: zipfile.ZipFile, arcname: str, stored_name: str) -> 
         return stream_sha256(src, copy_to=dst)
 
 
-def write_zip(path: Path, pdf: bytes, manifest: dict, exhibits: list) -> dict:
-    """Write the bundle ZIP to `path`, originals streamed in chunks; return the manifest written.
+CUSTODY_STAMP = "timestamps/custody-head"
+
+
+def custody_entry(anchor) -> tuple[str, bytes] | None:
+    """The ZIP entry holding the time stamp of the custody chain head the bundle was made with."""
+    if anchor is None:
+        return None
+    return f"{CUSTODY_STAMP}.{'tsr' if anchor.kind == Timestamp.Kind.RFC3161 else 'json'}", bytes(anchor.token)
+
+
+def manifest_bytes(manifest: dict) -> bytes:
+    return json.dumps(manifest, ensure_ascii=False, indent=2).encode()
+
+
+def write_zip(path: Path, pdf: bytes, manifest: dict, exhibits: list, anchor=None) -> str:
+    """Write the bundle ZIP to `path`, originals streamed in chunks; return the manifest's SHA-256.
 
     Every original is re-hashed while copied: a mismatch with its recorded
     hash stops the bundle rather than shipping a changed file.
@@ -57,27 +77,8 @@ def write_zip(path: Path, pdf: bytes, manifest: dict, exhibits: list) -> dict:
             stamp = stamp_entry(exhibit.number, exhibit.stamp)
             if stamp:
                 archive.writestr(*stamp)
-        archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+        if (custody := custody_entry(anchor)) is not None:
+            archive.writestr(*custody)
+        archive.writestr("manifest.json", manifest_bytes(manifest))
         archive.writestr("README.txt", README)
-    return manifest
-
-
-def verify_zip(path: str) -> list[str]:
-    """Return the problems found in a bundle ZIP (empty when every hash matches its manifest)."""
-    problems = []
-    with zipfile.ZipFile(path) as archive:
-        try:
-            manifest = json.loads(archive.read("manifest.json"))
-        except KeyError:
-            return ["manifest.json is missing"]
-        names = set(archive.namelist())
-        checks = [("bundle.pdf", manifest.get("pdf_sha256"))] + [(i["file"], i["sha256"]) for i in manifest["items"]]
-        for name, expected in checks:
-            if name not in names:
-                problems.append(f"{name}: missing")
-                continue
-            with archive.open(name) as fh:
-                actual = stream_sha256(fh)
-            if actual != expected:
-                problems.append(f"{name}: SHA-256 {actual} does not match the manifest's {expected}")
-    return problems
+    return hashlib.sha256(manifest_bytes(manifest)).hexdigest()

@@ -12,13 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.analysis.charts import charts
+from cases.analysis.engine import collector_contacts
 from cases.services import case_analyse
 from evidence import queue
 from evidence.bundle import archive as bundle_zip
 from evidence.bundle import content as bundle_content
 from evidence.bundle import pdf as bundle_pdf
 from evidence.custody import WORKER, Actor, chain_first_break, custody_record
-from evidence.models import Bundle, BundleItem, CustodyEvent, EvidenceItem, Timestamp
+from evidence.custody_anchors import custody_anchor
+from evidence.models import Bundle, BundleItem, CustodyAnchor, CustodyEvent, EvidenceItem, Timestamp
 from evidence.storage.integrity import file_sha256
 from evidence.storage.originals import evidence_storage
 
@@ -70,7 +72,9 @@ def bundle_context(bundle: Bundle) -> dict:
         "bundle": bundle, "case": case, "exhibits": exhibits, "made_at": timezone.now(),
         "counts": bundle_content.kind_counts(exhibits), "first": first, "last": last,
         "rule_set": analysis.rule_set, "findings": bundle_content.exhibit_numbers_for(analysis.findings, exhibits),
-        "charts": charts(analysis.events, analysis.rule_set, ("每日来电次数", "各时段来电和消息")),
+        # Only numbers the victim confirmed as collectors' are drawn: a mother's calls are no collection.
+        "charts": charts(collector_contacts(analysis.events), analysis.rule_set,
+                         ("经确认的催收号码每日来电次数", "各时段来电和消息")),
         "custody": list(CustodyEvent.objects.filter(case=case).select_related("actor").order_by("id")),
         "chain_ok": chain_first_break(case) is None, "site_url": settings.SITE_URL.rstrip("/"),
         "https": settings.SITE_URL.startswith("https"),
@@ -109,7 +113,7 @@ def _integrity_summary(items: list[EvidenceItem]) -> str:
     return f"核对 {checks.count()} 次，一致 {ok} 次"
 
 
-def _manifest(bundle: Bundle, exhibits: list, pdf_sha256: str) -> dict:
+def _manifest(bundle: Bundle, exhibits: list, pdf_sha256: str, anchor: CustodyAnchor) -> dict:
     items = []
     for e in exhibits:
         stamp = bundle_zip.stamp_entry(e.number, e.stamp)
@@ -122,8 +126,12 @@ def _manifest(bundle: Bundle, exhibits: list, pdf_sha256: str) -> dict:
             "timestamp": {"file": stamp[0], "kind": e.stamp.kind, "time": e.stamp.gen_time.isoformat(),
                           "authority": e.stamp.authority} if stamp else None,
         })
+    custody = {"events": anchor.events, "head": anchor.head, "digest": anchor.digest,
+               "timestamp": {"file": bundle_zip.custody_entry(anchor)[0], "kind": anchor.kind,
+                             "time": anchor.gen_time.isoformat(), "authority": anchor.authority}}
     return {"bundle": str(bundle.pk), "case": {"id": str(bundle.case_id), "title": bundle.case.title},
-            "made_at": timezone.now().isoformat(), "pdf": "bundle.pdf", "pdf_sha256": pdf_sha256, "items": items}
+            "made_at": timezone.now().isoformat(), "pdf": "bundle.pdf", "pdf_sha256": pdf_sha256, "items": items,
+            "custody": custody}
 
 
 def bundle_build(bundle: Bundle) -> Bundle:
@@ -131,16 +139,19 @@ def bundle_build(bundle: Bundle) -> Bundle:
     if bundle.status == Bundle.Status.READY:
         return bundle
     Bundle.objects.filter(pk=bundle.pk).update(status=Bundle.Status.BUILDING)
-    context = bundle_context(bundle)
+    # The chain head is time-stamped for every bundle, so the bundle shows a later cut or rewrite;
+    # first, so annex 1 of the PDF can state it too.
+    anchor = custody_anchor(bundle.case, "bundle")
+    context = {**bundle_context(bundle), "custody_anchor": anchor}
     _progress(bundle, 30)
     pdf = bundle_pdf.render_pdf(context)
     _progress(bundle, 70)
     pdf_sha = hashlib.sha256(pdf).hexdigest()
     storage, folder = evidence_storage(), f"bundles/{bundle.pk}"
-    manifest = _manifest(bundle, context["exhibits"], pdf_sha)
-    with tempfile.TemporaryDirectory() as tmp:
+    manifest = _manifest(bundle, context["exhibits"], pdf_sha, anchor)
+    with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as tmp:
         zip_path = Path(tmp) / "bundle.zip"
-        bundle_zip.write_zip(zip_path, pdf, manifest, context["exhibits"])
+        manifest_sha = bundle_zip.write_zip(zip_path, pdf, manifest, context["exhibits"], anchor)
         zip_sha = file_sha256(zip_path)
         for name in (f"{folder}/bundle.pdf", f"{folder}/bundle.zip"):
             if storage.exists(name):
@@ -151,9 +162,10 @@ def bundle_build(bundle: Bundle) -> Bundle:
     with transaction.atomic():
         Bundle.objects.filter(pk=bundle.pk).update(
             status=Bundle.Status.READY, progress=100, pdf_name=pdf_name, zip_name=zip_name, pdf_sha256=pdf_sha,
-            zip_sha256=zip_sha, finished=timezone.now(), error="")
+            zip_sha256=zip_sha, manifest_sha256=manifest_sha, custody_anchor=anchor, finished=timezone.now(), error="")
         custody_record(case=bundle.case, action="bundle_built", actor=WORKER, bundle=str(bundle.pk),
-                       pdf_sha256=pdf_sha, zip_sha256=zip_sha, items=len(context["exhibits"]))
+                       pdf_sha256=pdf_sha, zip_sha256=zip_sha, manifest_sha256=manifest_sha,
+                       items=len(context["exhibits"]), custody_head=anchor.head, custody_events=anchor.events)
     bundle.refresh_from_db()
     return bundle
 

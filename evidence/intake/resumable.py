@@ -12,18 +12,22 @@ is deleted after UPLOAD_RESUME_HOURS and never becomes evidence.
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
+from cryptography.exceptions import InvalidTag
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from evidence import encryption
 from evidence.custody import Actor
 from evidence.forms import EvidenceDetailsForm
-from evidence.intake import handler, services
+from evidence.intake import handler, sealed_parts, services
 from evidence.models import ChunkedUpload
 from evidence.storage.integrity import file_sha256
 from harassguard.lib.hashing import SHA256_HEX
@@ -42,8 +46,18 @@ class OffsetMismatch(services.IntakeError):
         self.offset = offset
 
 
+def parts_folder() -> Path:
+    """Where unfinished uploads wait: on the media volume, so they survive a restart (unlike
+    SCRATCH_DIR, which may be a tmpfs), sealed when EVIDENCE_ENCRYPTION_KEY is set."""
+    return Path(settings.MEDIA_ROOT) / "tmp" / "resumable"
+
+
 def part_path(upload: ChunkedUpload) -> Path:
-    return Path(settings.FILE_UPLOAD_TEMP_DIR) / "resumable" / f"{upload.pk}.part"
+    return parts_folder() / f"{upload.pk}.part"
+
+
+def _part_key() -> bytes | None:
+    return encryption.load_key(settings.EVIDENCE_ENCRYPTION_KEY) if settings.EVIDENCE_ENCRYPTION_KEY else None
 
 
 def upload_begin(*, case, user, filename: str, size: int, client_sha256: str, details: dict) -> ChunkedUpload:
@@ -62,7 +76,10 @@ def upload_begin(*, case, user, filename: str, size: int, client_sha256: str, de
                                           client_sha256=client_sha256, fields=details)
     path = part_path(upload)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch()
+    if _part_key():
+        sealed_parts.create(path)
+    else:
+        path.touch()
     return upload
 
 
@@ -90,13 +107,16 @@ def upload_append(upload: ChunkedUpload, *, offset: int, stream, length: int) ->
         # lost, so the upload ends here and the page starts the file again from its first byte.
         upload_discard(upload)
         raise services.IntakeError("upload_lost", _("The part of this file received so far was lost on the server. Please send the file again."), 410)
-    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".piece") as piece:
+    with tempfile.NamedTemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR, suffix=".piece") as piece:
         _receive(stream, piece, length)
         with transaction.atomic():
             upload = ChunkedUpload.objects.select_for_update().get(pk=upload.pk)
             if upload.offset != offset:
                 raise OffsetMismatch(upload.offset)
-            _write_at(path, piece, offset)
+            if sealed_parts.is_sealed(path):
+                sealed_parts.append(path, piece.read(), offset, _part_key(), upload.pk)
+            else:
+                _write_at(path, piece, offset)
             upload.offset = offset + length
             upload.save(update_fields=["offset", "updated"])
     return upload
@@ -132,7 +152,32 @@ def upload_finish(upload: ChunkedUpload, actor: Actor):
     A file whose hash differs from the one the client's device computed, or
     that cannot be this kind of evidence, is discarded with its upload.
     """
+    with _plain(upload) as path:
+        return _take_in(upload, actor, path)
+
+
+@contextmanager
+def _plain(upload: ChunkedUpload) -> Iterator[Path]:
+    """Yield a path holding the upload's bytes: the .part itself, or a copy opened from the sealed
+    one into the scratch folder for the few seconds the checks and the storing take."""
     path = part_path(upload)
+    if not sealed_parts.is_sealed(path):
+        yield path
+        return
+    with tempfile.NamedTemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR, suffix=".whole") as plain:
+        try:
+            for data in sealed_parts.read_plain(path, _part_key(), upload.pk):
+                plain.write(data)
+        except InvalidTag as exc:
+            upload_discard(upload)
+            raise services.IntakeError("upload_damaged", _(
+                "The pieces kept for this upload were changed on the server. Nothing was kept; "
+                "please upload the file again."), 409) from exc
+        plain.flush()
+        yield Path(plain.name)
+
+
+def _take_in(upload: ChunkedUpload, actor: Actor, path: Path):
     # Read once more at the end: a hash state cannot be kept between the requests that brought the pieces.
     sha256 = file_sha256(path)
     try:
@@ -153,7 +198,7 @@ def upload_finish(upload: ChunkedUpload, actor: Actor):
                                                  transfer=transfer)
     upload.item = item
     upload.save(update_fields=["item", "updated"])
-    path.unlink(missing_ok=True)
+    part_path(upload).unlink(missing_ok=True)
     return item, created
 
 
@@ -168,7 +213,7 @@ def uploads_clean_abandoned(*, now=None) -> int:
     stale = list(ChunkedUpload.objects.filter(updated__lt=cutoff))
     for upload in stale:
         upload_discard(upload)
-    folder = Path(settings.FILE_UPLOAD_TEMP_DIR) / "resumable"
+    folder = parts_folder()
     live = {str(pk) for pk in ChunkedUpload.objects.values_list("pk", flat=True)}
     for path in folder.glob("*.p*") if folder.exists() else []:
         if path.stem not in live and path.stat().st_mtime < cutoff.timestamp():

@@ -10,7 +10,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from evidence.processing.filenames import normalise_number
+from harassguard.lib.phone import normalise
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HEADERS = {
@@ -75,7 +75,7 @@ def parse_call_log(data: bytes) -> list[dict]:
         cell = {field: row[index].strip() if index < len(row) else "" for field, index in columns.items()}
         if not cell["number"]:
             continue
-        calls.append({"row": n, "number": normalise_number(cell["number"]), "at": _when(cell["datetime"]),
+        calls.append({"row": n, "number": normalise(cell["number"]), "at": _when(cell["datetime"]),
                       "direction": DIRECTIONS.get(cell.get("direction", "").lower(), ""),
                       "duration_s": _seconds(cell.get("duration", ""))})
     return calls

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from harassguard.lib import phone
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 # A phone number: mainland mobile or landline, service numbers, with an optional country code.
@@ -33,12 +35,8 @@ class FilenameFacts:
 
 
 def normalise_number(raw: str) -> str:
-    """Return a phone number without separators and without the +86/0086 country code."""
-    digits = re.sub(r"[^\d+]", "", raw)
-    for prefix in ("+86", "0086"):
-        if digits.startswith(prefix) and len(digits) - len(prefix) >= 7:
-            return digits[len(prefix):]
-    return digits
+    """Return a phone number in the stored form (see harassguard.lib.phone.normalise)."""
+    return phone.normalise(raw)
 
 
 def _numbers(stem: str) -> list[str]:

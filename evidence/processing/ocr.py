@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from evidence.processing.filenames import normalise_number
+from harassguard.lib import phone
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -34,21 +34,9 @@ def ocr_lines(path: str) -> list[OcrLine]:
     return sorted(lines, key=lambda line: (line.box[0][1], line.box[0][0]))
 
 
-_PHONE = re.compile(
-    r"(?<![\d])(?:(?:\+|00)86[\s\-]?)?(?:1[3-9]\d[\s\-]?\d{4}[\s\-]?\d{4}"  # mobiles
-    r"|0\d{2,3}[\s\-]?\d{7,8}"  # landlines with area code
-    r"|95\d{3,4}|106\d{5,17}|\+(?!86)\d{2,3}[\s\-]?\d{6,12})(?![\d])"  # service, SMS gateways, overseas
-)
-
-
 def extract_phone_numbers(text: str) -> list[str]:
     """Return the distinct phone numbers in `text`, normalised, in order of appearance."""
-    found: list[str] = []
-    for match in _PHONE.finditer(text):
-        number = normalise_number(match.group())
-        if number not in found:
-            found.append(number)
-    return found
+    return phone.find_numbers(text)
 
 
 _CLOCK = r"(?P<ampm>上午|下午|晚上|凌晨|早上|中午)?\s*(?P<hour>\d{1,2})[:：](?P<minute>\d{2})"

@@ -14,10 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from evidence import speakers
+from evidence import speakers, stamping
 from evidence.models import EvidenceItem, OcrResult, Timestamp, Transcript
 from evidence.processing import (
     audio,
@@ -40,7 +39,14 @@ class StepFailed(Exception):
 
 
 class TransientError(Exception):
-    """A failure that may pass (a network time-out); the step is retried with backoff."""
+    """A failure that may pass (a network time-out); the step is retried with backoff.
+
+    `final` is what the user is told when the retries run out (marked for translation).
+    """
+
+    def __init__(self, message: str = "", final: str = ""):
+        super().__init__(message)
+        self.final = final
 
 
 def step_integrity(item: EvidenceItem) -> dict:
@@ -64,13 +70,15 @@ def step_timestamp(item: EvidenceItem) -> dict:
 
 
 def _stamp(item: EvidenceItem) -> timestamps.Stamp:
-    if not settings.TSA_URL:
-        key = timestamps.load_or_create_key(settings.SIGNING_KEY_FILE)
-        return timestamps.server_receipt(item.sha256, str(item.pk), timezone.now(), key)
     try:
-        return timestamps.rfc3161_stamp(item.sha256, settings.TSA_URL, settings.TSA_CA_FILE)
+        return stamping.stamp_digest(item.sha256, str(item.pk))
     except timestamps.TsaUnavailable as exc:
         raise TransientError(str(exc)) from exc
+    except timestamps.TsaInvalid as exc:
+        # Not a time stamp: nothing is stored. It may be a tampering network, so ask again.
+        raise TransientError(str(exc), final=gettext_noop(
+            "The time-stamping authority's reply could not be verified (wrong signature, certificate or "
+            "digest), so this file has no trusted time stamp.")) from exc
     except timestamps.TsaRefused as exc:
         raise StepFailed(gettext_noop("The time-stamping authority refused to stamp this file.")) from exc
 
@@ -144,7 +152,7 @@ def _json_sha256(value) -> str:
 
 def step_image(item: EvidenceItem) -> dict:
     """Keep the screenshot's EXIF as metadata and store a thumbnail beside the original."""
-    with local_original(item) as path, tempfile.TemporaryDirectory() as tmp:
+    with local_original(item) as path, tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as tmp:
         try:
             info = images.image_info(path)
             thumb = images.make_thumbnail(path, Path(tmp) / "thumb.jpg")

@@ -15,13 +15,17 @@ import secrets
 import ssl
 import urllib.error
 import urllib.request
+import warnings
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from asn1crypto import tsp
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from rfc3161_client import VerificationError, VerifierBuilder, decode_timestamp_response
+from rfc3161_client.verify import SHA256_OID
 
 
 class TsaUnavailable(Exception):
@@ -29,7 +33,12 @@ class TsaUnavailable(Exception):
 
 
 class TsaRefused(Exception):
-    """The authority answered, but not with a valid time stamp of our digest."""
+    """The authority answered, but refused to stamp (an error status, HTTP 4xx)."""
+
+
+class TsaInvalid(TsaRefused):
+    """A reply that is not a valid time stamp of our digest: a bad signature, an untrusted or
+    unfit signer, another digest or nonce. It may come from a tampering network: worth retrying."""
 
 
 @dataclass(frozen=True)
@@ -50,20 +59,44 @@ def rfc3161_request(sha256_hex: str, nonce: int) -> bytes:
     }).dump()
 
 
-def rfc3161_check_reply(reply: bytes, sha256_hex: str, nonce: int) -> datetime:
-    """Return the genTime of a TSA reply; raise TsaRefused unless it stamps our digest and nonce."""
+def tsa_roots(ca_file: str = "") -> list[x509.Certificate]:
+    """Return the certificates a TSA's chain must end in: those of `ca_file`, else the system's store."""
+    paths = ssl.get_default_verify_paths()
+    path = ca_file or paths.cafile or paths.openssl_cafile
     try:
-        response = tsp.TimeStampResp.load(reply)
-        status = response["status"]["status"].native
-        if status not in ("granted", "granted_with_mods"):
-            raise TsaRefused(f"the authority answered {status}")
-        info = response["time_stamp_token"]["content"]["encap_content_info"]["content"].parsed
-        imprint = info["message_imprint"]["hashed_message"].native
-        if imprint != bytes.fromhex(sha256_hex) or info["nonce"].native != nonce:
-            raise TsaRefused("the time stamp is for another digest")
-        return info["gen_time"].native
+        with warnings.catch_warnings():
+            # Some system stores hold old roots with non-positive serial numbers.
+            warnings.simplefilter("ignore")
+            return x509.load_pem_x509_certificates(Path(path).read_bytes())
+    except (OSError, ValueError) as exc:
+        raise TsaRefused(f"no trusted certificates could be read from {path}: {exc}") from exc
+
+
+def rfc3161_verify(reply: bytes, sha256_hex: str, roots: list[x509.Certificate], nonce: int | None = None) -> datetime:
+    """Return the genTime of a TSA reply; raise TsaInvalid unless it is a time stamp of our digest.
+
+    Checked: the status, the CMS signature, the signer's chain up to one of `roots` at genTime,
+    the signer's critical timeStamping extended key usage, the message imprint and (when given)
+    the nonce.
+    """
+    try:
+        status = tsp.TimeStampResp.load(reply)["status"]["status"].native
     except (ValueError, TypeError, KeyError) as exc:
-        raise TsaRefused(f"unreadable reply: {exc}") from exc
+        raise TsaInvalid(f"unreadable reply: {exc}") from exc
+    if status != "granted":
+        raise TsaRefused(f"the authority answered {status}")
+    try:
+        response = decode_timestamp_response(reply)
+    except (ValueError, TypeError) as exc:
+        raise TsaInvalid(f"unreadable reply: {exc}") from exc
+    builder = VerifierBuilder(roots=list(roots), nonce=nonce)
+    try:
+        if response.tst_info.message_imprint.hash_algorithm != x509.ObjectIdentifier(SHA256_OID):
+            raise TsaInvalid("the time stamp is not of a SHA-256 digest")
+        builder.build().verify(response, bytes.fromhex(sha256_hex))
+    except VerificationError as exc:
+        raise TsaInvalid(str(exc)) from exc
+    return response.tst_info.gen_time.astimezone(UTC)
 
 
 def rfc3161_stamp(sha256_hex: str, url: str, ca_file: str = "", timeout: float = 30) -> Stamp:
@@ -81,7 +114,7 @@ def rfc3161_stamp(sha256_hex: str, url: str, ca_file: str = "", timeout: float =
         raise TsaRefused(f"HTTP {exc.code}") from exc
     except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
         raise TsaUnavailable(str(exc)) from exc
-    return Stamp("rfc3161", reply, rfc3161_check_reply(reply, sha256_hex, nonce), url)
+    return Stamp("rfc3161", reply, rfc3161_verify(reply, sha256_hex, tsa_roots(ca_file), nonce), url)
 
 
 def load_or_create_key(path: Path) -> Ed25519PrivateKey:

@@ -32,6 +32,7 @@ ACTIONS = {
     "complaint_edited": pgettext_lazy("custody", "letter edited"),
     "complaint_pdf_exported": pgettext_lazy("custody", "letter exported as PDF"),
     "complaint_tracking_updated": pgettext_lazy("custody", "letter's progress updated"), "statement_link_used": pgettext_lazy("custody", "statement received by link"),
+    "number_classified": pgettext_lazy("custody", "number's role set"), "party_added": pgettext_lazy("custody", "party added"),
     "transcript_corrected": pgettext_lazy("custody", "transcript sentence checked or corrected"),
     "transcript_reviewed": pgettext_lazy("custody", "transcript checked sentence by sentence"),
     "ocr_speakers_confirmed": pgettext_lazy("custody", "screenshot line's writer confirmed"),

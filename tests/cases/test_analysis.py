@@ -15,6 +15,8 @@ US = load_rule_set("US")
 
 
 def call(at: datetime | None, number: str = "13812345678", evidence: str = "e1", **kw) -> Event:
+    """An answered call from a number the user confirmed as a collector's, unless told otherwise."""
+    kw = {"role": "collector", "connected": True, **kw}
     return Event("call", at, number, sources=[{"evidence": evidence, "source": "call_log"}], **kw)
 
 
@@ -32,7 +34,8 @@ def test_more_than_three_calls_a_day(calls, expected):
     f = finding(analyse(events, [], CN), "cn-calls-per-day")
     assert (f.count if f else None) == expected
     if f:
-        assert f.worst_days == [{"date": "2025-05-12", "calls": 4}] and f.evidence == ["e0", "e1", "e2", "e3"]
+        assert f.worst_days == [{"date": "2025-05-12", "calls": 4, "party": ""}]
+        assert f.evidence == ["e0", "e1", "e2", "e3"] and [e["evidence"] for e in f.events] == [["e0"], ["e1"], ["e2"], ["e3"]]
 
 
 def test_calls_crossing_midnight_count_on_their_own_day():
@@ -151,3 +154,40 @@ def test_analysis_is_deterministic():
     events = [call(at(12, 23, i), number=f"1380000000{i}") for i in range(6)]
     sentences = [Sentence("r", "你这个老赖", {"line": 1})]
     assert analyse(events, sentences, CN) == analyse(list(reversed(events)), sentences, CN)
+
+
+def test_only_answered_calls_from_confirmed_collectors_count_per_lender():
+    mother = [call(at(12, 8 + i), number="13812345678", evidence=f"m{i}", role="third_party") for i in range(5)]
+    unconfirmed = [call(at(12, 8 + i, 30), number="13900001111", role="unknown") for i in range(5)]
+    missed = [call(at(12, 14 + i), number="17011112222", connected=False, direction="missed") for i in range(6)]
+    unknown_direction = [call(at(13, 9 + i), number="17011112222", direction="unknown") for i in range(5)]
+    lender_a = [call(at(14, 9 + i), number=f"1701111000{i}", party="甲") for i in range(2)]
+    lender_b = [call(at(14, 12 + i), number=f"1702222000{i}", party="乙") for i in range(2)]
+    events = mother + unconfirmed + missed + unknown_direction + lender_a + lender_b
+    assert finding(analyse(events, [], CN), "cn-calls-per-day") is None
+    f = finding(analyse(events + [call(at(14, 15), number="17011110009", party="甲"),
+                                  call(at(14, 16), number="17011110008", party="甲")], [], CN), "cn-calls-per-day")
+    assert f.worst_days == [{"date": "2025-05-14", "calls": 4, "party": "甲"}]
+
+
+def test_quiet_hours_and_rotation_look_only_at_confirmed_collectors():
+    relatives = [call(at(12, 23, i), number=f"1380000000{i}", role="third_party") for i in range(6)]
+    found = analyse(relatives + [call(at(12, 23, 30), number="17000000000", role="other")], [], CN)
+    assert not [f for f in found if f.category in ("quiet_hours", "number_rotation", "virtual_numbers")]
+
+
+def test_a_contact_of_a_relative_from_a_number_known_to_be_no_collectors_is_not_third_party_contact():
+    contact = Event("third_party_contact", at(12, 20), "13700001111", "third_party", "母亲 王芳", [{"evidence": "s"}])
+    assert finding(analyse([contact], [], CN), "cn-third-party").count == 1
+    contact.role = "borrower"
+    assert finding(analyse([contact], [], CN), "cn-third-party") is None
+
+
+def test_call_days_report_unanswered_calls_apart_and_unknown_directions_uncounted():
+    from cases.analysis.engine import call_days
+
+    events = [call(at(12, 9)), call(at(12, 10), connected=False, direction="missed"),
+              call(at(12, 11), connected=False, direction="rejected"), call(at(12, 12), direction="unknown"),
+              call(at(12, 13), role="third_party")]
+    assert call_days(events, SH) == [{"date": "2025-05-12", "party": "", "calls": 3, "connected": 1,
+                                      "unknown_direction": 1}]

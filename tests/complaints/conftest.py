@@ -29,6 +29,9 @@ def full_case(client, alice_case, alice_api, django_capture_on_commit_callbacks)
     post({"file": SimpleUploadedFile("calls.csv", CALL_LOG), "kind": "call_log"})
     post({"kind": "statement", "author_name": "王芳", "relation": "母亲", "contact": "13911112222",
           "text": STATEMENT, "occurred_at": "2025-05-12T23:05:00+08:00", "counterparty_number": "13812345678"})
+    r = client.put(f"/api/v1/cases/{alice_case.id}/numbers/13812345678", {"role": "collector"},
+                   content_type="application/json", **alice_api)
+    assert r.status_code == 200, r.content
     return alice_case
 
 

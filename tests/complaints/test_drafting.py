@@ -1,6 +1,7 @@
 """Letters written from the case: the facts it holds, placeholders for what it does not, masking by channel."""
 
 import re
+from datetime import datetime
 
 import pytest
 
@@ -51,8 +52,11 @@ def test_the_police_report_gives_a_witness_account_as_such_and_cites_the_law(ful
 
 
 def test_events_after_2026_cite_the_revised_article_marked_to_be_checked(full_case, draft):
-    full_case.manual_events.create(kind="call", occurred_at="2026-02-01T10:00:00+08:00", number="13812345678",
-                                   created_by=full_case.owner)
+    from cases.services import manual_event_add
+    from evidence.custody import Actor
+
+    manual_event_add(case=full_case, actor=Actor(user=full_case.owner), kind="call", number="13812345678",
+                     occurred_at=datetime.fromisoformat("2026-02-01T10:00:00+08:00"))
     text = draft(full_case, "police").draft_text
     assert "第五十条" in text and "待律师核对" in text and "第四十二条" in text
 

@@ -2,12 +2,13 @@
 tests/integration runs them on a real worker)."""
 
 import pytest
+from asn1crypto import tsp
 
 from evidence.models import CustodyEvent, Timestamp, Transcript
 from evidence.storage.originals import evidence_storage
 from tests.audio_samples import encode, silence, speak
 from tests.evidence.test_ocr import render
-from tests.tsa_server import LocalTsa, openssl_verify
+from tests.tsa_server import LocalTsa, forge_reply, openssl_verify
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -77,7 +78,7 @@ def test_a_screenshot_is_read_and_gets_a_separate_thumbnail(send, tmp_path):
 
 def test_with_a_tsa_the_token_verifies_with_openssl(send, settings, amr_call):
     with LocalTsa() as tsa:
-        settings.TSA_URL = tsa.url
+        settings.TSA_URL, settings.TSA_CA_FILE = tsa.url, str(tsa.ca_file)
         item = send("statement.txt", "我是他的母亲，5月12日深夜接到催收电话。".encode(), "document")
         stamp = item.timestamp
         assert stamp.kind == Timestamp.Kind.RFC3161 and stamp.authority == tsa.url
@@ -90,6 +91,20 @@ def test_an_unreachable_tsa_is_retried_then_reported(send, settings):
     item = send("note.txt", "记录".encode(), "document")
     assert item.status == "failed"
     assert item.status_detail == "A service needed for this step could not be reached. Please try again later."
+    assert item.jobs.get(step="timestamp").attempts == 6
+
+
+def test_a_reply_that_does_not_verify_is_no_time_stamp(send, settings, monkeypatch):
+    with LocalTsa() as tsa:
+        settings.TSA_URL, settings.TSA_CA_FILE = tsa.url, str(tsa.ca_file)
+        # The authority's own CA key signs, not its time-stamping certificate: no timeStamping usage.
+        monkeypatch.setattr(tsa, "reply", lambda query: forge_reply(
+            tsp.TimeStampReq.load(query)["message_imprint"]["hashed_message"].native.hex(),
+            tsp.TimeStampReq.load(query)["nonce"].native,
+            (tsa.dir / "ca.key").read_bytes(), (tsa.dir / "ca.pem").read_bytes()))
+        item = send("note.txt", "记录".encode(), "document")
+    assert item.status == "failed" and not Timestamp.objects.filter(item=item).exists()
+    assert "could not be verified" in item.status_detail and "no trusted time stamp" in item.status_detail
     assert item.jobs.get(step="timestamp").attempts == 6
 
 
