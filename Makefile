@@ -23,10 +23,12 @@ test-fast: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	DEBUG=1 $(VENV)/bin/mypy .
 	DEBUG=1 $(VENV)/bin/python manage.py makemigrations --check --dry-run
 
 bench: $(STAMP)
 	$(VENV)/bin/python bench/intake.py
+	$(VENV)/bin/python bench/asr_eval.py --manifest bench/data/asr-zh/clips.tsv --model "$$($(VENV)/bin/python scripts/whisper_base.py)"
 
 # Refresh the translation catalogue after changing user-facing strings.
 messages: $(STAMP)

@@ -18,7 +18,7 @@ class SignupForm(UserCreationForm):
     email = forms.EmailField(label=_("E-mail (optional)"), required=False,
                              help_text=_("Only to reset a forgotten password. Never shown to anyone."))
 
-    class Meta(UserCreationForm.Meta):
+    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]  # django-stubs does not declare it
         fields = ("username", "email")
         help_texts = {"username": _("Write it down. Better not your phone number: collectors know it.")}
         labels = {"username": _("User name")}

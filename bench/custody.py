@@ -105,7 +105,7 @@ def end_to_end(events: int, rounds: int) -> tuple[float, float, float]:
                 custody_record(case=case, action="item_viewed" if n % 3 else "original_downloaded", actor=actor, n=n)
             totals[label] += time.perf_counter() - start
     custody.event_hash = keyed
-    case = Case.objects.filter(title__startswith="hmac").first()
+    case = Case.objects.get(title__startswith="hmac")
     start = time.perf_counter()
     assert chain_first_break(case) is None
     walk = (time.perf_counter() - start) / events * 1e6

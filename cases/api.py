@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from cases.access import cases_for_user, get_case_for_user
+from cases.access import Need, cases_for_user, get_case_for_user
 from cases.models import Party
 from cases.numbers import number_rows
 from cases.services import case_analyse, case_create, case_number_set, finding_provision_line, party_create
@@ -149,7 +149,7 @@ def case_number_get(request, case_id: UUID, number: str):
 @router.put("/cases/{case_id}/numbers/{number}", response=NumberOut)
 def case_number_put(request, case_id: UUID, number: str, payload: NumberIn):
     """Confirm or change a number's role; only the case's owner may (the letters say she confirmed them)."""
-    case = get_case_for_user(request.user, case_id, need="own")
+    case = get_case_for_user(request.user, case_id, need=Need.OWN)
     normal = phone.normalise(number)
     if len(normal.lstrip("+")) < 5:
         raise ApiError(400, _("That is not a phone number."), "invalid_number")

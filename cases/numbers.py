@@ -92,8 +92,8 @@ def _from_items(found: dict[str, NumberFacts], case: Case) -> None:
     for item in items.filter(kind=EvidenceItem.Kind.STATEMENT):
         who = f"{item.author_relation} {item.author_name}".strip()
         for number in phone.find_numbers(item.author_contact):
-            _facts(found, number).vote("third_party", _("A statement gives it as the witness's own number (%(who)s)")
-                                       % {"who": who})
+            if facts := _facts(found, number):
+                facts.vote("third_party", _("A statement gives it as the witness's own number (%(who)s)") % {"who": who})
         if facts := _facts(found, item.counterparty_number):
             facts.vote("collector", _("A statement says this number contacted the witness (%(who)s)") % {"who": who})
     for ocr in OcrResult.objects.filter(item__case=case, item__withdrawn_at=None).only("item_id", "phone_numbers",
@@ -114,7 +114,9 @@ def _from_transcripts(found: dict[str, NumberFacts], case: Case) -> None:
         if number and COLLECTION_WORDS.search(" ".join(s.get("text", "") for s in t.segments)):
             said[number] += 1
     for number, n in said.items():
-        _facts(found, number).vote("collector", ngettext(
+        if not (facts := _facts(found, number)):
+            continue  # too short to be anyone's number (a service code)
+        facts.vote("collector", ngettext(
             "%(n)d recording of calls with it speaks of loans or repayment",
             "%(n)d recordings of calls with it speak of loans or repayment", n) % {"n": n})
 

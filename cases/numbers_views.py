@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.access import OWNER, get_case_for_user, role_of
+from cases.access import OWNER, Need, get_case_for_user, role_of
 from cases.models import CaseNumber, Party
 from cases.numbers import number_rows, unconfirmed_count
 from cases.services import case_analyse, case_number_set, party_create
@@ -41,7 +41,7 @@ def case_numbers(request, case_id):
 @require_POST
 def case_number_change(request, case_id):
     """Set one number's role (and its party); the owner's word is what the counts and letters go by."""
-    case = get_case_for_user(request.user, case_id, need="own")
+    case = get_case_for_user(request.user, case_id, need=Need.OWN)
     number, role = phone.normalise(request.POST.get("number", "")), request.POST.get("role", "")
     if len(number.lstrip("+")) < 5 or role not in CaseNumber.Role.values:
         return HttpResponseBadRequest(_("That is not a phone number."))
@@ -62,7 +62,7 @@ def case_number_change(request, case_id):
 @require_POST
 def case_party_add(request, case_id):
     """Add the lender named in the loan contract, the platform or app, or a collection agency."""
-    case = get_case_for_user(request.user, case_id, need="own")
+    case = get_case_for_user(request.user, case_id, need=Need.OWN)
     kind, name = request.POST.get("kind", ""), request.POST.get("name", "").strip()[:200]
     if kind not in {Party.Kind.LENDER, Party.Kind.PLATFORM, Party.Kind.AGENCY} or not name:
         return HttpResponseBadRequest(_("Give the kind and the name."))

@@ -36,7 +36,7 @@ def case_list(request):
     for case in cases_for_user(request.user).order_by("-created"):
         items, role = case.items.all(), role_of(request.user, case)
         rows.append({
-            "case": case, "role": role, "role_label": dict(Membership.Role.choices).get(role, role), "items": items.count(),
+            "case": case, "role": role, "role_label": dict(Membership.Role.choices).get(role or "", role), "items": items.count(),
             "pending": items.filter(status__in=["received", "processing"]).count(),
             "findings": len(case_analyse(case).findings), "bundle": case.bundles.filter(status="ready").first(),
         })

@@ -7,6 +7,7 @@ so the letters and the analysis never disagree on an article or its version.
 """
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -74,7 +75,7 @@ def channel(code: str) -> Channel:
     return load_channels().channels[code]
 
 
-def citations_for(code: str, days: list[date]) -> list[dict]:
+def citations_for(code: str, days: Sequence[date | None]) -> list[dict]:
     """The channel's provisions in force on any of `days` (all of them when no day is known), in order.
 
     The 2012 and 2025 texts of the public security law both stay when the events span 2026-01-01."""

@@ -51,7 +51,8 @@ def to_fill(text: str) -> tuple[list[str], list[str]]:
 def exhibit_rows(case, bundle: Bundle | None, tz: ZoneInfo) -> list[dict]:
     """The evidence list: the bundle's exhibits with their numbers, or the ready items unnumbered."""
     if bundle is not None:
-        items = [(e.position, e.item) for e in bundle.entries.select_related("item").order_by("position")]
+        items: list[tuple[int | None, EvidenceItem]] = [
+            (e.position, e.item) for e in bundle.entries.select_related("item").order_by("position")]
     else:
         items = [(None, item) for item in default_items(case)]
     return [{"number": n, "name": f"{item.get_kind_display()}：{item.original_filename}",
@@ -146,7 +147,7 @@ def render_draft(complaint: Complaint, analysis: CaseAnalysis, today: date) -> s
     context = draft_context(complaint, analysis, today)
     with translation.override("zh-hans"):
         # Plain text, not HTML: nothing to escape (the page and the PDF escape it when they show it).
-        template = get_template(context["channel"].template).template
+        template = get_template(context["channel"].template).template  # type: ignore[attr-defined]  # the Django engine's
         text = tidy(template.render(Context(context, autoescape=False)))
     if context["masked"]:
         text = mask_edited(complaint, text)

@@ -29,7 +29,7 @@ class ComplaintNewForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["bundle"].queryset = _ready_bundles(case)
+        self.fields["bundle"].queryset = _ready_bundles(case)  # type: ignore[attr-defined]  # a ModelChoiceField
 
 
 class ComplaintInputsForm(forms.ModelForm):
@@ -45,7 +45,7 @@ class ComplaintInputsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["bundle"].queryset = _ready_bundles(self.instance.case)
+        self.fields["bundle"].queryset = _ready_bundles(self.instance.case)  # type: ignore[attr-defined]  # a ModelChoiceField
         for name, channels in ONLY_FOR.items():
             if self.instance.channel not in channels:
                 del self.fields[name]

@@ -6,6 +6,7 @@ The victim's own identity and the collectors' numbers stay as they are.
 """
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from harassguard.lib import phone
@@ -44,13 +45,13 @@ def _kept(parties: ThirdParties) -> set[str]:
     return {_normal(n) for n in parties.keep_numbers if n}
 
 
-def _names_to_hide(parties: ThirdParties, keep_names: set[str]) -> list[str]:
+def _names_to_hide(parties: ThirdParties, keep_names: AbstractSet[str]) -> list[str]:
     # Longest first, so 王芳芳 is not half-masked as 王芳 plus 芳.
     return [name for name in sorted(parties.names, key=len, reverse=True)
             if len(name) >= 2 and not any(name in kept for kept in keep_names)]
 
 
-def mask_text(text: str, parties: ThirdParties, keep_names: set[str] = frozenset()) -> str:
+def mask_text(text: str, parties: ThirdParties, keep_names: AbstractSet[str] = frozenset()) -> str:
     """Return `text` with every third party's name and every mobile number that is not kept masked.
 
     Any mobile number that is neither the victim's nor a collector's is treated
@@ -80,7 +81,7 @@ def _mask_other_numbers(text: str, keep: set[str]) -> str:
     return text
 
 
-def unmasked_left(text: str, parties: ThirdParties, keep_names: set[str] = frozenset()) -> list[str]:
+def unmasked_left(text: str, parties: ThirdParties, keep_names: AbstractSet[str] = frozenset()) -> list[str]:
     """What mask_text would still hide in `text` (after the user's edits): third parties' names, and
     full mobile numbers that are neither the victim's nor a collector's."""
     numbers = ({"".join(m.groups()) for m in MOBILE.finditer(text)} | {n for _s, _e, n in phone.number_spans(text) if not phone.is_public_service(n)}) \

@@ -13,7 +13,7 @@ from harassguard.lib.language import wants_english
 
 ComplaintStatus = Complaint.Status
 # Which status may follow which; the same status again only corrects the details.
-NEXT_STATUS = {
+NEXT_STATUS: dict[str, set[str]] = {
     ComplaintStatus.DRAFT: {ComplaintStatus.DRAFT, ComplaintStatus.FILED, ComplaintStatus.CLOSED},
     ComplaintStatus.FILED: {ComplaintStatus.FILED, ComplaintStatus.ANSWERED, ComplaintStatus.CLOSED},
     ComplaintStatus.ANSWERED: {ComplaintStatus.ANSWERED, ComplaintStatus.CLOSED},

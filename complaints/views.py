@@ -22,7 +22,7 @@ from harassguard.lib.http import private_file
 @require_http_methods(["GET", "POST"])
 def complaint_list(request, case_id):
     """The case's letters and the path; members who may build start a new letter here."""
-    need = "build" if request.method == "POST" else "read"
+    need = Need.BUILD if request.method == "POST" else Need.READ
     case = get_case_for_user(request.user, case_id, need=need)
     form = ComplaintNewForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():

@@ -146,7 +146,7 @@ def _same_stamp(listed: dict | None, item, stamps: dict[str, bytes]) -> bool:
     stamp = Timestamp.objects.filter(item=item).first()
     if listed is None or stamp is None:
         return listed is None and stamp is None
-    return listed.get("kind") == stamp.kind and stamps.get(listed.get("file")) == bytes(stamp.token)
+    return listed.get("kind") == stamp.kind and stamps.get(listed.get("file", "")) == bytes(stamp.token)
 
 
 def _custody(bundle: Bundle, manifest: dict) -> list[str]:

@@ -29,7 +29,8 @@ def custody_problems(case) -> list[str]:
 
 def _chain(case) -> tuple[list[str], list[str]]:
     """Return the chain's hashes in order, and its first break (if any) as a problem."""
-    prev, key, hashes = GENESIS, custody_key(), []
+    prev, key = GENESIS, custody_key()
+    hashes: list[str] = []
     for event in CustodyEvent.objects.filter(case=case).order_by("id").iterator():
         if event.prev_hash != prev:
             return hashes, [
@@ -63,7 +64,7 @@ def _anchor_problems(anchor: CustodyAnchor, hashes: list[str]) -> list[str]:
 
 
 def _item_problems(case, items: list[EvidenceItem]) -> list[str]:
-    received = {}
+    received: dict = {}
     for item_id, detail in CustodyEvent.objects.filter(case=case, action="received").values_list("item_id", "detail"):
         received.setdefault(item_id, detail)
     problems = []

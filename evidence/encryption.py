@@ -99,7 +99,8 @@ class SealedStorageMixin:
         self.key = load_key(settings.EVIDENCE_ENCRYPTION_KEY)
 
     def _open(self, name, mode="rb"):
-        return File(DecryptingReader(super()._open(name, mode), self.key), name)
+        # A mixin: the storage class it is mixed into has _open and _save.
+        return File(DecryptingReader(super()._open(name, mode), self.key), name)  # type: ignore[misc, arg-type]
 
     def _save(self, name, content):
         content.seek(0)
@@ -107,7 +108,7 @@ class SealedStorageMixin:
             encrypt_file(content, sealed, self.key)
         try:
             with open(sealed.name, "rb") as fh:
-                return super()._save(name, File(fh))
+                return super()._save(name, File(fh))  # type: ignore[misc]
         finally:
             if os.path.exists(sealed.name):
                 os.remove(sealed.name)

@@ -29,14 +29,16 @@ def _problem(stored_name: str, expected: str) -> str | None:
 def sanity_check_run() -> SanityCheckRun:
     """Re-hash every stored file once and record the run with what it found."""
     run = SanityCheckRun.objects.create()
-    problems, checked, originals = [], 0, {}
+    problems: list[dict] = []
+    checked = 0
+    originals: dict[str, str | None] = {}
     for item in EvidenceItem.objects.only("id", "case_id", "stored_name", "sha256").iterator():
         # Identical bytes in two cases are one stored original: read it once.
         if item.stored_name not in originals:
             originals[item.stored_name] = _problem(item.stored_name, item.sha256)
             checked += 1
-        if originals[item.stored_name]:
-            problems.append(_entry(item.case_id, item.pk, item.stored_name, "original", originals[item.stored_name]))
+        if problem := originals[item.stored_name]:
+            problems.append(_entry(item.case_id, item.pk, item.stored_name, "original", problem))
     for derived in (
         DerivedFile.objects.select_related("item")
         .only("stored_name", "sha256", "kind", "item__id", "item__case_id")

@@ -48,7 +48,7 @@ def segment_rows(transcript: Transcript) -> list[dict]:
             "id": index, "start": seg["start"], "end": seg["end"], "text": edit.get("text", seg["text"]),
             "speaker": user_speaker or machine.get("speaker") or "unknown",
             "speaker_source": "user" if user_speaker else "machine", "machine_text": seg["text"],
-            "voice": machine.get("voice"),
+            "voice": machine.get("voice"), "heard": seg.get("heard", ""), "flags": seg.get("flags", []),
             "text_checked": bool(edit.get("text_checked")) or transcript.reviewed_at is not None,
         })
     return rows

@@ -1,6 +1,8 @@
 """HarassGuard settings: every deployment knob is an environment variable (see README)."""
 
+import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -156,6 +158,7 @@ FILE_UPLOAD_HANDLERS = ["evidence.intake.handler.HashingUploadHandler"]
 UPLOAD_RESUME_HOURS = env_int("UPLOAD_RESUME_HOURS", 24, minimum=1)
 
 STORAGE_BACKEND = env_choice("STORAGE_BACKEND", "local", {"local", "s3"})
+_evidence_storage: dict[str, Any]
 if STORAGE_BACKEND == "s3":
     _evidence_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -198,7 +201,7 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # Longer than the longest task (a long transcription), so Redis never
     # re-delivers a message that a worker is still working on.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {"visibility_timeout": 6 * 3600}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -256,13 +259,22 @@ CELERY_BEAT_SCHEDULE = {
     "forget-old-throttles": {"task": "accounts.tasks.forget_old_throttles", "schedule": 3600.0},
 }
 
-# Transcription (openai-whisper). WHISPER_MODEL is a model name (downloaded once
-# into WHISPER_DOWNLOAD_ROOT) or the path of a .pt checkpoint placed there by hand.
+# Transcription (faster-whisper by default, openai-whisper supported; chosen by bench/asr_eval.py).
+# WHISPER_MODEL is a model name (downloaded once into WHISPER_DOWNLOAD_ROOT) or the path of a
+# model placed there by hand (.pt for openai-whisper, a CTranslate2 folder for faster-whisper).
 WHISPER_MODEL = env_str("WHISPER_MODEL", "small")
 WHISPER_DOWNLOAD_ROOT = env_str("WHISPER_DOWNLOAD_ROOT", str(BASE_DIR / "var" / "models"))
 WHISPER_LANGUAGE = env_str("WHISPER_LANGUAGE", "zh")
 WHISPER_DEVICE = env_str("WHISPER_DEVICE", "")  # empty: CUDA when present, else CPU
-TRANSCRIBE_ENGINE = env_choice("TRANSCRIBE_ENGINE", "openai-whisper", {"openai-whisper", "faster-whisper"})
+TRANSCRIBE_ENGINE = env_choice("TRANSCRIBE_ENGINE", "faster-whisper", {"openai-whisper", "faster-whisper"})
+TRANSCRIBE_BEAM_SIZE = env_int("TRANSCRIBE_BEAM_SIZE", 5, minimum=1)
+
+# Threads: the heavy worker (transcription, OCR, bundles) runs HEAVY_WORKER_CONCURRENCY processes,
+# each using TRANSCRIBE_THREADS threads in torch, CTranslate2 and ONNX Runtime, so that together
+# they use no more than the machine's cores (more threads than cores only slows every one down).
+CPU_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+HEAVY_WORKER_CONCURRENCY = env_int("HEAVY_WORKER_CONCURRENCY", 1, minimum=1)
+TRANSCRIBE_THREADS = env_int("TRANSCRIBE_THREADS", max(1, CPU_CORES // HEAVY_WORKER_CONCURRENCY), minimum=1)
 
 # Trusted time stamps: an RFC 3161 authority when TSA_URL is set, else receipts
 # signed with the server's own Ed25519 key (created on first use).

@@ -8,9 +8,13 @@ PORT=${PORT:-8000}
 mkdir -p var/broker/queue var/broker/control var/media
 .venv/bin/python manage.py compilemessages --ignore=.venv -v 0
 .venv/bin/python manage.py migrate --no-input -v 0
-# -B: the embedded scheduler runs the periodic sweep of stuck jobs.
-.venv/bin/celery -A harassguard worker -B -s var/celerybeat-schedule -Q default,heavy --concurrency 1 --loglevel INFO &
+# Two workers: quick jobs (hashing, time stamps, call logs) on "default", and transcription, OCR
+# and bundles on "heavy", one process using TRANSCRIBE_THREADS threads (workers × threads ≤ cores),
+# so a long call never holds up the quick steps. -B: the embedded scheduler sweeps stuck jobs.
+.venv/bin/celery -A harassguard worker -n quick@%h -B -s var/celerybeat-schedule -Q default --concurrency 1 --loglevel INFO &
 worker=$!
-trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null' EXIT INT TERM
+HEAVY_WORKER_CONCURRENCY=1 .venv/bin/celery -A harassguard worker -n heavy@%h -Q heavy --concurrency 1 --loglevel INFO &
+heavy=$!
+trap 'kill $worker $heavy 2>/dev/null; wait $worker $heavy 2>/dev/null' EXIT INT TERM
 echo "HarassGuard: http://127.0.0.1:$PORT/"
 .venv/bin/python manage.py runserver "127.0.0.1:$PORT"

@@ -23,6 +23,7 @@ def media(settings, tmp_path):
     # Argon2 is deliberately slow; tests that are not about passwords use a fast hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.WHISPER_MODEL = str(WHISPER_TINY_EN)
+    settings.TRANSCRIBE_ENGINE = "openai-whisper"  # the checkpoint above is openai-whisper's form
     settings.WHISPER_LANGUAGE = "en"
     settings.TSA_URL = ""
     settings.SIGNING_KEY_FILE = tmp_path / "keys" / "receipt.pem"

@@ -127,6 +127,7 @@ def forge_reply(sha256_hex: str, nonce: int, key_pem: bytes, cert_pem: bytes, ge
         {"type": "signing_certificate_v2", "values": [{"certs": [{"cert_hash": hashlib.sha256(cert.dump()).digest()}]}]},
     ])
     key = serialization.load_pem_private_key(key_pem, password=None)
+    assert isinstance(key, ec.EllipticCurvePrivateKey)
     signature = key.sign(signed_attrs.dump(), ec.ECDSA(hashes.SHA256()))
     signer = {
         "version": "v1", "sid": {"issuer_and_serial_number": {"issuer": cert.issuer, "serial_number": cert.serial_number}},

@@ -6,6 +6,7 @@ Every finding is a *possible* violation for a person to check, never a verdict.
 """
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -116,8 +117,14 @@ def _sort_key(event: Event):
     return (event.at is None, event.at or datetime.min.replace(tzinfo=ZoneInfo("UTC")), event.number)
 
 
+def _when(event: Event) -> datetime:
+    """The time of an event the caller already kept only if it has one."""
+    assert event.at is not None, "only events with a time are counted here"
+    return event.at
+
+
 def _local(event: Event, tz: ZoneInfo) -> datetime:
-    return event.at.astimezone(tz)
+    return _when(event).astimezone(tz)
 
 
 def _collector_calls(events: list[Event]) -> list[Event]:
@@ -137,7 +144,7 @@ def event_row(event: Event, tz: ZoneInfo) -> dict:
             "party": event.party, "sources": event.sources}
 
 
-def _provisions(rule_set: RuleSet, rule: Rule, days: list[date | None]) -> list[dict]:
+def _provisions(rule_set: RuleSet, rule: Rule, days: Sequence[date | None]) -> list[dict]:
     """The rule's provisions in force on any of the events' days, in the rule's order."""
     cited = [rule_set.provisions[pid] for pid in rule.provisions]
     return [p.as_dict() for p in cited if any(p.in_force_on(d) for d in (days or [None]))]
@@ -211,15 +218,15 @@ def check_quiet_hours(rule_set, rule, events, sentences, tz) -> Finding | None:
 
 def check_calls_per_window(rule_set, rule, events, sentences, tz) -> Finding | None:
     limit, window = rule.params["max_calls"], timedelta(days=rule.params["window_days"])
-    calls = sorted(_collector_calls(events), key=lambda e: e.at)
+    calls = sorted(_collector_calls(events), key=_when)
     flagged: dict[int, Event] = {}
     start = 0
     for end, event in enumerate(calls):
-        while event.at - calls[start].at >= window:
+        while _when(event) - _when(calls[start]) >= window:
             start += 1
         if end - start + 1 > limit:
             flagged[id(event)] = event
-    hits = sorted(flagged.values(), key=lambda e: e.at)
+    hits = sorted(flagged.values(), key=_when)
     return _finding(rule_set, rule, hits, tz, len(hits)) if hits else None
 
 
@@ -262,13 +269,13 @@ def check_lexicon(rule_set, rule, events, sentences, tz) -> Finding | None:
 
 def check_number_rotation(rule_set, rule, events, sentences, tz) -> Finding | None:
     need, window = rule.params["min_numbers"], timedelta(days=rule.params["window_days"])
-    contacts = sorted((e for e in collector_contacts(events) if e.number), key=lambda e: e.at)
+    contacts = sorted((e for e in collector_contacts(events) if e.number), key=_when)
     in_window: Counter = Counter()
     best, best_span = 0, (0, 0)
     start = 0
     for end, event in enumerate(contacts):
         in_window[event.number] += 1
-        while event.at - contacts[start].at >= window:
+        while _when(event) - _when(contacts[start]) >= window:
             in_window[contacts[start].number] -= 1
             if not in_window[contacts[start].number]:
                 del in_window[contacts[start].number]
@@ -278,7 +285,7 @@ def check_number_rotation(rule_set, rule, events, sentences, tz) -> Finding | No
     if best < need:
         return None
     span = contacts[best_span[0]:best_span[1]]
-    examples = [{"number": n, "text": "", "at": None, "evidence": []} for n in sorted({e.number for e in span})]
+    examples: list[dict] = [{"number": n, "text": "", "at": None, "evidence": []} for n in sorted({e.number for e in span})]
     return _finding(rule_set, rule, span, tz, best, examples=examples)
 
 

@@ -1,6 +1,7 @@
 """What goes into a bundle: the exhibits in order, each with its facts and content."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 
@@ -9,14 +10,14 @@ from evidence.speakers import SPEAKER_ZH, ocr_line_rows, segment_rows
 from evidence.storage.originals import evidence_storage
 
 # 证明目的 when the user wrote none: what each kind of exhibit usually proves.
-DEFAULT_PURPOSE = {
+DEFAULT_PURPOSE: dict[str, str] = {
     EvidenceItem.Kind.CALL_RECORDING: "证明催收方于该时间致电，通话内容及催收方式",
     EvidenceItem.Kind.SCREENSHOT: "证明催收方发送的信息内容、发送时间及号码",
     EvidenceItem.Kind.STATEMENT: "证明催收方联系、骚扰受害人亲友的事实",
     EvidenceItem.Kind.DOCUMENT: "证明与借款及催收有关的事实",
     EvidenceItem.Kind.CALL_LOG: "证明催收来电的次数、时间及号码",
 }
-SOURCE = {
+SOURCE: dict[str, str] = {
     EvidenceItem.Kind.CALL_RECORDING: "受害人手机通话录音",
     EvidenceItem.Kind.SCREENSHOT: "受害人手机截图",
     EvidenceItem.Kind.STATEMENT: "证人书面陈述",
@@ -67,7 +68,8 @@ def entries_with_results(bundle) -> list:
                 .prefetch_related("item__derived_files"))
 
 
-def _result(item: EvidenceItem, name: str) -> Timestamp | Transcript | OcrResult | None:
+def _result(item: EvidenceItem, name: str) -> Any:
+    """The item's processing result `name` (a Timestamp, Transcript or OcrResult), or None."""
     try:
         return getattr(item, name)
     except ObjectDoesNotExist:

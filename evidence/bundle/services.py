@@ -126,8 +126,10 @@ def _manifest(bundle: Bundle, exhibits: list, pdf_sha256: str, anchor: CustodyAn
             "timestamp": {"file": stamp[0], "kind": e.stamp.kind, "time": e.stamp.gen_time.isoformat(),
                           "authority": e.stamp.authority} if stamp else None,
         })
+    anchor_entry = bundle_zip.custody_entry(anchor)
+    assert anchor_entry is not None
     custody = {"events": anchor.events, "head": anchor.head, "digest": anchor.digest,
-               "timestamp": {"file": bundle_zip.custody_entry(anchor)[0], "kind": anchor.kind,
+               "timestamp": {"file": anchor_entry[0], "kind": anchor.kind,
                              "time": anchor.gen_time.isoformat(), "authority": anchor.authority}}
     return {"bundle": str(bundle.pk), "case": {"id": str(bundle.case_id), "title": bundle.case.title},
             "made_at": timezone.now().isoformat(), "pdf": "bundle.pdf", "pdf_sha256": pdf_sha256, "items": items,
@@ -142,6 +144,7 @@ def bundle_build(bundle: Bundle) -> Bundle:
     # The chain head is time-stamped for every bundle, so the bundle shows a later cut or rewrite;
     # first, so annex 1 of the PDF can state it too.
     anchor = custody_anchor(bundle.case, "bundle")
+    assert anchor is not None, "the chain holds at least the bundle_requested event"
     context = {**bundle_context(bundle), "custody_anchor": anchor}
     _progress(bundle, 30)
     pdf = bundle_pdf.render_pdf(context)

@@ -52,7 +52,7 @@ def upload_out(upload: ChunkedUpload) -> dict:
         "id": upload.id, "filename": upload.filename, "size": upload.size, "offset": upload.offset,
         "chunk_bytes": resumable.CHUNK_BYTES, "url": reverse("api:upload_piece", args=[upload.id]),
         "complete": upload.item_id is not None,
-        "evidence": evidence_out(upload.item) if upload.item_id else None,
+        "evidence": evidence_out(upload.item) if upload.item else None,
     }
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -58,6 +59,14 @@ def part_path(upload: ChunkedUpload) -> Path:
 
 def _part_key() -> bytes | None:
     return encryption.load_key(settings.EVIDENCE_ENCRYPTION_KEY) if settings.EVIDENCE_ENCRYPTION_KEY else None
+
+
+def _sealed_part_key() -> bytes:
+    """The key of a .part file that was sealed: without it the bytes received cannot be read."""
+    key = _part_key()
+    if key is None:
+        raise ImproperlyConfigured("EVIDENCE_ENCRYPTION_KEY was removed while uploads sealed with it were open")
+    return key
 
 
 def upload_begin(*, case, user, filename: str, size: int, client_sha256: str, details: dict) -> ChunkedUpload:
@@ -114,7 +123,7 @@ def upload_append(upload: ChunkedUpload, *, offset: int, stream, length: int) ->
             if upload.offset != offset:
                 raise OffsetMismatch(upload.offset)
             if sealed_parts.is_sealed(path):
-                sealed_parts.append(path, piece.read(), offset, _part_key(), upload.pk)
+                sealed_parts.append(path, piece.read(), offset, _sealed_part_key(), upload.pk)
             else:
                 _write_at(path, piece, offset)
             upload.offset = offset + length
@@ -166,7 +175,7 @@ def _plain(upload: ChunkedUpload) -> Iterator[Path]:
         return
     with tempfile.NamedTemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR, suffix=".whole") as plain:
         try:
-            for data in sealed_parts.read_plain(path, _part_key(), upload.pk):
+            for data in sealed_parts.read_plain(path, _sealed_part_key(), upload.pk):
                 plain.write(data)
         except InvalidTag as exc:
             upload_discard(upload)

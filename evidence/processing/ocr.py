@@ -20,15 +20,17 @@ class OcrLine:
 
 
 @lru_cache(maxsize=1)
-def _engine():
+def _engine(threads: int):
     from rapidocr_onnxruntime import RapidOCR
 
-    return RapidOCR()
+    # ONNX Runtime would start a thread per core in every worker process: workers × threads ≤ cores.
+    return RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1)
 
 
-def ocr_lines(path: str) -> list[OcrLine]:
-    """Return the text lines of an image, top to bottom, with their boxes and confidence."""
-    result, _elapsed = _engine()(path)
+def ocr_lines(path: str, threads: int = 1) -> list[OcrLine]:
+    """Return the text lines of an image, top to bottom, with their boxes and confidence;
+    ONNX Runtime uses `threads` threads (the worker's TRANSCRIBE_THREADS)."""
+    result, _elapsed = _engine(threads)(path)
     lines = [OcrLine(text, [[float(x), float(y)] for x, y in box], round(float(score), 3))
              for box, text, score in (result or [])]
     return sorted(lines, key=lambda line: (line.box[0][1], line.box[0][0]))
@@ -80,7 +82,8 @@ def extract_message_times(text: str, reference: date) -> list[dict]:
     Relative forms (昨天, 星期二, a bare 23:47) are read against `reference`,
     the day the screenshot was taken (or received, when unknown).
     """
-    found, taken = [], []
+    found: list[dict] = []
+    taken: list[tuple[int, int]] = []
     for kind, pattern in _TIME_PATTERNS:
         for match in pattern.finditer(text):
             if any(start <= match.start() < end for start, end in taken):

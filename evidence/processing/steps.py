@@ -93,7 +93,7 @@ def step_audio(item: EvidenceItem) -> dict:
         except audio.AudioDecodeError as exc:
             raise StepFailed(gettext_noop("The recording could not be decoded; it may be damaged.")) from exc
     facts = filenames.parse_recording_filename(item.original_filename)
-    from_name = []
+    from_name: list[str] = []
     if facts.number and not item.counterparty_number:
         item.counterparty_number, from_name = facts.number, [*from_name, "counterparty_number"]
     if facts.occurred_at and not item.occurred_at:
@@ -117,16 +117,20 @@ def step_transcribe(item: EvidenceItem) -> dict:
         result = transcribe.transcribe(
             samples, model=settings.WHISPER_MODEL, download_root=settings.WHISPER_DOWNLOAD_ROOT,
             language=settings.WHISPER_LANGUAGE, device=settings.WHISPER_DEVICE, engine=settings.TRANSCRIBE_ENGINE,
+            options=transcribe.Options(beam_size=settings.TRANSCRIBE_BEAM_SIZE, threads=settings.TRANSCRIBE_THREADS),
         )
     except transcribe.ModelUnavailable as exc:
         raise TransientError(str(exc)) from exc
-    segments = [s.__dict__ for s in result.segments]
+    segments = [s.as_dict() for s in result.segments]
     Transcript.objects.update_or_create(item=item, defaults={
         "original_sha256": item.sha256, "engine": result.engine, "model": Path(result.model).name,
         "language": result.language, "segments": segments, "text": result.text,
     })
+    # Speech that stayed without (enough) text: said in the step's result, so a gap is not taken for silence.
     return {"segments": len(segments), "engine": result.engine, "model": Path(result.model).name,
-            "transcript_sha256": _json_sha256(segments)}
+            "transcript_sha256": _json_sha256(segments), "speech_without_text": result.warnings,
+            # Phone numbers read out in the call (spoken digits are written as digits by then).
+            "phone_numbers": ocr.extract_phone_numbers(result.text)}
 
 
 def step_speakers(item: EvidenceItem) -> dict:
@@ -168,7 +172,7 @@ def step_image(item: EvidenceItem) -> dict:
 def step_ocr(item: EvidenceItem) -> dict:
     """Read the screenshot's text, phone numbers and message times."""
     with local_original(item) as path:
-        lines = ocr.ocr_lines(path)
+        lines = ocr.ocr_lines(path, settings.TRANSCRIBE_THREADS)
     text = "\n".join(line.text for line in lines)
     # Relative times are read against the screenshot's own day, never silently the upload day.
     reference, basis = screen_dates.reference_day(item.metadata, [line.__dict__ for line in lines],
@@ -193,7 +197,7 @@ def step_document(item: EvidenceItem) -> dict:
             doc = documents.pdf_text(path)
         except documents.DocumentUnreadable as exc:
             raise StepFailed(gettext_noop("The PDF could not be read; it may be damaged or encrypted.")) from exc
-    result = {"pages": doc.pages, "has_text_layer": doc.has_text_layer}
+    result: dict[str, object] = {"pages": doc.pages, "has_text_layer": doc.has_text_layer}
     if doc.has_text_layer:
         result["text_sha256"] = save_derived(item, "text", doc.text.encode(), "txt", "text/plain").sha256
     item.metadata = {**item.metadata, "document": {"pages": doc.pages, "has_text_layer": doc.has_text_layer}}
@@ -238,4 +242,4 @@ STEPS_BY_KIND: dict[str, list[str]] = {
 }
 
 # Steps that take long or much CPU run on their own queue so uploads never wait behind them.
-HEAVY_STEPS: set[str] = {"transcribe", "speakers"}
+HEAVY_STEPS: set[str] = {"transcribe", "speakers", "ocr"}

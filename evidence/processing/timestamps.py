@@ -120,7 +120,10 @@ def rfc3161_stamp(sha256_hex: str, url: str, ca_file: str = "", timeout: float =
 def load_or_create_key(path: Path) -> Ed25519PrivateKey:
     """Return the server's receipt-signing key, creating it (mode 0600) on first use."""
     if path.exists():
-        return serialization.load_pem_private_key(path.read_bytes(), password=None)
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ValueError(f"{path} does not hold an Ed25519 key")
+        return key
     key = Ed25519PrivateKey.generate()
     path.parent.mkdir(parents=True, exist_ok=True)
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,

@@ -46,7 +46,7 @@ def custody_action(action: str) -> str:
     if action.startswith("processed_"):
         step = STEP_LABELS.get(action.removeprefix("processed_"))
         return pgettext("custody", "processed: %(step)s") % {"step": step} if step else action
-    return ACTIONS.get(action, action)
+    return str(ACTIONS.get(action, action))
 
 
 @register.filter

@@ -49,7 +49,7 @@ def test_a_wrong_old_password_changes_nothing_and_tries_are_limited(alice):
     signed_in(password=OLD)
 
 
-def reset_link(body: str) -> str:
+def reset_link(body) -> str:
     return re.search(r"http://testserver(/accounts/reset/\S+/)", body).group(1)
 
 

@@ -63,7 +63,7 @@ def test_the_sanity_check_names_changed_and_missing_files_to_the_owner_only(send
     note = send("note.txt", ("逾期通知：" + "请于三日内还款。" * 400).encode(), "document")
     clean = sanity_check_run()
     assert clean.problems == [] and clean.files_checked == 3 and clean.finished  # two originals, one thumbnail
-    root = evidence_storage().location
+    root = evidence_storage().location  # type: ignore[attr-defined]  # local storage in tests
     thumb = os.path.join(root, shot.derived_files.get(kind="thumbnail").stored_name)
     os.chmod(thumb, 0o640)
     with open(thumb, "r+b") as fh:

@@ -49,6 +49,7 @@ def start_worker(transactional_db, media, settings, tmp_path):
         "PYTHONUNBUFFERED": "1",
         "WHISPER_MODEL": settings.WHISPER_MODEL,
         "WHISPER_LANGUAGE": settings.WHISPER_LANGUAGE,
+        "TRANSCRIBE_ENGINE": settings.TRANSCRIBE_ENGINE,
         "SIGNING_KEY_FILE": str(settings.SIGNING_KEY_FILE),
         # The worker must chain custody events under the same key as the test process.
         "CUSTODY_KEY_FILE": str(settings.CUSTODY_KEY_FILE),
