@@ -19,6 +19,7 @@ from cases.sharing import (
     membership_revoke,
 )
 from evidence.custody import actor_from_request
+from harassguard.lib.ids import form_uuid
 
 
 class InviteForm(forms.Form):
@@ -65,7 +66,7 @@ def sharing_revoke(request, case_id):
     if request.POST.get("username"):
         membership_revoke(case=case, actor=actor, username=request.POST["username"])
     elif request.POST.get("invitation"):
-        invitation_revoke(case=case, actor=actor, invitation_id=request.POST["invitation"])
+        invitation_revoke(case=case, actor=actor, invitation_id=form_uuid(request.POST["invitation"]))
     messages.success(request, _("Access revoked."))
     return redirect("sharing", case_id=case.id)
 

@@ -1,15 +1,19 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.lockout import lockout_response
+from accounts.throttle import rate_limited
 from cases.access import Need, get_case_for_user
 from cases.statement_links import LinkInvalid, link_create, link_find, link_revoke, statement_submit
 from evidence.custody import actor_from_request
 from evidence.forms import phone_number
 from evidence.intake import services
+from harassguard.lib.ids import form_uuid
 
 
 class LinkForm(forms.Form):
@@ -47,13 +51,16 @@ def statement_links(request, case_id):
 @require_POST
 def statement_link_revoke(request, case_id):
     case = get_case_for_user(request.user, case_id, need=Need.OWN)
-    link_revoke(case=case, actor=actor_from_request(request), link_id=request.POST.get("link"))
+    link_revoke(case=case, actor=actor_from_request(request), link_id=form_uuid(request.POST.get("link")))
     return redirect("statement-links", case_id=case.id)
 
 
 @require_http_methods(["GET", "POST"])
 def relative_statement(request, token):
-    """The relative's page: no account, nothing of the case shown, one submission."""
+    """The relative's page: no account, nothing of the case shown, one submission; limited per
+    address (STATEMENT_LINK_PER_HOUR) against floods of submissions and link guessing."""
+    if rate_limited(request, "statement-link", settings.STATEMENT_LINK_PER_HOUR):
+        return lockout_response(request, 3600, signin=False)
     try:
         link = link_find(token)
     except LinkInvalid:

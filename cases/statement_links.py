@@ -1,10 +1,12 @@
 """Statement links: a harassed relative writes a statement and attaches their own
 files without an account; the link works once and sees nothing else of the case."""
 
+import hashlib
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -13,7 +15,9 @@ from accounts.models import hash_token
 from cases.models import Case, CaseNumber, Party, StatementLink
 from cases.services import case_number_set, party_create
 from evidence.custody import Actor, custody_record
-from evidence.intake import filetypes, services
+from evidence.intake import filetypes, handler, services
+from evidence.intake.quotas import quota_check
+from evidence.storage import originals
 from harassguard.lib import phone
 
 
@@ -52,25 +56,49 @@ def statement_submit(*, raw: str, actor: Actor, text: str, contact: str, willing
     """Store the relative's statement and attachments as evidence; return the items.
 
     Every attachment is checked before anything is stored, so a bad file
-    leaves nothing behind; the link is closed in the same step.
+    leaves nothing behind. The link is spent in the same transaction that
+    records the statement and its files, so an error on the way loses nothing
+    and leaves the link open for another try.
     """
     link = link_find(raw)
     if not text.strip():
         raise services.IntakeError("empty_statement", gettext("Write what happened before sending it."))
-    kinds = [(upload, _attachment_kind(upload)) for upload in uploads]
-    with transaction.atomic():
-        if not StatementLink.objects.filter(pk=link.pk, used_at=None).update(used_at=timezone.now()):
-            raise LinkInvalid(raw)
+    kinds = [(upload, *_attachment_type(upload)) for upload in uploads]
+    quota_check(link.case.owner, add_bytes=sum(upload.size for upload in uploads), add_items=1 + len(uploads))
     testify = "愿意出庭作证 / willing to testify" if willing else "不愿出庭作证 / not willing to testify"
+    text = f"{text}\n\n{testify}"
+    # The slow part, writing the files, happens before the transaction; what is
+    # written for nothing is removed again if the transaction fails.
+    statement = services.statement_text(author_name=link.name, relation=link.relation, contact=contact,
+                                        text=text).encode()
+    files = [(ContentFile(statement), hashlib.sha256(statement).hexdigest())]
+    files += [(upload, handler.sha256_of(upload)) for upload, _mime, _kind in kinds]
+    stored = [(originals.store_original(content, sha256), sha256) for content, sha256 in files]
+    try:
+        with transaction.atomic():
+            # The conditional UPDATE locks the link's row until commit: a second
+            # submission waits, then finds it spent.
+            if not StatementLink.objects.filter(pk=link.pk, used_at=None).update(used_at=timezone.now()):
+                raise LinkInvalid(raw)
+            items = _store_statement(link, actor, text, contact, willing, fields, kinds)
+    except BaseException:
+        _remove_unused(stored)
+        raise
+    return items
+
+
+def _store_statement(link, actor, text, contact, willing, fields, kinds) -> list:
     statement, _ = services.evidence_create_statement(
         case=link.case, actor=actor, author_name=link.name, relation=link.relation, contact=contact,
-        text=f"{text}\n\n{testify}", fields={**fields, "metadata": {"willing_to_testify": willing,
+        text=text, fields={**fields, "metadata": {"willing_to_testify": willing,
                                                                    "statement_link": str(link.pk)}})
     items = [statement]
-    for upload, kind in kinds:
-        item, _ = services.evidence_create_from_upload(
-            case=link.case, actor=actor, upload=upload, kind=kind,
-            fields={"description": f"{link.relation} {link.name} 随证言提交", "metadata": {"statement": str(statement.pk)}})
+    for upload, mime, kind in kinds:
+        # The file was checked and stored already (see statement_submit): only its rows are made here.
+        item, _ = services.evidence_create(
+            case=link.case, actor=actor, content=upload, sha256=handler.sha256_of(upload), size=upload.size, mime=mime,
+            fields={"kind": kind, "original_filename": upload.name,
+                    "description": f"{link.relation} {link.name} 随证言提交", "metadata": {"statement": str(statement.pk)}})
         items.append(item)
     custody_record(case=link.case, action="statement_link_used", actor=actor, link=str(link.pk),
                    items=[str(i.pk) for i in items])
@@ -91,8 +119,18 @@ def record_witness_numbers(*, link: StatementLink, actor: Actor, contact: str) -
         case_number_set(case=link.case, actor=actor, number=number, role=CaseNumber.Role.THIRD_PARTY, party=person)
 
 
-def _attachment_kind(upload) -> str:
+def _remove_unused(stored: list[tuple[tuple[str, bool], str]]) -> None:
+    """Delete originals written for a submission that was rolled back and that no item uses."""
+    from evidence.models import EvidenceItem
+
+    for (name, written), sha256 in stored:
+        if written and not EvidenceItem.objects.filter(sha256=sha256).exists():
+            originals.evidence_storage().delete(name)
+
+
+def _attachment_type(upload) -> tuple[str, str]:
+    """Return (MIME type, kind) of a relative's attachment; raise IntakeError for a refused one."""
     # A relative's own call log is kept as a document: its columns are not the victim's.
     mime, _kind = services.check_upload(upload, "document")
     kind = filetypes.kind_for(mime)
-    return "document" if kind == "call_log" else kind
+    return mime, "document" if kind == "call_log" else kind

@@ -57,3 +57,27 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} ({self.get_status_display()})"
+
+
+class ComplaintPdf(models.Model):
+    """The PDF of one state of a letter's text, made by a worker (never in the web request):
+    the row is the job, the file is kept in the evidence storage once made."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being made")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="pdfs")
+    # The SHA-256 of the letter text the PDF shows: an edit asks for a new PDF.
+    text_sha256 = models.CharField(max_length=64)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    stored_name = models.CharField(max_length=300, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["complaint", "text_sha256"], name="one_pdf_per_text")]

@@ -5,19 +5,26 @@ with the hash of the text it produced.
 """
 
 import hashlib
+import logging
 from datetime import date
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cases.services import case_analyse
 from complaints import pdf
 from complaints.drafting import mask_edited, render_draft
-from complaints.models import Complaint
+from complaints.models import Complaint, ComplaintPdf
 from complaints.tracking import NEXT_STATUS
+from evidence import queue
 from evidence.custody import Actor, custody_record
 from evidence.models import Bundle
+from evidence.storage.originals import evidence_storage
+
+log = logging.getLogger(__name__)
 
 INPUT_FIELDS = ("recipient", "borrower_name", "borrower_id_number", "borrower_phone", "borrower_address",
                 "loan_description", "include_repayment_plan", "damages_amount", "damages_basis")
@@ -117,9 +124,52 @@ def _check_tracking(current: str, status: str, filed_on, replied_on, today: date
         raise ComplaintRefused(_("The reply cannot come before the filing."))
 
 
-def complaint_export_pdf(*, complaint: Complaint, actor: Actor) -> bytes:
-    """Return the saved letter as a PDF and record the export."""
-    data = pdf.render_pdf(complaint)
+def complaint_pdf_request(*, complaint: Complaint, retry: bool = False) -> ComplaintPdf:
+    """Return the PDF row for the letter's current text, queueing a worker to make it when it is
+    not made yet (or, with `retry`, when it failed). The same text is rendered once, however
+    often it is asked for."""
+    pdf, created = ComplaintPdf.objects.get_or_create(complaint=complaint, text_sha256=_sha(complaint.draft_text))
+    if not created and not (retry and pdf.status == ComplaintPdf.Status.FAILED):
+        return pdf
+    if not created:
+        ComplaintPdf.objects.filter(pk=pdf.pk).update(status=ComplaintPdf.Status.PENDING, error="")
+        pdf.status, pdf.error = ComplaintPdf.Status.PENDING, ""
+    transaction.on_commit(lambda: _enqueue_pdf(pdf.pk))
+    return pdf
+
+
+def _enqueue_pdf(pdf_id) -> None:
+    from complaints.tasks import render_complaint_pdf
+
+    # WeasyPrint is heavy: it runs beside the bundles, never in a web worker.
+    render_complaint_pdf.apply_async(args=[str(pdf_id)], queue=queue.HEAVY)
+
+
+def complaint_pdf_render(pdf_id) -> None:
+    """Make and store one PDF (worker side); a failure is recorded on the row."""
+    row = ComplaintPdf.objects.select_related("complaint").filter(pk=pdf_id).first()
+    if row is None or row.status == ComplaintPdf.Status.READY:
+        return
+    complaint = row.complaint
+    if _sha(complaint.draft_text) != row.text_sha256:
+        return  # edited since it was asked for: the next download asks for the new text's PDF
+    try:
+        data = pdf.render_pdf(complaint)
+        name = f"complaints/{complaint.pk}/{row.text_sha256}.pdf"
+        storage = evidence_storage()
+        if not storage.exists(name):
+            storage.save(name, ContentFile(data))
+    except Exception:
+        log.exception("complaint PDF %s failed", pdf_id)
+        ComplaintPdf.objects.filter(pk=row.pk).update(
+            status=ComplaintPdf.Status.FAILED, error=gettext_noop("The PDF could not be made. Please try again."))
+        return
+    ComplaintPdf.objects.filter(pk=row.pk).update(status=ComplaintPdf.Status.READY, stored_name=name,
+                                                  sha256=hashlib.sha256(data).hexdigest())
+
+
+def complaint_pdf_open(*, complaint: Complaint, row: ComplaintPdf, actor: Actor):
+    """Return the stored PDF, open for reading, and record the export."""
     custody_record(case=complaint.case, action="complaint_pdf_exported", actor=actor, complaint=str(complaint.pk),
-                   text_sha256=_sha(complaint.draft_text), pdf_sha256=hashlib.sha256(data).hexdigest())
-    return data
+                   text_sha256=row.text_sha256, pdf_sha256=row.sha256)
+    return evidence_storage().open(row.stored_name, "rb")

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -13,6 +13,7 @@ from complaints import services
 from complaints.channels import channel as channel_of
 from complaints.drafting import to_fill, unmasked_in_draft, unmasked_in_text
 from complaints.forms import ComplaintInputsForm, ComplaintNewForm, DraftForm, TrackingForm
+from complaints.models import ComplaintPdf
 from complaints.tracking import case_path, reply_due
 from evidence.custody import actor_from_request
 from harassguard.lib.http import private_file
@@ -123,9 +124,16 @@ def complaint_tracking(request, complaint_id):
 
 @login_required
 def complaint_pdf(request, complaint_id):
-    """The saved letter as a PDF attachment; the export is recorded."""
+    """The saved letter as a PDF attachment once a worker has made it (the export is recorded);
+    until then a page that says so and looks again by itself."""
     complaint = get_complaint_for_user(request.user, complaint_id)
-    data = services.complaint_export_pdf(complaint=complaint, actor=actor_from_request(request))
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="complaint-{complaint.channel}-{str(complaint.pk)[:8]}.pdf"'
+    row = services.complaint_pdf_request(complaint=complaint, retry=request.GET.get("again") == "1")
+    if row.status != ComplaintPdf.Status.READY:
+        failed = row.status == ComplaintPdf.Status.FAILED
+        return render(request, "complaints/pdf_wait.html", {"complaint": complaint, "failed": failed,
+                                                            "error": _(row.error) if failed else ""},
+                      status=200 if failed else 202)
+    fh = services.complaint_pdf_open(complaint=complaint, row=row, actor=actor_from_request(request))
+    response = FileResponse(fh, content_type="application/pdf", as_attachment=True,
+                            filename=f"complaint-{complaint.channel}-{str(complaint.pk)[:8]}.pdf")
     return private_file(response)

@@ -82,6 +82,18 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` has the web server and the worker write one SQLite file at once. WAL lets
+    # readers go on while one writes; IMMEDIATE transactions take the write lock when they
+    # begin, so two that read and then write wait their turn (busy timeout, in seconds)
+    # instead of failing at once with "database is locked"; it also serialises custody
+    # events, for which select_for_update does nothing on SQLite.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("SQLITE_BUSY_SECONDS", 30, minimum=1),
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2 first: new and changed passwords are stored with it, older hashes still verify.
@@ -149,11 +161,16 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 200, minimum=1)
 # Scratch files: an upload being received, a worker's copy of an original, a bundle being zipped.
-# By default on the same filesystem as the originals, so storing one is a rename. They are plaintext
+# By default beside the originals: a file posted in one request to local, unencrypted storage is then
+# stored by a rename; the resumable path, encrypted storage and S3 copy it. They are plaintext
 # while they exist: with EVIDENCE_ENCRYPTION_KEY set, point SCRATCH_DIR at a tmpfs (see README).
 SCRATCH_DIR = Path(env_str("SCRATCH_DIR", str(MEDIA_ROOT / "tmp")))
 FILE_UPLOAD_TEMP_DIR = str(SCRATCH_DIR)
 FILE_UPLOAD_HANDLERS = ["evidence.intake.handler.HashingUploadHandler"]
+# Per-account quotas (0: none); see evidence/intake/quotas.py.
+QUOTA_MB = env_int("QUOTA_MB", 10240, minimum=0)
+QUOTA_ITEMS = env_int("QUOTA_ITEMS", 20000, minimum=0)
+QUOTA_OPEN_UPLOADS = env_int("QUOTA_OPEN_UPLOADS", 20, minimum=0)
 # An upload sent in pieces and left unfinished this long is deleted (it never became evidence).
 UPLOAD_RESUME_HOURS = env_int("UPLOAD_RESUME_HOURS", 24, minimum=1)
 
@@ -266,6 +283,8 @@ WHISPER_MODEL = env_str("WHISPER_MODEL", "small")
 WHISPER_DOWNLOAD_ROOT = env_str("WHISPER_DOWNLOAD_ROOT", str(BASE_DIR / "var" / "models"))
 WHISPER_LANGUAGE = env_str("WHISPER_LANGUAGE", "zh")
 WHISPER_DEVICE = env_str("WHISPER_DEVICE", "")  # empty: CUDA when present, else CPU
+# Longer recordings are refused (a clear "too long" state) before they are decoded into memory.
+MAX_AUDIO_MINUTES = env_int("MAX_AUDIO_MINUTES", 180, minimum=1)
 TRANSCRIBE_ENGINE = env_choice("TRANSCRIBE_ENGINE", "faster-whisper", {"openai-whisper", "faster-whisper"})
 TRANSCRIBE_BEAM_SIZE = env_int("TRANSCRIBE_BEAM_SIZE", 5, minimum=1)
 
@@ -292,5 +311,7 @@ CUSTODY_ANCHOR_HOURS = env_int("CUSTODY_ANCHOR_HOURS", 24, minimum=1)
 # The site's public address, for the verification links and QR codes printed in bundles.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
-# How long a relative's statement link stays open.
+# How long a relative's statement link stays open, and how many requests an address may make
+# to statement-link pages an hour (accounts/throttle.py).
 STATEMENT_LINK_DAYS = env_int("STATEMENT_LINK_DAYS", 14, minimum=1)
+STATEMENT_LINK_PER_HOUR = env_int("STATEMENT_LINK_PER_HOUR", 30, minimum=1)

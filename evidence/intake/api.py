@@ -60,7 +60,7 @@ def _api_error(exc: services.IntakeError) -> ApiError:
     return ApiError(exc.status, exc.message, exc.code)
 
 
-@router.post("/cases/{case_id}/uploads", response={201: UploadOut, 400: ErrorOut, 413: ErrorOut})
+@router.post("/cases/{case_id}/uploads", response={201: UploadOut, 400: ErrorOut, 413: ErrorOut, 429: ErrorOut})
 def upload_begin(request, case_id: UUID, payload: UploadIn):
     """Announce a file to send in pieces. `sha256`, if given, is what the sender's device computed:
     the file is refused unless the server's hash of the bytes received matches it."""

@@ -11,7 +11,7 @@ import hashlib
 import unicodedata
 
 from django.conf import settings
-from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
+from django.core.files.uploadhandler import SkipFile, StopUpload, TemporaryFileUploadHandler
 from django.http.multipartparser import MultiPartParser
 
 # Slack for the form fields that travel beside the file.
@@ -48,14 +48,20 @@ class _StrictMultiPartParser(MultiPartParser):
     def sanitize_file_name(self, file_name: str) -> str | None:
         if is_safe_filename(file_name):
             return file_name
+        # Returning None would make Django skip the part without reading its body,
+        # and then parse the file's bytes as the next part's headers (a 500 for any
+        # file larger than the parser's first read). The handler refuses the file
+        # instead, which makes the parser read its body to the end and drop it.
         self._handler.set_problem(UNSAFE_NAME)
-        return None
+        self._handler.refuse_next_file = True
+        return file_name
 
 
 class HashingUploadHandler(TemporaryFileUploadHandler):
     """Writes each file to a scratch file and computes its SHA-256 on the way."""
 
     _parsing = False
+    refuse_next_file = False
 
     def set_problem(self, problem: str) -> None:
         if self.request is not None and not getattr(self.request, "upload_problem", None):
@@ -77,6 +83,12 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
         return parser.parse()
 
     def new_file(self, *args, **kwargs) -> None:
+        if self.refuse_next_file:
+            self.refuse_next_file = False
+            # The parser closes every handler's `file` on a skip: leave an earlier
+            # part's finished file to the request, which closes it.
+            self.__dict__.pop("file", None)
+            raise SkipFile()
         super().new_file(*args, **kwargs)
         self._sha256 = hashlib.sha256()
         self._received = 0

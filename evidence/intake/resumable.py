@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from evidence import encryption
 from evidence.custody import Actor
 from evidence.forms import EvidenceDetailsForm
-from evidence.intake import handler, sealed_parts, services
+from evidence.intake import handler, quotas, sealed_parts, services
 from evidence.models import ChunkedUpload
 from evidence.storage.integrity import file_sha256
 from harassguard.lib.hashing import SHA256_HEX
@@ -81,6 +81,8 @@ def upload_begin(*, case, user, filename: str, size: int, client_sha256: str, de
     if client_sha256 and not SHA256_HEX.match(client_sha256):
         raise services.IntakeError("invalid", _("sha256 must be 64 hexadecimal characters."))
     _details_form(details)
+    quotas.open_uploads_check(case.owner)
+    quotas.quota_check(case.owner, add_bytes=size)
     upload = ChunkedUpload.objects.create(case=case, created_by=user, filename=filename, size=size,
                                           client_sha256=client_sha256, fields=details)
     path = part_path(upload)
@@ -204,7 +206,7 @@ def _take_in(upload: ChunkedUpload, actor: Actor, path: Path):
     with open(path, "rb") as fh:
         item, created = services.evidence_create(case=upload.case, actor=actor, content=File(fh, name=upload.filename),
                                                  sha256=sha256, size=upload.size, mime=mime, fields=fields,
-                                                 transfer=transfer)
+                                                 transfer=transfer, check_quota=False)
     upload.item = item
     upload.save(update_fields=["item", "updated"])
     part_path(upload).unlink(missing_ok=True)

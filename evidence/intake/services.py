@@ -69,10 +69,12 @@ def check_file(path: str, size: int, kind: str) -> tuple[str, str]:
 
 
 def evidence_create(*, case, actor: Actor, content, sha256: str, size: int, mime: str, fields: dict,
-                    transfer: dict | None = None):
+                    transfer: dict | None = None, check_quota: bool = True):
     """Store an original and create its item; return (item, created).
 
     `transfer` adds facts about how the bytes arrived to the custody record.
+    The case owner's quota is checked first (IntakeError `quota_exceeded`) unless
+    `check_quota` is off (an upload in pieces had its room checked when it began).
 
     The same bytes already in the case return the existing item with
     created=False. Storage happens before the transaction (slow I/O stays out
@@ -82,6 +84,10 @@ def evidence_create(*, case, actor: Actor, content, sha256: str, size: int, mime
     existing = EvidenceItem.objects.filter(case=case, sha256=sha256).first()
     if existing:
         return existing, False
+    if check_quota:
+        from evidence.intake.quotas import quota_check
+
+        quota_check(case.owner, add_bytes=size)
     stored_name, written = originals.store_original(content, sha256)
     try:
         with transaction.atomic():

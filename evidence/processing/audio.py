@@ -4,6 +4,7 @@ PyAV carries its own FFmpeg libraries, so no system ffmpeg is needed.
 """
 
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import av
@@ -16,6 +17,21 @@ class AudioDecodeError(Exception):
     """The file is not audio PyAV can decode (corrupt, truncated or not audio at all)."""
 
 
+class AudioTooLong(Exception):
+    """The recording lasts longer than the site processes (MAX_AUDIO_MINUTES): refused as
+    soon as its header or the samples decoded so far show it, before it fills memory."""
+
+    def __init__(self, seconds: float, limit: float):
+        super().__init__(f"the recording lasts at least {seconds:.0f} s; the limit is {limit:.0f} s")
+        self.seconds, self.limit = seconds, limit
+
+
+# Transcription and the listening copy read a recording this many seconds at a time (each window
+# ending in its quietest moment near the end, so no word is cut in two), so memory stays that of a
+# window or two (19 MB each at 16 kHz) however long the call.
+WINDOW_SECONDS = 300
+
+
 @dataclass(frozen=True)
 class AudioInfo:
     duration_s: float
@@ -24,37 +40,112 @@ class AudioInfo:
     codec: str
 
 
-def probe_audio(path: str) -> AudioInfo:
-    """Return the duration, sample rate, channel count and codec of the first audio stream."""
+def probe_audio(path: str, max_seconds: float | None = None) -> AudioInfo:
+    """Return the duration, sample rate, channel count and codec of the first audio stream.
+
+    Raise AudioTooLong when the duration (declared, or counted while decoding when the
+    header gives none) passes `max_seconds`.
+    """
     try:
         with av.open(path) as container:
             stream = _audio_stream(container)
             ctx = stream.codec_context
-            duration = float(stream.duration * stream.time_base) if stream.duration else None
-            if duration is None and container.duration:
-                duration = container.duration / av.time_base
+            duration = _declared_seconds(container, stream)
+            if duration is not None and max_seconds is not None and duration > max_seconds:
+                raise AudioTooLong(duration, max_seconds)
             if duration is None:
-                duration = len(decode_audio(path, rate=ctx.sample_rate)) / ctx.sample_rate
+                duration = _count_seconds(container, stream, max_seconds)
             return AudioInfo(round(duration, 3), ctx.sample_rate, ctx.channels, ctx.name)
     except (av.FFmpegError, ValueError, IndexError) as exc:
         raise AudioDecodeError(str(exc)) from exc
 
 
-def decode_audio(path: str, rate: int = WHISPER_RATE) -> np.ndarray:
-    """Return the recording as mono float32 samples in [-1, 1] at `rate` Hz."""
+def _count_seconds(container, stream, max_seconds: float | None) -> float:
+    """Return the length of a stream whose header gives none, decoding it frame by frame
+    (nothing kept); raise AudioTooLong as soon as it passes `max_seconds`."""
+    seconds = 0.0
+    for frame in container.decode(stream):
+        seconds += frame.samples / frame.sample_rate
+        if max_seconds is not None and seconds > max_seconds:
+            raise AudioTooLong(seconds, max_seconds)
+    return seconds
+
+
+def _declared_seconds(container, stream) -> float | None:
+    if stream.duration:
+        return float(stream.duration * stream.time_base)
+    if container.duration:
+        return container.duration / av.time_base
+    return None
+
+
+def iter_audio(path: str, rate: int = WHISPER_RATE, *, window_s: float = WINDOW_SECONDS,
+               max_seconds: float | None = None) -> Iterator[tuple[float, np.ndarray]]:
+    """Yield (start second, mono float32 samples in [-1, 1] at `rate` Hz) windows of the recording.
+
+    Raise AudioTooLong when the header declares, or the samples decoded so far
+    pass, `max_seconds`; AudioDecodeError for a file that is not decodable audio.
+    """
+    window = max(1, int(window_s * rate))
+    limit = None if max_seconds is None else int(max_seconds * rate)
+    pending: list[np.ndarray] = []
+    held = done = 0
     try:
         with av.open(path) as container:
             stream = _audio_stream(container)
+            declared = _declared_seconds(container, stream)
+            if declared is not None and max_seconds is not None and declared > max_seconds:
+                raise AudioTooLong(declared, max_seconds)
             resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
-            chunks = []
-            for frame in container.decode(stream):
-                chunks += [f.to_ndarray().reshape(-1) for f in resampler.resample(frame)]
-            chunks += [f.to_ndarray().reshape(-1) for f in resampler.resample(None)]
+            for frame in _frames_then_flush(container, stream):
+                for out in resampler.resample(frame):
+                    samples = out.to_ndarray().reshape(-1)
+                    pending.append(samples)
+                    held += len(samples)
+                    if limit is not None and done + held > limit:
+                        raise AudioTooLong((done + held) / rate, limit / rate)
+                    while held >= window:
+                        chunk, pending, held = _take(pending, window, rate)
+                        yield done / rate, chunk
+                        done += len(chunk)
     except (av.FFmpegError, ValueError, IndexError) as exc:
         raise AudioDecodeError(str(exc)) from exc
-    if not chunks:
+    if held:
+        yield done / rate, np.concatenate(pending).astype(np.float32, copy=False)
+    elif not done:
         raise AudioDecodeError("no audio samples in the file")
-    return np.concatenate(chunks).astype(np.float32)
+
+
+def _frames_then_flush(container, stream):
+    yield from container.decode(stream)
+    yield None  # the resampler's buffered tail
+
+
+def _take(pending: list[np.ndarray], n: int, rate: int) -> tuple[np.ndarray, list[np.ndarray], int]:
+    """Split a window of at most `n` samples off the front of `pending`, ending at its quietest
+    moment near the end; return it, the rest, and the rest's length."""
+    joined = np.concatenate(pending).astype(np.float32, copy=False)
+    cut = _quiet_cut(joined[:n], rate)
+    rest = joined[cut:].copy()  # a copy, so the window handed out is the only thing keeping `joined`
+    return joined[:cut], ([rest] if len(rest) else []), len(rest)
+
+
+def _quiet_cut(window: np.ndarray, rate: int) -> int:
+    """Return where to end `window`: the middle of its quietest tenth of a second within the last
+    15 seconds (or last quarter), so a window boundary falls in a pause, not inside a word."""
+    block = max(1, rate // 10)
+    search = min(15 * rate, len(window) // 4) // block * block
+    if search < block:
+        return len(window)
+    tail = window[len(window) - search:].reshape(-1, block)
+    quietest = int(np.argmin(np.sqrt(np.mean(np.square(tail, dtype=np.float64), axis=1))))
+    return len(window) - search + quietest * block + block // 2
+
+
+def decode_audio(path: str, rate: int = WHISPER_RATE, max_seconds: float | None = None) -> np.ndarray:
+    """Return the recording as mono float32 samples in [-1, 1] at `rate` Hz (short files only:
+    the whole recording is held in memory; AudioTooLong past `max_seconds`)."""
+    return np.concatenate([w for _, w in iter_audio(path, rate, max_seconds=max_seconds)])
 
 
 def _audio_stream(container):
@@ -76,22 +167,23 @@ def is_silent(samples: np.ndarray, threshold_dbfs: float = -50.0) -> bool:
     return rms == 0 or 20 * np.log10(rms) < threshold_dbfs
 
 
-def listening_copy(path: str, bitrate: int = 24000) -> bytes:
+def listening_copy(path: str, bitrate: int = 24000, max_seconds: float | None = None) -> bytes:
     """Return the recording re-encoded as Opus in Ogg, which every browser plays.
 
     Phones record calls in AMR or 3GP, which browsers cannot play; the copy is
     for listening beside the transcript only, never instead of the original.
+    The recording is read a window at a time (AudioTooLong past `max_seconds`).
     """
-    samples = decode_audio(path, rate=WHISPER_RATE)
-    pcm = (np.clip(samples, -1, 1) * 32767).astype(np.int16).reshape(1, -1)
     out = io.BytesIO()
     with av.open(out, "w", format="ogg") as container:
         stream = container.add_stream("libopus", rate=WHISPER_RATE, layout="mono")
         stream.bit_rate = bitrate
-        frame = av.AudioFrame.from_ndarray(pcm, format="s16", layout="mono")
-        frame.sample_rate = WHISPER_RATE
-        for packet in stream.encode(frame):
-            container.mux(packet)
+        for _start, samples in iter_audio(path, WHISPER_RATE, max_seconds=max_seconds):
+            pcm = (np.clip(samples, -1, 1) * 32767).astype(np.int16).reshape(1, -1)
+            frame = av.AudioFrame.from_ndarray(pcm, format="s16", layout="mono")
+            frame.sample_rate = WHISPER_RATE
+            for packet in stream.encode(frame):
+                container.mux(packet)
         for packet in stream.encode(None):
             container.mux(packet)
     return out.getvalue()

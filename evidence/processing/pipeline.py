@@ -76,6 +76,10 @@ def job_claim(job_id: int) -> ProcessingJob | None:
 def job_run(job: ProcessingJob) -> None:
     """Run a claimed job's step and record the outcome; TransientError propagates for a retry."""
     item = job.item
+    needed = steps.PREREQUISITES.get(job.step)
+    if needed and item.jobs.filter(step=needed, status=JobStatus.FAILED).exists():
+        _finish(job, JobStatus.SKIPPED, detail={"ok": False, "skipped": f"{needed} failed"})
+        return
     try:
         result = steps.STEPS[job.step](item)
     except steps.StepFailed as exc:
@@ -113,19 +117,33 @@ def _finish(job: ProcessingJob, status: str, *, detail: dict, error: str = "") -
         pipeline_continue(item)
 
 
+# A job whose worker died this many times is failed for good instead of started again: a file
+# that kills the worker (for memory, say) would otherwise be re-queued forever.
+MAX_JOB_RESTARTS = 2
+DIED_REPEATEDLY = gettext_noop("Processing of this file stopped unexpectedly several times, so it was given up. "
+                               "The original is safe.")
+
+
 def requeue_stuck_jobs(*, pending_after: timedelta, running_after: timedelta) -> int:
     """Queue again the jobs whose message was lost or whose worker died; return how many.
 
     A pending job untouched for `pending_after`, or a running one untouched for
-    `running_after` (longer than any step takes), is put back to pending.
+    `running_after` (longer than any step takes), is put back to pending; a
+    running one whose worker already died MAX_JOB_RESTARTS times is failed.
     """
     now = timezone.now()
     stuck = ProcessingJob.objects.filter(status=JobStatus.PENDING, updated__lt=now - pending_after) | \
         ProcessingJob.objects.filter(status=JobStatus.RUNNING, updated__lt=now - running_after)
     count = 0
-    for job in stuck.select_related("item"):
+    for job in stuck.select_related("item__case"):
+        died = job.status == JobStatus.RUNNING
+        if died and job.restarts >= MAX_JOB_RESTARTS:
+            log.warning("job %s (%s of item %s) gave up after %s restarts", job.pk, job.step, job.item_id, job.restarts)
+            _finish(job, JobStatus.FAILED, error=DIED_REPEATEDLY, detail={"ok": False, "error": "worker died repeatedly"})
+            continue
         with transaction.atomic():
-            ProcessingJob.objects.filter(pk=job.pk).update(status=JobStatus.PENDING, updated=now)
+            ProcessingJob.objects.filter(pk=job.pk).update(
+                status=JobStatus.PENDING, updated=now, restarts=job.restarts + (1 if died else 0))
             enqueue(job)
         count += 1
     return count

@@ -25,7 +25,8 @@ phone audio (measured in `bench/asr_eval.py` on real Mandarin, see the README):
 
 import re
 import zlib
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
@@ -387,4 +388,19 @@ def transcribe(samples: np.ndarray, *, model: str, download_root: str | None = N
         if warning:
             result.warnings.append(warning)
     result.segments = clean_segments(raw_all, language, options.prompt)
+    return result
+
+
+def transcribe_windows(windows: Iterable[tuple[float, np.ndarray]], *, model: str, **kwargs) -> TranscriptResult:
+    """Transcribe a recording given as (start second, 16 kHz mono samples) windows, one at a time,
+    so a long call never sits in memory whole (the windows end in pauses; see audio.iter_audio).
+    Takes transcribe()'s arguments; times are the recording's."""
+    result = TranscriptResult(language=kwargs.get("language", "zh"), engine=kwargs.get("engine", "faster-whisper"),
+                              model=model)
+    for start, samples in windows:
+        part = transcribe(samples, model=model, **kwargs)
+        result.segments += [replace(s, start=round(s.start + start, 2), end=round(s.end + start, 2))
+                            for s in part.segments]
+        result.warnings += [{**w, "start": round(w["start"] + start, 2), "end": round(w["end"] + start, 2)}
+                            for w in part.warnings]
     return result

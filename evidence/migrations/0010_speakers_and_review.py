@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evidence', '0008_custody_hmac_append_only'),
+        ('evidence', '0009_job_restarts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
