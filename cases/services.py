@@ -1,11 +1,11 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy
 
-from cases.analysis.engine import Event, Finding, analyse, call_days, merge_events
+from cases.analysis.engine import Event, Finding, analyse, call_days, merge_events, pending_phrases
 from cases.analysis.inputs import case_inputs
 from cases.analysis.rules import RuleSet, load_rule_set
 from cases.models import Case, CaseNumber, ManualEvent, Party
@@ -35,6 +35,8 @@ class CaseAnalysis:
     call_days: list[dict] | None = None
     # How many numbers wait for the user's word (cases.numbers.unconfirmed_count), filled in by the case page.
     unconfirmed: int | None = None
+    # Possible violation phrases whose speaker the user has still to confirm ("待核对的可能违规用语").
+    pending: list[dict] = field(default_factory=list)
 
 
 
@@ -66,7 +68,8 @@ def case_analyse(case: Case) -> CaseAnalysis:
         events, sentences = case_inputs(case)
         events = merge_events(apply_roles(events, confirmed_roles(case)))
         found = CaseAnalysis(rule_set, events, analyse(events, sentences, rule_set, case.lender_kind), key,
-                             call_days(events, ZoneInfo(rule_set.timezone)))
+                             call_days(events, ZoneInfo(rule_set.timezone)),
+                             pending=pending_phrases(sentences, rule_set))
         if len(_ANALYSES) >= _ANALYSES_KEPT:
             _ANALYSES.pop(next(iter(_ANALYSES)), None)
         _ANALYSES[key] = found

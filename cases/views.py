@@ -27,6 +27,7 @@ from complaints.tracking import case_path
 from evidence.curation import note_add
 from evidence.custody import actor_from_request, custody_record
 from evidence.sanity import case_sanity_problems
+from evidence.speakers import SPEAKER_CHOICES
 
 ITEMS_PER_PAGE = 25
 
@@ -79,6 +80,7 @@ def case_detail(request, case_id):
         "findings": [{"finding": f, "title": analysis.rule_set.title_for(f.rule, get_language()),
                       "provision": finding_provision_line(f), "links": _example_links(f),
                       "events": _event_links(f.events)} for f in analysis.findings],
+        "pending": _pending_rows(analysis, get_language()), "speaker_choices": SPEAKER_CHOICES,
         "disclaimer": analysis.rule_set.disclaimer_for(get_language()),
         # Drawn from confirmed collectors' numbers only, like the findings beside them.
         "charts": charts(collector_contacts(analysis.events), analysis.rule_set, (_("Calls per day"), _("Calls and messages by hour"))),
@@ -106,13 +108,26 @@ def case_timeline(request, case_id):
     })
 
 
+def _pending_rows(analysis, language: str) -> list[dict]:
+    """The phrases still to check, each with the form that confirms its speaker in one tap."""
+    rows = []
+    for row in analysis.pending:
+        item_id, where = row["evidence"][0], row["where"]
+        recording = row["source"] == "recording"
+        rows.append({**row, "title": analysis.rule_set.title_for(row["rule"], language),
+                     "position": where["segment"] if recording else where["line"],
+                     "url": reverse("item-detail", args=[item_id]) + (f"#t-{where['segment']}" if recording else f"#line-{where['line']}"),
+                     "action": reverse("item-transcript" if recording else "item-ocr-speaker", args=[item_id])})
+    return rows
+
+
 def _example_links(finding) -> list[dict]:
     """Each example with a link that opens its exhibit at the sentence or line it came from."""
     links = []
     for example in finding.examples:
         evidence = example.get("evidence") or []
         where = example.get("where") or {}
-        anchor = f"#t-{int(where['start'])}" if "start" in where else f"#line-{where['line']}" if "line" in where else ""
+        anchor = f"#t-{where['segment']}" if "segment" in where else f"#line-{where['line']}" if "line" in where else ""
         url = reverse("item-detail", args=[evidence[0]]) + anchor if evidence else ""
         links.append({**example, "url": url})
     return links

@@ -110,7 +110,8 @@ def draft_context(complaint: Complaint, analysis: CaseAnalysis, today: date) -> 
         # The numbers listed are only those the victim confirmed as the collectors' (CaseNumber).
         "numbers_confirmed": True,
         "contacts": facts.third_party_contacts(analysis.events, tz, numbers, witness_numbers(case)),
-        "quotes": facts.confirmed_quotes(analysis, numbers), "timeline": facts.timeline(analysis.events, tz, numbers),
+        "quotes": facts.quotes(analysis.findings, numbers), "accounts": facts.accounts(analysis.findings, numbers),
+        "timeline": facts.timeline(analysis.events, tz, numbers),
         "exhibits": exhibits, "bundle": complaint.bundle,
         "bundle_made": facts.day_zh(complaint.bundle.finished or complaint.bundle.created) if complaint.bundle else "",
         "citations": _citations(ch.code, violations, facts.event_days(analysis.events, tz), case.lender_kind, unlawful),

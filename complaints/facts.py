@@ -28,6 +28,10 @@ OFFENCE = {"threat": "写恐吓信或者以其他方法威胁他人人身安全"
            "disclosure": "散布他人隐私、非法提供或获取公民个人信息",
            "impersonation": "冒充国家机关工作人员招摇撞骗或伪造国家机关公文（如经核实）"}
 MAX_QUOTES = 20
+# Words heard or read in the evidence itself, which may be quoted once the user confirmed them.
+SAID = ("recording", "screenshot")
+# Someone's account of what was said: printed as what they say, never as the collector's words.
+ACCOUNT = {"statement": "证人", "manual": "本人"}
 MAX_DAYS = 60
 
 
@@ -114,19 +118,42 @@ def offence_names(findings: list[Finding], unlawful_debt: bool) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def confirmed_quotes(analysis, numbers: dict[str, str]) -> list[dict]:
-    """Only words whose text and speaker the user has confirmed: a transcript, an OCR line or a statement
-    also holds the victim's own words and a relative's narration, which must never be quoted as the
-    collector's. An example is confirmed when it carries `confirmed` and its `speaker`."""
+def quotes(findings: list[Finding], numbers: dict[str, int]) -> list[dict]:
+    """The collector's words quoted as threats, insults and the like ("原话"): only sentences whose speaker
+    and words the user confirmed, each with where it is and who said it."""
     rows = []
-    for f in analysis.findings:
+    for f in findings:
         if f.category not in QUOTED:
             continue
         for ex in f.examples:
-            if ex.get("text") and ex.get("confirmed"):
+            if ex.get("text") and ex.get("source") in SAID:
                 at = datetime.fromisoformat(ex["at"]) if ex.get("at") else None
                 rows.append({"kind": f.title, "text": ex["text"].strip(), "day": day_zh(at),
-                             "speaker": ex.get("speaker", ""), "where": ex.get("where_label", ""),
+                             "exhibits": cite(ex.get("evidence") or [], numbers), "cite": quote_cite(ex, numbers)})
+    return rows[:MAX_QUOTES]
+
+
+def quote_cite(example: dict, numbers: dict[str, int]) -> str:
+    """Where a quote is and who said it: "（证据3，录音02:15，说话人：催收方，经本人核对）"."""
+    where = example.get("where") or {}
+    if example.get("source") == "recording":
+        seconds = int(where.get("start", 0))
+        place = f"录音{seconds // 60:02d}:{seconds % 60:02d}"
+    else:
+        place = f"截图第{int(where.get('line', 0)) + 1}行"
+    exhibit = cite(example.get("evidence") or [], numbers)
+    return f"（{exhibit + '，' if exhibit else ''}{place}，说话人：催收方，经本人核对）"
+
+
+def accounts(findings: list[Finding], numbers: dict[str, int]) -> list[dict]:
+    """What witnesses (and the user) wrote about the collectors' words: their account, never "原话"."""
+    rows = []
+    for f in findings:
+        if f.category not in QUOTED:
+            continue
+        for ex in f.examples:
+            if ex.get("text") and ex.get("source") in ACCOUNT:
+                rows.append({"who": ACCOUNT[ex["source"]], "text": ex["text"].strip(), "kind": f.title,
                              "exhibits": cite(ex.get("evidence") or [], numbers)})
     return rows[:MAX_QUOTES]
 
@@ -151,8 +178,9 @@ def _day_row(day: date | None, events: list[Event], numbers: dict[str, str]) -> 
     calls = [e for e in events if e.kind == "call" and _from_collector(e)]
     messages = [e for e in events if e.kind == "message" and _from_collector(e)]
     contacts = [e for e in events if e.target == "third_party"]
-    return {"day": day_zh(day) or "日期不详", "calls": len(calls), "connected": sum(e.connected for e in calls),
-            "messages": len(messages),
+    estimated = "（推算，待核对）" if any(e.estimated for e in events) else ""
+    return {"day": (day_zh(day) + estimated) if day else "日期不详", "calls": len(calls),
+            "connected": sum(e.connected for e in calls), "messages": len(messages),
             "numbers": "、".join(sorted({e.number for e in calls + messages if e.number})),
             "contacts": "、".join(e.contact for e in contacts if e.contact),
             "contact_count": len(contacts),

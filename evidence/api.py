@@ -9,8 +9,9 @@ from evidence.custody import actor_from_request
 from evidence.downloads import original_response
 from evidence.intake import services, web
 from evidence.labels import STEP_LABELS
-from evidence.models import EvidenceItem
-from harassguard.lib.errors import ApiError
+from evidence.models import EvidenceItem, OcrResult, Timestamp, Transcript
+from evidence.speakers import ReviewError, ocr_confirm, ocr_line_rows, segment_rows, transcript_review
+from harassguard.lib.errors import ApiError, Text
 
 router = Router(tags=["evidence"])
 
@@ -21,6 +22,42 @@ class JobOut(Schema):
     status: str
     progress: int
     error: str
+
+
+class SegmentOut(Schema):
+    id: int
+    start: float
+    end: float
+    text: str
+    speaker: str
+    speaker_source: str
+    machine_text: str
+
+
+class TranscriptOut(Schema):
+    engine: str
+    model: str
+    language: str
+    reviewed: bool
+    reviewed_by: str | None
+    reviewed_at: datetime | None
+    segments: list[SegmentOut]
+
+
+class OcrLineOut(Schema):
+    text: str
+    box: list[list[float]]
+    speaker: str
+
+
+class OcrOut(Schema):
+    lines: list[OcrLineOut]
+
+
+class TimestampOut(Schema):
+    kind: str
+    time: datetime
+    authority: str
 
 
 class EvidenceOut(Schema):
@@ -42,6 +79,9 @@ class EvidenceOut(Schema):
     status_detail: str
     jobs: list[JobOut]
     duplicate: bool = False
+    transcript: TranscriptOut | None = None
+    ocr: OcrOut | None = None
+    timestamp: TimestampOut | None = None
 
 
 def evidence_out(item: EvidenceItem, duplicate: bool = False) -> dict:
@@ -55,7 +95,27 @@ def evidence_out(item: EvidenceItem, duplicate: bool = False) -> dict:
         "jobs": [{"step": j.step, "label": str(STEP_LABELS.get(j.step, j.step)), "status": j.status,
                   "progress": j.progress, "error": gettext(j.error) if j.error else ""} for j in item.jobs.all()],
         "duplicate": duplicate,
+        "transcript": transcript_out(Transcript.objects.filter(item=item).first()),
+        "ocr": ocr_out(OcrResult.objects.filter(item=item).first(), item),
+        "timestamp": timestamp_out(Timestamp.objects.filter(item=item).first()),
     }
+
+
+def transcript_out(transcript: Transcript | None) -> dict | None:
+    if transcript is None:
+        return None
+    return {"engine": transcript.engine, "model": transcript.model, "language": transcript.language,
+            "reviewed": transcript.reviewed_at is not None,
+            "reviewed_by": transcript.reviewed_by.get_username() if transcript.reviewed_by else None,
+            "reviewed_at": transcript.reviewed_at, "segments": segment_rows(transcript)}
+
+
+def ocr_out(ocr: OcrResult | None, item: EvidenceItem) -> dict | None:
+    return None if ocr is None else {"lines": ocr_line_rows(ocr, item)}
+
+
+def timestamp_out(stamp: Timestamp | None) -> dict | None:
+    return None if stamp is None else {"kind": stamp.kind, "time": stamp.gen_time, "authority": stamp.authority}
 
 
 UPLOAD_BODY = {
@@ -115,3 +175,53 @@ def download_original(request, item_id: UUID):
     """The original file, byte for byte, as an attachment."""
     item = get_item_for_user(request.user, item_id)
     return original_response(item, actor_from_request(request))
+
+
+class SegmentChange(Schema):
+    id: int
+    text: Text | None = None
+    speaker: str | None = None
+
+
+class TranscriptPatch(Schema):
+    segments: list[SegmentChange] = []
+    reviewed: bool = False
+
+
+@router.patch("/evidence/{item_id}/transcript", response={200: TranscriptOut, 400: ErrorOut, 404: ErrorOut})
+def patch_transcript(request, item_id: UUID, body: TranscriptPatch):
+    """Confirm or correct sentences (words, speaker); `reviewed: true` marks every sentence checked by the owner.
+    The machine's transcript is kept; the reviewed version is stored beside it."""
+    item = get_item_for_user(request.user, item_id, need=Need.OWN)
+    transcript = Transcript.objects.filter(item=item).first()
+    if transcript is None:
+        raise ApiError(404, gettext("This item has no transcript."), "no_transcript")
+    try:
+        transcript_review(transcript=transcript, actor=actor_from_request(request),
+                          changes=[c.dict() for c in body.segments], reviewed=body.reviewed)
+    except ReviewError as exc:
+        raise ApiError(400, str(exc), "invalid") from None
+    return transcript_out(Transcript.objects.get(pk=transcript.pk))
+
+
+class LineChange(Schema):
+    id: int
+    speaker: str
+
+
+class OcrPatch(Schema):
+    lines: list[LineChange] = []
+
+
+@router.patch("/evidence/{item_id}/ocr", response={200: OcrOut, 400: ErrorOut, 404: ErrorOut})
+def patch_ocr(request, item_id: UUID, body: OcrPatch):
+    """Confirm who wrote lines of a screenshot (`id` is the line's position in `ocr.lines`)."""
+    item = get_item_for_user(request.user, item_id, need=Need.OWN)
+    ocr = OcrResult.objects.filter(item=item).first()
+    if ocr is None:
+        raise ApiError(404, gettext("This item has no text read from an image."), "no_ocr")
+    try:
+        ocr_confirm(ocr=ocr, actor=actor_from_request(request), changes=[c.dict() for c in body.lines])
+    except ReviewError as exc:
+        raise ApiError(400, str(exc), "invalid") from None
+    return ocr_out(OcrResult.objects.get(pk=ocr.pk), item)

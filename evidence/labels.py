@@ -11,6 +11,7 @@ STEP_LABELS = {
     "timestamp": _("Time stamp or signed receipt"),
     "audio": _("Recording details"),
     "transcribe": _("Transcription"),
+    "speakers": _("Who spoke"),
     "image": _("Image details and preview"),
     "ocr": _("Reading the text"),
     "document": _("Document text"),

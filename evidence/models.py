@@ -213,10 +213,21 @@ class Transcript(models.Model):
     engine = models.CharField(max_length=40)
     model = models.CharField(max_length=200)
     language = models.CharField(max_length=10)
-    # [{"start": seconds, "end": seconds, "text": "..."}]
+    # [{"start": seconds, "end": seconds, "text": "..."}]: the machine's text, never changed afterwards.
     segments = models.JSONField(default=list)
     text = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)
+    # Who spoke when, as the machine suggests it: {"method", "engine", "turns", "centroids"} (evidence/processing/diarization.py).
+    diarization = models.JSONField(default=dict, blank=True)
+    # The machine's speaker per segment, by position: [{"voice": 0 | 1 | None, "speaker": "unknown"}].
+    speakers = models.JSONField(default=list, blank=True)
+    # The reviewed version beside the machine's, by segment position:
+    # {"3": {"text": "...", "text_checked": true, "speaker": "collector", "by": "alice", "at": "..."}}.
+    edits = models.JSONField(default=dict, blank=True)
+    # "全部核对完毕": the owner checked every sentence against the recording.
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
 
 class OcrResult(models.Model):
@@ -229,9 +240,19 @@ class OcrResult(models.Model):
     lines = models.JSONField(default=list)
     text = models.TextField(blank=True)
     phone_numbers = models.JSONField(default=list)
-    # [{"text": "昨天 01:15", "at": "2023-05-11T01:15:00+08:00", "line": 3}]
+    # [{"text": "昨天 01:15", "at": "2023-05-11T01:15:00+08:00", "estimated": true}]
     message_times = models.JSONField(default=list)
     created = models.DateTimeField(auto_now_add=True)
+    # The day relative message times ("昨天 01:15", "23:47") were read against, and where it came from:
+    # exif | status_bar | user | upload (see evidence/processing/screen_dates.py).
+    reference_date = models.DateField(null=True, blank=True)
+    reference_basis = models.CharField(max_length=20, blank=True)
+    # The user confirmed the dates worked out from the screenshot; until then they print "推算，待核对".
+    times_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                           blank=True, related_name="+")
+    times_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The user's speaker per line, by position: {"4": {"speaker": "collector", "by": "alice", "at": "..."}}.
+    line_speakers = models.JSONField(default=dict, blank=True)
 
 
 class DerivedFile(models.Model):

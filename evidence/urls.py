@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evidence import views, witness_views
+from evidence import review_views, views, witness_views
 from evidence.bundle import views as bundle_views
 
 urlpatterns = [
@@ -19,6 +19,9 @@ urlpatterns = [
     path("items/<uuid:item_id>/exhibit/", witness_views.item_exhibit, name="item-exhibit"),
     path("items/<uuid:item_id>/witness-form/", witness_views.witness_form, name="witness-form"),
     path("items/<uuid:item_id>/signed-form/", witness_views.signed_form, name="signed-form"),
+    path("items/<uuid:item_id>/transcript/", review_views.transcript_sentence, name="item-transcript"),
+    path("items/<uuid:item_id>/ocr-speaker/", review_views.ocr_line_speaker, name="item-ocr-speaker"),
+    path("items/<uuid:item_id>/message-times/", review_views.message_times_confirm, name="item-message-times"),
     path("cases/<uuid:case_id>/bundles/new/", bundle_views.bundle_new, name="bundle-new"),
     path("bundles/<uuid:bundle_id>/", bundle_views.bundle_detail, name="bundle-detail"),
     path("bundles/<uuid:bundle_id>/pdf/", bundle_views.bundle_download, {"which": "pdf"}, name="bundle-pdf"),

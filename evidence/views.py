@@ -19,6 +19,7 @@ from evidence.forms import EvidenceDetailsForm, StatementForm
 from evidence.intake import services, web
 from evidence.labels import STEP_LABELS
 from evidence.models import EvidenceItem, OcrResult, Timestamp, Transcript
+from evidence.speakers import SPEAKER_CHOICES, ocr_line_rows, segment_rows
 from evidence.storage.originals import evidence_storage
 from harassguard.lib import phone
 from harassguard.lib.errors import ApiError
@@ -79,12 +80,15 @@ def item_detail(request, item_id):
     item = get_item_for_user(request.user, item_id)
     custody_record(case=item.case, item=item, action="item_viewed", actor=actor_from_request(request))
     derived = set(item.derived_files.values_list("kind", flat=True))
+    transcript = Transcript.objects.filter(item=item).select_related("reviewed_by").first()
+    ocr = OcrResult.objects.filter(item=item).first()
     context = {
         "item": item, "case": item.case, "jobs": job_rows(item),
         "events": item.custody_events.select_related("actor"),
         "stamp": Timestamp.objects.filter(item=item).first(),
-        "transcript": Transcript.objects.filter(item=item).first(),
-        "ocr": OcrResult.objects.filter(item=item).first(),
+        "transcript": transcript, "segments": segment_rows(transcript) if transcript else [],
+        "ocr": ocr, "ocr_lines": ocr_line_rows(ocr, item) if ocr else [],
+        "speaker_choices": SPEAKER_CHOICES,
         "thumbnail": "thumbnail" in derived, "listen": "listen" in derived,
         "role": role_of(request.user, item.case), "notes": item.notes.select_related("author"),
         "call_rows": effective_rows(item), "call_directions": CALL_DIRECTIONS,

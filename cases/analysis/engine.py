@@ -47,6 +47,8 @@ class Event:
     party: str = ""
     duration: int | None = None  # seconds; None: not known
     derived_date: bool = False  # the date was worked out (昨天, 星期二), not read
+    # The day was worked out (a screenshot's "昨天 01:15") and the user has not confirmed it: "推算，待核对".
+    estimated: bool = False
 
     @property
     def evidence(self) -> list[str]:
@@ -59,9 +61,30 @@ class Sentence:
 
     evidence: str
     text: str
-    where: dict  # {"start": 12.0, "end": 19.0} for a recording, {"line": 3} for OCR or statements
+    where: dict  # {"start": 12.0, "end": 19.0, "segment": 4} for a recording, {"line": 3} for OCR or statements
     at: datetime | None = None
-    source: str = ""  # recording | screenshot | statement | manual: where the words were found
+    source: str = ""  # recording | screenshot | statement | manual
+    speaker: str = "unknown"  # collector | victim | third_party | unknown
+    speaker_source: str = "machine"  # machine | user
+    # The user confirmed the speaker and checked the words: only then may it be quoted as said.
+    confirmed: bool = False
+
+    @property
+    def said(self) -> bool:
+        """Words heard or read in the evidence itself, as opposed to someone's account of them."""
+        return self.source in ("recording", "screenshot", "screen_recording")
+
+    @property
+    def counts(self) -> bool:
+        """A sentence a finding may rest on: the collector's confirmed words, or a witness's or the user's account."""
+        return self.confirmed if self.said else True
+
+    @property
+    def pending(self) -> bool:
+        """Words in the evidence whose speaker or words the user has not yet confirmed (nor given to someone else)."""
+        # A screen recording's words have no page to confirm a speaker on yet: they wait, uncounted and unlisted.
+        return (self.source in ("recording", "screenshot") and not self.confirmed
+                and not (self.speaker_source == "user" and self.speaker != "collector"))
 
 
 @dataclass
@@ -296,16 +319,26 @@ def check_third_party(rule_set, rule, events, sentences, tz) -> Finding | None:
     return _finding(rule_set, rule, flagged, tz, len(flagged), examples=examples)
 
 
-def check_lexicon(rule_set, rule, events, sentences, tz) -> Finding | None:
+def _lexicon_hits(rule_set, rule, sentences) -> list[tuple[Sentence, str]]:
     phrases = [p for p in rule_set.lexicon if p.category == rule.params["lexicon_category"]]
     if "only_sources" in rule.params:
         sentences = [s for s in sentences if s.source in rule.params["only_sources"]]
     hits = [(s, m.group()) for s in sentences for p in phrases if (m := p.pattern.search(s.text))]
-    unique = list({(s.evidence, s.text, tuple(sorted(s.where.items()))): (s, match) for s, match in hits}.values())
+    return list({(s.evidence, s.text, tuple(sorted(s.where.items()))): (s, match) for s, match in hits}.values())
+
+
+def _sentence_example(s: Sentence, match: str, tz: ZoneInfo) -> dict:
+    return {"evidence": [s.evidence], "text": s.text, "match": match, "where": s.where, "source": s.source,
+            "speaker": s.speaker, "confirmed": s.confirmed, "at": s.at.astimezone(tz).isoformat() if s.at else None}
+
+
+def check_lexicon(rule_set, rule, events, sentences, tz) -> Finding | None:
+    # Only the collector's words the user confirmed, and witnesses' or the user's own accounts, count:
+    # a victim's "你再骂我老赖我就报警" is not the collector's insult.
+    unique = [(s, match) for s, match in _lexicon_hits(rule_set, rule, sentences) if s.counts]
     if not unique:
         return None
-    examples = [{"evidence": [s.evidence], "text": s.text, "match": match, "where": s.where,
-                 "at": s.at.astimezone(tz).isoformat() if s.at else None} for s, match in unique[:MAX_EXAMPLES]]
+    examples = [_sentence_example(s, match, tz) for s, match in unique[:MAX_EXAMPLES]]
     days = [s.at.astimezone(tz).date() for s, _ in unique if s.at]
     return Finding(rule.id, rule.category, rule.title, len(unique), _provisions(rule_set, rule, days),
                    sorted({s.evidence for s, _ in unique}), examples, kind=rule.kind)
@@ -349,6 +382,19 @@ CHECKS = {
     "number_rotation": check_number_rotation,
     "virtual_numbers": check_virtual_numbers,
 }
+
+
+def pending_phrases(sentences: list[Sentence], rule_set: RuleSet) -> list[dict]:
+    """Possible violation phrases in words whose speaker the user has not yet confirmed ("待核对的可能违规用语"):
+    shown for checking, never counted or quoted."""
+    tz = ZoneInfo(rule_set.timezone)
+    rows = []
+    for rule in rule_set.rules:
+        if rule.type != "lexicon":
+            continue
+        rows += [{**_sentence_example(s, match, tz), "rule": rule.id, "title": rule.title}
+                 for s, match in _lexicon_hits(rule_set, rule, sentences) if s.pending]
+    return rows
 
 
 def analyse(events: list[Event], sentences: list[Sentence], rule_set: RuleSet, lender_kind: str = "") -> list[Finding]:

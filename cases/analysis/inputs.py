@@ -7,6 +7,7 @@ from cases.analysis.engine import Event, Sentence
 from cases.models import Case, ManualEvent
 from evidence.callrows import effective_rows
 from evidence.models import EvidenceItem, OcrResult, Transcript
+from evidence.speakers import ocr_line_rows, quotable, segment_rows
 from evidence.storage.originals import evidence_storage
 from harassguard.lib import phone
 
@@ -35,10 +36,10 @@ def recording_inputs(item: EvidenceItem, transcript: Transcript | None):
         events = [Event("call", item.occurred_at, item.counterparty_number, sources=source,
                         direction=direction, connected=True, duration=duration)]
     sentences = []
-    for seg in transcript.segments if transcript else []:
+    for seg in segment_rows(transcript) if transcript else []:
         at = item.occurred_at + timedelta(seconds=seg["start"]) if item.occurred_at else None
-        sentences.append(Sentence(str(item.pk), seg["text"], {"start": seg["start"], "end": seg["end"]}, at,
-                                  "recording"))
+        sentences.append(Sentence(str(item.pk), seg["text"], {"start": seg["start"], "end": seg["end"], "segment": seg["id"]},
+                                  at, "recording", seg["speaker"], seg["speaker_source"], quotable(seg)))
     return events, sentences
 
 
@@ -77,13 +78,17 @@ def screenshot_inputs(item: EvidenceItem, ocr: OcrResult | None, relative: str =
         events, _ = call_row_inputs(item)
     else:
         number = ocr.phone_numbers[0] if len(ocr.phone_numbers) == 1 else item.counterparty_number
+        unconfirmed = ocr.times_confirmed_at is None
         target = "third_party" if relative else "borrower"
         kind = "third_party_contact" if relative else "message"
         events = [Event(kind, datetime.fromisoformat(t["at"]), number, target, relative,
-                        sources=_source(item, "screenshot", text=t["text"]))
+                        sources=_source(item, "screenshot", text=t["text"]),
+                        estimated=unconfirmed and t.get("estimated", True))
                   for t in ocr.message_times]
-    sentences = [Sentence(str(item.pk), line["text"], {"line": i}, item.occurred_at, "screenshot")
-                 for i, line in enumerate(ocr.lines)]
+    sentences = [Sentence(str(item.pk), line["text"], {"line": line["id"]}, item.occurred_at, "screenshot",
+                          line["speaker"], line["speaker_source"],
+                          line["speaker"] == "collector" and line["speaker_source"] == "user")
+                 for line in ocr_line_rows(ocr, item)]
     return events, sentences
 
 
@@ -97,11 +102,13 @@ def screen_recording_inputs(item: EvidenceItem, ocr: OcrResult | None, transcrip
                         sources=_source(item, "screen_recording", line=t.get("line"), second=t.get("second"),
                                         text=t["text"]))
                   for t in ocr.message_times]
-        sentences = [Sentence(str(item.pk), line["text"], {"line": i, "second": line.get("t")}, item.occurred_at)
+        sentences = [Sentence(str(item.pk), line["text"], {"line": i, "second": line.get("t")}, item.occurred_at,
+                              "screen_recording")
                      for i, line in enumerate(ocr.lines)]
     for seg in transcript.segments if transcript else []:
         at = item.occurred_at + timedelta(seconds=seg["start"]) if item.occurred_at else None
-        sentences.append(Sentence(str(item.pk), seg["text"], {"start": seg["start"], "end": seg["end"]}, at))
+        sentences.append(Sentence(str(item.pk), seg["text"], {"start": seg["start"], "end": seg["end"]}, at,
+                                  "screen_recording"))
     return events, sentences
 
 
@@ -111,7 +118,7 @@ def statement_inputs(item: EvidenceItem):
                     _source(item, "statement"))]
     with evidence_storage().open(item.stored_name, "rb") as fh:
         lines = fh.read().decode("utf-8", errors="replace").splitlines()
-    sentences = [Sentence(str(item.pk), line, {"line": i}, item.occurred_at, "statement")
+    sentences = [Sentence(str(item.pk), line, {"line": i}, item.occurred_at, "statement", "third_party")
                  for i, line in enumerate(lines) if line.strip() and i >= 4]  # after the author header
     return events, sentences
 
@@ -123,7 +130,7 @@ def manual_inputs(event: ManualEvent):
     kind = event.kind if event.kind != ManualEvent.Kind.OTHER else "other"
     events = [Event(kind, event.occurred_at, event.number, "third_party" if third else "borrower", contact, source,
                     connected=kind == "call" and event.connected)]
-    sentences = [Sentence("", event.description, {"manual_event": str(event.pk)}, event.occurred_at, "manual")] \
+    sentences = [Sentence("", event.description, {"manual_event": str(event.pk)}, event.occurred_at, "manual", "victim")] \
         if event.description else []
     return events, sentences
 

@@ -16,6 +16,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from evidence.bundle import tiles
 from evidence.callrows import effective_rows
 from evidence.models import EvidenceItem, OcrResult, Timestamp, Transcript
+from evidence.speakers import SPEAKER_ZH, ocr_line_rows, segment_rows
 from evidence.storage.originals import evidence_storage
 from evidence.storage.workfiles import local_original
 
@@ -82,6 +83,9 @@ class Exhibit:
     original_or_copy: str = ""
     summary: str = ""  # 内容摘要
     tiles: list[str] = field(default_factory=list)  # a screenshot in legible pieces, as data URIs
+    # The transcript's sentences with who said them ("说话人未确认" until the user confirmed it), and OCR lines likewise.
+    sentences: list[dict] = field(default_factory=list)
+    lines: list[dict] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -261,6 +265,10 @@ def exhibit_for(number: int, item: EvidenceItem, label: str = "", tz: ZoneInfo |
     exhibit.summary = summary(item, exhibit.transcript, exhibit.ocr, body)
     if item.mime.startswith("image/"):
         exhibit.tiles = print_tiles(item)
+    if exhibit.transcript is not None:
+        exhibit.sentences = [{**row, "who": _who(row, item.counterparty_number)} for row in segment_rows(exhibit.transcript)]
+    if exhibit.ocr is not None:
+        exhibit.lines = [{**row, "who": _who(row)} for row in ocr_line_rows(exhibit.ocr, item)]
     return exhibit
 
 
@@ -286,6 +294,11 @@ def purposes_from_findings(findings, exhibits: list[Exhibit]) -> None:
         found = titles.get(str(exhibit.item.pk))
         if found and not exhibit.item.purpose:
             exhibit.purpose = f"{DEFAULT_PURPOSE.get(exhibit.item.kind, '证明')}；并证明：{'；'.join(dict.fromkeys(found))}"
+def _who(row: dict, number: str = "") -> str:
+    """The speaker as the bundle prints it (催收方（号码）／本人／其他人): only what the user confirmed is stated."""
+    if row["speaker_source"] != "user":
+        return "说话人未确认"
+    return f"催收方（{number}）" if row["speaker"] == "collector" and number else SPEAKER_ZH[row["speaker"]]
 
 
 def kind_counts(exhibits: list[Exhibit]) -> list[tuple[str, int]]:

@@ -76,7 +76,8 @@ def _day(kind: str, parts: dict, reference: date) -> date:
 
 
 def extract_message_times(text: str, reference: date) -> list[dict]:
-    """Return the message times seen in `text` as [{"text", "at"}], `at` an aware Asia/Shanghai datetime.
+    """Return the message times seen in `text` as [{"text", "at", "estimated"}], `at` an aware Asia/Shanghai
+    datetime, `estimated` True when its day was worked out from `reference` rather than read in full.
 
     Relative forms (昨天, 星期二, a bare 23:47) are read against `reference`,
     the day the screenshot was taken (or received, when unknown).
@@ -95,6 +96,6 @@ def extract_message_times(text: str, reference: date) -> list[dict]:
                 taken.append(match.span())  # its clock belongs to the impossible date
                 continue
             taken.append(match.span())
-            found.append({"text": match.group().strip(), "at": at, "start": match.start()})
+            found.append({"text": match.group().strip(), "at": at, "start": match.start(), "estimated": kind != "full"})
     found.sort(key=lambda f: f["start"])
-    return [{"text": f["text"], "at": f["at"]} for f in found]
+    return [{"text": f["text"], "at": f["at"], "estimated": f["estimated"]} for f in found]

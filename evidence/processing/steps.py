@@ -14,12 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext_noop
 from PIL import Image
 
 from cases.jurisdictions import case_timezone
-from evidence import stamping
+from evidence import speakers, stamping
 from evidence.models import EvidenceItem, OcrResult, Timestamp, Transcript
 from evidence.processing import (
     audio,
@@ -27,10 +26,12 @@ from evidence.processing import (
     calllog,
     calltables,
     carrier,
+    diarization,
     documents,
     filenames,
     images,
     ocr,
+    screen_dates,
     screenrec,
     timestamps,
     transcribe,
@@ -157,6 +158,9 @@ def step_transcribe(item: EvidenceItem) -> dict:
     (one transcript per item)."""
     if item.kind == EvidenceItem.Kind.SCREEN_RECORDING and not (item.metadata.get("video") or {}).get("has_audio"):
         return {"skipped": True, "reason": "the screen recording has no sound"}
+    kept = Transcript.objects.filter(item=item).exclude(edits={}, reviewed_at=None).first()
+    if kept is not None:  # the user's review is tied to these sentences: never replace them under it
+        return {"skipped": True, "reason": "transcript already reviewed", "transcript_sha256": _json_sha256(kept.segments)}
     with local_original(item) as path:
         windows = audio.iter_audio(path, max_seconds=max_audio_seconds())
         try:
@@ -181,6 +185,22 @@ def step_transcribe(item: EvidenceItem) -> dict:
             "transcript_sha256": _json_sha256(segments), "speech_without_text": result.warnings,
             # Phone numbers read out in the call (spoken digits are written as digits by then).
             "phone_numbers": ocr.extract_phone_numbers(result.text)}
+
+
+def step_speakers(item: EvidenceItem) -> dict:
+    """Suggest who spoke each sentence: by channel for a two-channel recording, else by voice; the user confirms."""
+    transcript = Transcript.objects.filter(item=item).first()
+    if transcript is None or not transcript.segments:
+        return {"skipped": True, "reason": "no sentences"}
+    with local_original(item) as path:
+        try:
+            found = diarization.diarize_file(path, audio.decode_audio(path))
+        except audio.AudioDecodeError as exc:
+            raise StepFailed(gettext_noop("The recording could not be decoded; it may be damaged.")) from exc
+    speakers.speakers_suggest(transcript, found.as_dict(), speakers.case_voiceprint(item.case, exclude=transcript))
+    transcript.save(update_fields=["diarization", "speakers"])
+    return {"method": found.method, "voices": len(found.centroids), "turns": len(found.turns),
+            "speakers_sha256": _json_sha256(transcript.speakers)}
 
 
 def _json_sha256(value) -> str:
@@ -212,23 +232,28 @@ def step_ocr(item: EvidenceItem) -> dict:
             raise StepFailed(gettext_noop("The image could not be read safely.")) from exc
         lines = ocr.ocr_lines(path, settings.TRANSCRIBE_THREADS)
     text = "\n".join(line.text for line in lines)
-    reference = timezone.localdate(item.occurred_at) if item.occurred_at else timezone.localdate(item.received_at)
-    times = [{"text": t["text"], "at": t["at"].isoformat()} for t in ocr.extract_message_times(text, reference)]
+    # Relative times are read against the screenshot's own day, never silently the upload day.
+    reference, basis = screen_dates.reference_day(item.metadata, [line.__dict__ for line in lines],
+                                                  item.occurred_at, item.received_at)
+    times = screen_dates.message_times([line.__dict__ for line in lines],
+                                       (item.metadata.get("image") or {}).get("height"), reference)
     # A screenshot of the dialer's call history also gives one call per row.
     tz = case_timezone(item.case)
-    taken, basis = calltables.picture_taken(item, tz)
+    taken, taken_from = calltables.picture_taken(item, tz)
     with local_original(item) as path, Image.open(path) as image:
         calls = callhistory.read_call_history(lines, image, taken, tz)
     if calls:
         item.metadata = {**item.metadata, "call_log": calltables.json_rows(calls), "call_log_source": "call_screenshot",
-                         "reference": taken.isoformat(), "reference_from": basis}
+                         "reference": taken.isoformat(), "reference_from": taken_from}
         item.save(update_fields=["metadata"])
     OcrResult.objects.update_or_create(item=item, defaults={
         "original_sha256": item.sha256, "engine": "rapidocr-onnxruntime", "text": text,
         "lines": [line.__dict__ for line in lines], "phone_numbers": ocr.extract_phone_numbers(text),
-        "message_times": times,
+        "message_times": times, "reference_date": reference, "reference_basis": basis,
     })
-    return {"lines": len(lines), "message_times": len(times), "call_rows": len(calls), "ocr_sha256": _json_sha256([line.__dict__ for line in lines])}
+    return {"lines": len(lines), "message_times": len(times), "call_rows": len(calls),
+            "reference_date": reference.isoformat(), "reference_basis": basis,
+            "ocr_sha256": _json_sha256([line.__dict__ for line in lines])}
 
 
 def step_document(item: EvidenceItem) -> dict:
@@ -330,6 +355,7 @@ STEPS: dict[str, Callable[[EvidenceItem], dict]] = {
     "timestamp": step_timestamp,
     "audio": step_audio,
     "transcribe": step_transcribe,
+    "speakers": step_speakers,
     "image": step_image,
     "ocr": step_ocr,
     "document": step_document,
@@ -340,7 +366,7 @@ STEPS: dict[str, Callable[[EvidenceItem], dict]] = {
 
 # Which steps each kind of evidence goes through, in order.
 STEPS_BY_KIND: dict[str, list[str]] = {
-    EvidenceItem.Kind.CALL_RECORDING: ["integrity", "timestamp", "audio", "transcribe"],
+    EvidenceItem.Kind.CALL_RECORDING: ["integrity", "timestamp", "audio", "transcribe", "speakers"],
     EvidenceItem.Kind.SCREENSHOT: ["integrity", "timestamp", "image", "ocr"],
     EvidenceItem.Kind.DOCUMENT: ["integrity", "timestamp", "document"],
     EvidenceItem.Kind.STATEMENT: ["integrity", "timestamp"],
@@ -357,4 +383,4 @@ STEPS_BY_KIND: dict[str, list[str]] = {
 PREREQUISITES: dict[str, str] = {"ocr": "image"}
 
 # Steps that take long or much CPU run on their own queue so uploads never wait behind them.
-HEAVY_STEPS: set[str] = {"transcribe", "ocr", "screen"}
+HEAVY_STEPS: set[str] = {"transcribe", "speakers", "ocr", "screen"}

@@ -40,6 +40,10 @@ ACTIONS = {
     "lender_described": pgettext_lazy("custody", "lender's kind recorded"),
     "complaint_tracking_updated": pgettext_lazy("custody", "letter's progress updated"), "statement_link_used": pgettext_lazy("custody", "statement received by link"),
     "number_classified": pgettext_lazy("custody", "number's role set"), "party_added": pgettext_lazy("custody", "party added"),
+    "transcript_corrected": pgettext_lazy("custody", "transcript sentence checked or corrected"),
+    "transcript_reviewed": pgettext_lazy("custody", "transcript checked sentence by sentence"),
+    "ocr_speakers_confirmed": pgettext_lazy("custody", "screenshot line's writer confirmed"),
+    "message_times_confirmed": pgettext_lazy("custody", "message dates confirmed"),
 }
 
 
@@ -103,3 +107,9 @@ def tsa_configured() -> bool:
     """True when an independent RFC 3161 time-stamping authority is configured (TSA_URL): only then
     may a page speak of a trusted time stamp."""
     return bool(settings.TSA_URL)
+@register.filter
+def speaker_label(code: str) -> str:
+    """Who said a sentence, in the reader's language (collector → 催收方, victim → 我, ...)."""
+    from evidence.speakers import SPEAKER_LABELS
+
+    return SPEAKER_LABELS.get(code, code)

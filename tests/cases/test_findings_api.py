@@ -40,13 +40,21 @@ def test_findings_come_from_every_source_with_their_exhibits(client, alice, alic
 
     for number in ("13812345678", "17012345678", "16512345678"):
         confirm_collector(client, alice_case, alice_api, number)
+    # Words in the evidence count only once the user confirmed who said them (and, for speech, the words).
+    r = client.patch(f"/api/v1/evidence/{recording.id}/transcript", {"segments": [
+        {"id": 0, "speaker": "collector", "text": "明天就去你单位找你"}]}, content_type="application/json", **alice_api)
+    assert r.status_code == 200, r.content
+    r = client.patch(f"/api/v1/evidence/{shot.id}/ocr", {"lines": [{"id": 0, "speaker": "collector"}]},
+                     content_type="application/json", **alice_api)
+    assert r.status_code == 200, r.content
+
     findings = {f["rule"]: f for f in client.get(f"/api/v1/cases/{alice_case.id}/findings", **alice_api).json()}
     per_day = findings["cn-calls-per-day"]
     # Three answered calls in the log and the recording: the manual call is not known to have been answered.
     assert per_day["count"] == 1 and per_day["worst_days"] == [{"date": "2025-05-12", "calls": 4, "party": ""}]
     assert str(log.id) in per_day["evidence"] and str(recording.id) in per_day["evidence"]
     assert "GB/T 45251—2025）（推荐性国家标准，非法律）" in per_day["provision"]
-    assert findings["cn-harassment"]["examples"][0]["where"] == {"start": 12.0, "end": 19.0}
+    assert findings["cn-harassment"]["examples"][0]["where"] == {"start": 12.0, "end": 19.0, "segment": 0}
     assert findings["cn-insult"]["evidence"] == [str(shot.id)]
     assert findings["cn-disclosure"]["count"] == 1 and findings["cn-third-party"]["count"] == 1
     assert findings["cn-quiet-hours"]["count"] == 3  # 23:15 recording, 01:15 message, 07:30 manual call
@@ -56,7 +64,7 @@ def test_findings_come_from_every_source_with_their_exhibits(client, alice, alic
     assert len([e for e in events if e["kind"] == "call"]) == 5
     client.force_login(alice)
     page = client.get(f"/cases/{alice_case.id}/").content.decode()
-    assert per_day["title"] in page and "<svg" in page and f"/items/{recording.id}/#t-12" in page
+    assert per_day["title"] in page and "<svg" in page and f"/items/{recording.id}/#t-0" in page
 
 
 def test_a_new_call_changes_the_findings(client, alice, alice_case, alice_api):

@@ -57,15 +57,12 @@ def test_police_and_court_carry_third_parties_in_full(full_case, bundle, draft, 
     assert "母亲 王芳" in text and "完整姓名" in text
 
 
-def test_words_are_never_quoted_as_the_collectors_until_confirmed(full_case, bundle, draft):
-    # The relative's statement holds "对方说明天就去你单位找你": her narration, not a confirmed quote.
-    for channel in CHANNELS:
-        text = draft(full_case, channel, bundle=bundle).draft_text
-        assert "“对方说明天就去你单位找你。”" not in text and "催收人员的部分原话" not in text
-
-
 def test_the_police_report_names_the_offences_the_findings_point_to(full_case, bundle, draft):
     text = draft(full_case, "police", bundle=bundle).draft_text
+    statement = bundle.entries.get(item__kind="statement").position
+    # A relative's statement is her account of the words, never the collector's "原话".
+    assert re.search(rf"证人称：“对方说明天就去你单位找你。”（见证据{statement}）", text), text
+    assert "“对方说明天就去你单位找你。”（威胁）" not in text and "催收人员的部分原话" not in text
     for words in ("采取滋扰等方法干扰他人正常生活", "散布他人隐私、非法提供或获取公民个人信息", "第四十二条第（五）项",
                   "第四十二条第（六）项", "第二百九十三条第一款", "第二百五十三条之一", "事实经过", "受案回执",
                   "禁止接触", "六个月", "110"):

@@ -70,7 +70,7 @@ def test_the_pdf_reads_like_a_court_filing(client, alice_api, bundle, case_items
     pdf = download(client, status["pdf_url"], alice_api)
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     for expected in ("证据目录", "证明目的", "提交人", "（2025）京0105民初123号", "李明", "某某信息咨询有限公司",
-                     "明天就去你单位找你", "机器转写，未经核对", "说我儿子欠钱不还", "附件一", "附件二", "第九十三条",
+                     "明天就去你单位找你", "机器转写，未经核对", "说话人未确认", "说我儿子欠钱不还", "附件一", "附件二", "第九十三条",
                      "小米13自带通话录音", "哈希值只能证明文件自系统接收之后未被改动"):
         assert expected in text, expected
     for item in EvidenceItem.objects.filter(pk__in=case_items):

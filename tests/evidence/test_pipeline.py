@@ -33,9 +33,10 @@ def test_a_recording_is_stamped_described_and_transcribed(send, amr_call):
     assert item.timestamp.kind == Timestamp.Kind.SERVER_RECEIPT
     steps = CustodyEvent.objects.filter(item=item, action__startswith="processed_")
     assert [e.action for e in steps] == ["processed_integrity", "processed_timestamp", "processed_audio",
-                                         "processed_transcribe"]
+                                         "processed_transcribe", "processed_speakers"]
     assert all(e.detail["sha256"] == item.sha256 for e in steps)
-    assert len(steps.last().detail["transcript_sha256"]) == 64
+    assert len(steps.get(action="processed_transcribe").detail["transcript_sha256"]) == 64
+    assert steps.last().detail["method"] in ("one_voice", "voices") and item.transcript.diarization["turns"]
 
 
 def test_a_user_given_number_and_time_win_over_the_file_name(send, amr_call):
