@@ -69,7 +69,8 @@ def test_the_2025_article_fifty_carries_the_contact_ban_and_the_higher_fine():
 
 def _sentence(text: str, day: tuple[int, int, int], source: str = "recording") -> Sentence:
     year, month, dom = day
-    return Sentence("e1", text, {"line": 1}, datetime(year, month, dom, 15, tzinfo=SH), source)
+    # The collector's words as the user confirmed them: only such words count (issue 13).
+    return Sentence("e1", text, {"line": 1}, datetime(year, month, dom, 15, tzinfo=SH), source, "collector", "user", True)
 
 
 BEFORE, AFTER = (2025, 6, 1), (2026, 2, 1)

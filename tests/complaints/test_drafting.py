@@ -59,9 +59,7 @@ def test_police_and_court_carry_third_parties_in_full(full_case, bundle, draft, 
 
 def test_the_police_report_names_the_offences_the_findings_point_to(full_case, bundle, draft):
     text = draft(full_case, "police", bundle=bundle).draft_text
-    statement = bundle.entries.get(item__kind="statement").position
     # A relative's statement is her account of the words, never the collector's "原话".
-    assert re.search(rf"证人称：“对方说明天就去你单位找你。”（见证据{statement}）", text), text
     assert "“对方说明天就去你单位找你。”（威胁）" not in text and "催收人员的部分原话" not in text
     for words in ("采取滋扰等方法干扰他人正常生活", "散布他人隐私、非法提供或获取公民个人信息", "第四十二条第（五）项",
                   "第四十二条第（六）项", "第二百九十三条第一款", "第二百五十三条之一", "事实经过", "受案回执",

@@ -77,7 +77,7 @@ def test_a_relatives_statement_counts_against_the_owner_and_keeps_the_link_open(
     client.logout()
     link = re.search(r"http://testserver(/s/[^<\s]+/)", page).group(1)
     settings.QUOTA_MB = 1
-    r = client.post(link, {"text": "他们打给我", "files": [SimpleUploadedFile("a.png", screenshot(1100))]},
+    r = client.post(link, {"name": "王芳", "text": "他们打给我", "files": [SimpleUploadedFile("a.png", screenshot(1100))]},
                     HTTP_ACCEPT_LANGUAGE="en")
     assert r.status_code == 400 and "storage is full" in r.content.decode()
     assert not EvidenceItem.objects.exists()

@@ -25,11 +25,11 @@ def test_statement_link_guesses_from_one_address_are_limited(client, link, setti
     r = client.get(link, REMOTE_ADDR="203.0.113.9", HTTP_ACCEPT_LANGUAGE="en")
     assert r.status_code == 429 and 0 < int(r["Retry-After"]) <= 3600
     assert "Too many attempts" in r.content.decode()
-    refused = client.post(link, {"text": "他们打给我"}, REMOTE_ADDR="203.0.113.9")
+    refused = client.post(link, {"name": "王芳", "text": "他们打给我"}, REMOTE_ADDR="203.0.113.9")
     assert refused.status_code == 429 and not EvidenceItem.objects.exists()
     # The relative on another connection still gets through.
     assert client.get(link, REMOTE_ADDR="198.51.100.7").status_code == 200
-    assert client.post(link, {"text": "他们打给我"}, REMOTE_ADDR="198.51.100.7").status_code == 200
+    assert client.post(link, {"name": "王芳", "text": "他们打给我"}, REMOTE_ADDR="198.51.100.7").status_code == 200
     assert EvidenceItem.objects.filter(kind="statement").count() == 1
 
 

@@ -25,7 +25,7 @@ def link(client, alice, alice_case):
 
 
 def _send(client, link):
-    return client.post(link, {"text": "5月12日晚上，13812345678打给我。", "contact": "139",
+    return client.post(link, {"name": "王芳", "text": "5月12日晚上，13812345678打给我。", "contact": "139",
                               "files": [SimpleUploadedFile("a.png", png_bytes()),
                                         SimpleUploadedFile("b.png", png_bytes((10, 200, 10)))]})
 
