@@ -68,7 +68,7 @@ def phone_band(samples: np.ndarray) -> np.ndarray:
 def build_call(a: np.ndarray, b: np.ndarray, rng: np.random.Generator, stereo: bool = False):
     """Interleave pieces of two speakers. Return (samples, reference turns [(start, end, speaker 0|1)])."""
     queues = [pieces(a, rng), pieces(b, rng)]
-    channels = [[], []]
+    channels: list[list] = [[], []]
     turns, t, who = [], 0.0, 0
     while queues[0] or queues[1]:
         if not queues[who]:
@@ -105,7 +105,7 @@ def der(reference, hypothesis, duration: float) -> dict:
     for start, end, _who in reference:
         for edge in (start, end):
             scored[max(0, int((edge - COLLAR) / FRAME)):int((edge + COLLAR) / FRAME)] = False
-    best = None
+    best: tuple | None = None
     for mapping in itertools.permutations((0, 1)):
         hyp = frames_of([(s, e, mapping[v] if v < 2 else v) for s, e, v in hypothesis], n)
         missed = int(np.sum(scored & (ref >= 0) & (hyp < 0)))
@@ -114,12 +114,13 @@ def der(reference, hypothesis, duration: float) -> dict:
         if best is None or missed + false_alarm + confusion < sum(best[:3]):
             best = (missed, false_alarm, confusion, dict(enumerate(mapping)))
     speech = int(np.sum(scored & (ref >= 0)))
+    assert best is not None
     missed, false_alarm, confusion, mapping = best
     return {"speech_s": speech * FRAME, "missed_s": missed * FRAME, "false_alarm_s": false_alarm * FRAME,
             "confusion_s": confusion * FRAME, "der": (missed + false_alarm + confusion) / speech, "mapping": mapping}
 
 
-def run_call(name: str, audio, turns, results: list) -> diarization.Diarization:
+def run_call(name: str, audio, turns, results: list) -> tuple[diarization.Diarization, dict]:
     started = time.perf_counter()
     if isinstance(audio, tuple):
         found = diarization.diarize_channels(*audio) if diarization.separate_sides(*audio) else diarization.diarize(
@@ -144,9 +145,11 @@ def main() -> None:
     whole = {k: diarization.embed_chunks(v, [(0, len(v) / RATE)])[0] for k, v in voices.items()}
     for x, y in itertools.combinations(whole, 2):
         print(f"  {x}-{y}: {float(normalised(whole[x]) @ normalised(whole[y])):.3f}")
-    mono, stereo, victim_checks = [], [], []
+    mono: list[dict] = []
+    stereo: list[dict] = []
+    victim_checks: list = []
     print("\nOne-channel calls (two voices clustered):")
-    prints = {}
+    prints: dict[str, list] = {}
     for x, y in itertools.combinations(SPEAKERS, 2):
         audio, turns = build_call(voices[x], voices[y], rng)
         found, score = run_call(f"{x}+{y}", audio, turns, mono)

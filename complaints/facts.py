@@ -6,6 +6,7 @@ here guesses: a fact the case does not hold is simply absent.
 """
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -44,7 +45,7 @@ def _label_key(label) -> tuple:
     return tuple(int(part) if part.isdigit() else 0 for part in str(label).split("-"))
 
 
-def cite(evidence_ids, numbers: dict[str, str]) -> str:
+def cite(evidence_ids, numbers: Mapping[str, object]) -> str:
     """"证据1-1、证据2-3" for the ids that are exhibits of the chosen bundle; "" when none is."""
     found = sorted({str(numbers[i]) for i in evidence_ids if i in numbers}, key=_label_key)
     return "、".join(f"证据{n}" for n in found)

@@ -142,7 +142,10 @@ def speakers_suggest(transcript: Transcript, found: dict, voiceprint: list[float
 def case_voiceprint(case, exclude=None) -> list[float] | None:
     """The victim's voice: the mean of the voices of the sentences the user marked as their own, in any recording."""
     prints = []
-    for transcript in Transcript.objects.filter(item__case=case).exclude(pk=getattr(exclude, "pk", None)):
+    others = Transcript.objects.filter(item__case=case)
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    for transcript in others:
         centroids = transcript.diarization.get("centroids", [])
         for key, edit in transcript.edits.items():
             voice = transcript.speakers[int(key)].get("voice") if int(key) < len(transcript.speakers) else None

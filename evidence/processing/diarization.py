@@ -75,6 +75,8 @@ def _encoder():
     import torch
 
     spec = importlib.util.find_spec("resemblyzer")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("resemblyzer is not installed")
     weights = Path(next(iter(spec.submodule_search_locations))) / "pretrained.pt"
     lstm, linear = torch.nn.LSTM(40, 256, num_layers=3, batch_first=True), torch.nn.Linear(256, 256)
     state = torch.load(weights, map_location="cpu", weights_only=False)["model_state"]

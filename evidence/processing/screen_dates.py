@@ -29,7 +29,7 @@ def exif_day(exif: dict) -> date | None:
 def in_status_bar(line: dict, height: int | None) -> bool:
     """True for a text line at the very top of the screen, where the phone shows its clock (not a message)."""
     top = min((y for _x, y in line.get("box") or []), default=None)
-    return bool(height) and top is not None and top < height * STATUS_BAR_SHARE
+    return height is not None and height > 0 and top is not None and top < height * STATUS_BAR_SHARE
 
 
 def status_bar_day(lines: list[dict], height: int | None) -> date | None:

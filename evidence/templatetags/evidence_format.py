@@ -112,4 +112,4 @@ def speaker_label(code: str) -> str:
     """Who said a sentence, in the reader's language (collector → 催收方, victim → 我, ...)."""
     from evidence.speakers import SPEAKER_LABELS
 
-    return SPEAKER_LABELS.get(code, code)
+    return str(SPEAKER_LABELS.get(code, code))
