@@ -22,6 +22,7 @@ test-fast: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	DEBUG=1 $(VENV)/bin/mypy .
 	DEBUG=1 $(VENV)/bin/python manage.py makemigrations --check --dry-run

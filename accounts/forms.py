@@ -15,8 +15,11 @@ class SignupForm(UserCreationForm):
     one as the user name: it offers a random name instead, and a taken name gets the same
     neutral answer as any other refused name."""
 
-    email = forms.EmailField(label=_("E-mail (optional)"), required=False,
-                             help_text=_("Only to reset a forgotten password. Never shown to anyone."))
+    email = forms.EmailField(
+        label=_("E-mail (optional)"),
+        required=False,
+        help_text=_("Only to reset a forgotten password. Never shown to anyone."),
+    )
 
     class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]  # django-stubs does not declare it
         fields = ("username", "email")

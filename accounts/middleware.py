@@ -17,11 +17,17 @@ class RequireSecondFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if (user.is_authenticated and not request.path.startswith(OPEN_PREFIXES)
-                and not is_verified(user) and has_second_factor(user)):
+        if (
+            user.is_authenticated
+            and not request.path.startswith(OPEN_PREFIXES)
+            and not is_verified(user)
+            and has_second_factor(user)
+        ):
             if request.path.startswith("/api/"):
-                return JsonResponse({"error": _("Enter the code from your authenticator app first."),
-                                     "code": "otp_required"}, status=401)
+                return JsonResponse(
+                    {"error": _("Enter the code from your authenticator app first."), "code": "otp_required"},
+                    status=401,
+                )
             return redirect(f"/accounts/2fa/verify/?next={request.get_full_path()}")
         return self.get_response(request)
 

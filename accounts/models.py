@@ -31,8 +31,9 @@ class ApiToken(models.Model):
         """Create a token for `user`, valid API_TOKEN_DAYS; return the row and the raw token, shown once."""
         raw = secrets.token_urlsafe(32)
         expires = timezone.now() + timedelta(days=settings.API_TOKEN_DAYS)
-        token = cls.objects.create(user=user, key_hash=hash_token(raw), prefix=raw[:8], expires=expires,
-                                   otp_verified=otp_verified)
+        token = cls.objects.create(
+            user=user, key_hash=hash_token(raw), prefix=raw[:8], expires=expires, otp_verified=otp_verified
+        )
         return token, raw
 
 

@@ -14,5 +14,9 @@ def record_sign_in(sender, request, user, **kwargs) -> None:
     signin_succeeded(request, user.get_username())
     if not request.session.session_key:
         request.session.save()
-    SignIn.objects.create(user=user, session_key=request.session.session_key, ip=client_ip(request),
-                          user_agent=request.META.get("HTTP_USER_AGENT", "")[:400])
+    SignIn.objects.create(
+        user=user,
+        session_key=request.session.session_key,
+        ip=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:400],
+    )

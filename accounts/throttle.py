@@ -122,6 +122,7 @@ class ThrottleBackend:
             request.signin_wait = wait
             raise PermissionDenied("sign-in throttled")
         return None
+
     # No get_user: sessions are never bound to this backend (Django's force_login and login
     # pick the first backend that has one).
 

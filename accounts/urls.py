@@ -11,11 +11,17 @@ urlpatterns = [
     path("password/", views.password_change, name="password-change"),
     path("email/", views.account_email, name="account-email"),
     path("password-reset/", password_reset.PasswordResetView.as_view(), name="password-reset"),
-    path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(
-        template_name="accounts/password_reset_done.html"), name="password-reset-done"),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        name="password-reset-done",
+    ),
     path("reset/<uidb64>/<token>/", password_reset.PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
-    path("reset/done/", auth_views.PasswordResetCompleteView.as_view(
-        template_name="accounts/password_reset_complete.html"), name="password-reset-complete"),
+    path(
+        "reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
+        name="password-reset-complete",
+    ),
     path("2fa/", views.second_factor_setup, name="second-factor-setup"),
     path("2fa/verify/", views.second_factor_verify, name="second-factor-verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

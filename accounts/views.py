@@ -57,10 +57,15 @@ def sessions(request):
     """Recent sign-ins and live sessions (time, device, IP), and signing out all the others."""
     if request.method == "POST":
         ended = sign_out_everywhere_else(request.user, request.session.session_key)
-        messages.success(request, _("Signed out of %(n)d other session(s); every API token was revoked.") % {"n": ended})
+        messages.success(
+            request, _("Signed out of %(n)d other session(s); every API token was revoked.") % {"n": ended}
+        )
         return redirect("sessions")
-    context = {"recent": request.user.sign_ins.all()[:20], "active": active_sign_ins(request.user),
-               "current": request.session.session_key}
+    context = {
+        "recent": request.user.sign_ins.all()[:20],
+        "active": active_sign_ins(request.user),
+        "current": request.session.session_key,
+    }
     return render(request, "accounts/sessions.html", context)
 
 
@@ -76,10 +81,15 @@ def password_change(request):
             user = form.save()
             update_session_auth_hash(request, user)
             sign_out_everywhere_else(user, request.session.session_key)
-            messages.success(request, _("Password changed. Every other session was signed out and every API token revoked."))
+            messages.success(
+                request, _("Password changed. Every other session was signed out and every API token revoked.")
+            )
             return redirect("sessions")
-    return render(request, "accounts/password_change.html",
-                  {"form": form, "email_form": EmailForm(initial={"email": request.user.email})})
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "email_form": EmailForm(initial={"email": request.user.email})},
+    )
 
 
 @login_required
@@ -110,7 +120,9 @@ def second_factor_setup(request):
             device.save()
             otp_login(request, device)
             sign_out_everywhere_else(request.user, request.session.session_key)
-            messages.success(request, _("Two-factor sign-in is on. Every other session was signed out and every API token revoked."))
+            messages.success(
+                request, _("Two-factor sign-in is on. Every other session was signed out and every API token revoked.")
+            )
             return render(request, "accounts/recovery_codes.html", {"codes": recovery_codes_issue(request.user)})
         messages.error(request, _("That code is not right. Check the time on your phone and try again."))
     return render(request, "accounts/2fa_setup.html", {"qr": qr_data_uri(device), "secret": device.config_url})
@@ -125,7 +137,9 @@ def _second_factor_on(request):
         second_factor_reset(request.user)
         messages.info(request, _("Your old authenticator app no longer works. Scan the new code."))
         return redirect("second-factor-setup")
-    return render(request, "accounts/2fa_setup.html", {"enabled": True, "codes_left": recovery_codes_left(request.user)})
+    return render(
+        request, "accounts/2fa_setup.html", {"enabled": True, "codes_left": recovery_codes_left(request.user)}
+    )
 
 
 @login_required
@@ -155,5 +169,7 @@ def _recovery(request, typed: str):
     if not recovery_code_use(request.user, typed):
         return None
     left = recovery_codes_left(request.user)
-    messages.warning(request, _("You used a recovery code; %(n)d left. Lost your phone? Set up a new one now.") % {"n": left})
+    messages.warning(
+        request, _("You used a recovery code; %(n)d left. Lost your phone? Set up a new one now.") % {"n": left}
+    )
     return next(iter(devices_for_user(request.user, confirmed=True)), None)

@@ -24,9 +24,17 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 TMP = tempfile.mkdtemp()
-os.environ.update({"DEBUG": "1", "DJANGO_SETTINGS_MODULE": "harassguard.settings", "REDIS_URL": "",
-                   "DATABASE_URL": f"sqlite:///{TMP}/db.sqlite3", "MEDIA_ROOT": f"{TMP}/media",
-                   "SIGNING_KEY_FILE": f"{TMP}/key.pem", "LOG_LEVEL": "ERROR"})
+os.environ.update(
+    {
+        "DEBUG": "1",
+        "DJANGO_SETTINGS_MODULE": "harassguard.settings",
+        "REDIS_URL": "",
+        "DATABASE_URL": f"sqlite:///{TMP}/db.sqlite3",
+        "MEDIA_ROOT": f"{TMP}/media",
+        "SIGNING_KEY_FILE": f"{TMP}/key.pem",
+        "LOG_LEVEL": "ERROR",
+    }
+)
 
 import django  # noqa: E402
 
@@ -44,8 +52,10 @@ from evidence.models import Bundle, BundleItem, EvidenceItem, OcrResult, Transcr
 from evidence.storage.originals import original_name, store_original  # noqa: E402
 from evidence.storage.workfiles import save_derived  # noqa: E402
 
-TEXT = {"zh": "你再不还钱，明天就去你单位找你，让你社死，我们已经通知了你的家人", "en":
-        "If you do not pay today we will call your office and tell your family about the debt"}
+TEXT = {
+    "zh": "你再不还钱，明天就去你单位找你，让你社死，我们已经通知了你的家人",
+    "en": "If you do not pay today we will call your office and tell your family about the debt",
+}
 
 
 def _png(n: int) -> bytes:
@@ -64,20 +74,46 @@ def _item(case, user, n: int, lang: str) -> EvidenceItem:
     data = f"{lang}-{case.pk}-{n}".encode() + (_png(n) if kind == "screenshot" else TEXT[lang].encode() * 20)
     sha = hashlib.sha256(data).hexdigest()
     store_original(ContentFile(data), sha)
-    item = EvidenceItem.objects.create(case=case, kind=kind, original_filename=f"{kind}-{n}", stored_name=original_name(sha),
-                                       size=len(data), mime="text/plain" if kind == "statement" else "image/jpeg",
-                                       sha256=sha, status="ready", uploaded_by=user)
+    item = EvidenceItem.objects.create(
+        case=case,
+        kind=kind,
+        original_filename=f"{kind}-{n}",
+        stored_name=original_name(sha),
+        size=len(data),
+        mime="text/plain" if kind == "statement" else "image/jpeg",
+        sha256=sha,
+        status="ready",
+        uploaded_by=user,
+    )
     if kind == "screenshot":
         save_derived(item, "thumbnail", _png(n), "jpg", "image/jpeg")
-        OcrResult.objects.create(item=item, original_sha256=sha, engine="bench", text=TEXT[lang],
-                                 lines=[{"text": TEXT[lang], "box": [], "confidence": 1}] * 8)
+        OcrResult.objects.create(
+            item=item,
+            original_sha256=sha,
+            engine="bench",
+            text=TEXT[lang],
+            lines=[{"text": TEXT[lang], "box": [], "confidence": 1}] * 8,
+        )
     elif kind == "call_recording":
-        Transcript.objects.create(item=item, original_sha256=sha, engine="bench", model="bench", language=lang,
-                                  segments=[{"start": 5 * s, "end": 5 * s + 4, "text": TEXT[lang]} for s in range(20)])
+        Transcript.objects.create(
+            item=item,
+            original_sha256=sha,
+            engine="bench",
+            model="bench",
+            language=lang,
+            segments=[{"start": 5 * s, "end": 5 * s + 4, "text": TEXT[lang]} for s in range(20)],
+        )
     # The custody a real item gathers: received, three processing steps, viewed once (annex 1 lists them all).
-    for action in ["received", "processed_integrity", "processed_timestamp", f"processed_{kind}", "item_viewed"][:CUSTODY]:
-        custody_record(case=case, item=item, action=action, actor=Actor(user=user) if "processed" not in action else WORKER,
-                       sha256=sha)
+    for action in ["received", "processed_integrity", "processed_timestamp", f"processed_{kind}", "item_viewed"][
+        :CUSTODY
+    ]:
+        custody_record(
+            case=case,
+            item=item,
+            action=action,
+            actor=Actor(user=user) if "processed" not in action else WORKER,
+            sha256=sha,
+        )
     return item
 
 
@@ -85,16 +121,22 @@ def make_bundle(size: int, lang: str) -> Bundle:
     user = User.objects.get_or_create(username="bench")[0]
     case = Case.objects.create(owner=user, title=f"bench {lang} {size}")
     bundle = Bundle.objects.create(case=case, created_by=user)
-    BundleItem.objects.bulk_create([BundleItem(bundle=bundle, item=_item(case, user, n, lang), position=n + 1)
-                                    for n in range(size)])
+    BundleItem.objects.bulk_create(
+        [BundleItem(bundle=bundle, item=_item(case, user, n, lang), position=n + 1) for n in range(size)]
+    )
     return bundle
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 300])
-    parser.add_argument("--custody", type=int, default=5, choices=range(6),
-                        help="custody events per item listed in annex 1 (a real item has about 5)")
+    parser.add_argument(
+        "--custody",
+        type=int,
+        default=5,
+        choices=range(6),
+        help="custody events per item listed in annex 1 (a real item has about 5)",
+    )
     args = parser.parse_args()
     global CUSTODY
     CUSTODY = args.custody
@@ -110,8 +152,10 @@ def main() -> None:
             timings[lang] = time.perf_counter() - start
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         # zh s/100: seconds per 100 exhibits; constant when the cost grows linearly.
-        print(f"{size:8d} {timings['zh']:10.2f} {timings['en']:10.2f} {timings['zh'] / timings['en']:6.2f} "
-              f"{timings['zh'] * 100 / size:9.2f} {peak:12.0f}")
+        print(
+            f"{size:8d} {timings['zh']:10.2f} {timings['en']:10.2f} {timings['zh'] / timings['en']:6.2f} "
+            f"{timings['zh'] * 100 / size:9.2f} {peak:12.0f}"
+        )
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

@@ -28,8 +28,12 @@ from evidence.processing.audio import decode_audio  # noqa: E402
 from evidence.voices import normalised, victim_voice  # noqa: E402
 
 DATA = REPO / "bench" / "data" / "diarization"
-SPEAKERS = {"A": "aishell1_S0764.wav", "B": "wenetspeech_meeting.wav", "C": "funasr_asr_example.wav",
-            "D": "funasr_triton_long.wav"}
+SPEAKERS = {
+    "A": "aishell1_S0764.wav",
+    "B": "wenetspeech_meeting.wav",
+    "C": "funasr_asr_example.wav",
+    "D": "funasr_triton_long.wav",
+}
 RATE = diarization.RATE
 FRAME = 0.01
 COLLAR = 0.25
@@ -44,7 +48,7 @@ def pieces(samples: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
             cut = len(samples)
         else:
             lo, hi = target - int(0.3 * RATE), min(target + int(0.3 * RATE), len(samples))
-            energy = [np.sum(np.square(samples[i:i + 320])) for i in range(lo, hi - 320, 160)]
+            energy = [np.sum(np.square(samples[i : i + 320])) for i in range(lo, hi - 320, 160)]
             cut = lo + 160 * int(np.argmin(energy))
         out.append(trim(samples[start:cut]))
         start = cut
@@ -53,9 +57,9 @@ def pieces(samples: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
 
 def trim(piece: np.ndarray) -> np.ndarray:
     """The piece without its silent ends (20 ms frames under 1/20 of its loudest frame's level)."""
-    frames = np.sqrt([np.mean(np.square(piece[i:i + 320])) for i in range(0, len(piece) - 320, 320)])
+    frames = np.sqrt([np.mean(np.square(piece[i : i + 320])) for i in range(0, len(piece) - 320, 320)])
     loud = np.nonzero(frames > frames.max() / 20)[0]
-    return piece[loud[0] * 320:(loud[-1] + 1) * 320] if len(loud) else piece
+    return piece[loud[0] * 320 : (loud[-1] + 1) * 320] if len(loud) else piece
 
 
 def phone_band(samples: np.ndarray) -> np.ndarray:
@@ -93,7 +97,7 @@ def frames_of(turns, n: int) -> np.ndarray:
     """Speaker per 10 ms frame, -1 for silence."""
     out = np.full(n, -1)
     for start, end, who in turns:
-        out[int(start / FRAME):int(end / FRAME)] = who
+        out[int(start / FRAME) : int(end / FRAME)] = who
     return out
 
 
@@ -104,7 +108,7 @@ def der(reference, hypothesis, duration: float) -> dict:
     scored = np.ones(n, dtype=bool)
     for start, end, _who in reference:
         for edge in (start, end):
-            scored[max(0, int((edge - COLLAR) / FRAME)):int((edge + COLLAR) / FRAME)] = False
+            scored[max(0, int((edge - COLLAR) / FRAME)) : int((edge + COLLAR) / FRAME)] = False
     best: tuple | None = None
     for mapping in itertools.permutations((0, 1)):
         hyp = frames_of([(s, e, mapping[v] if v < 2 else v) for s, e, v in hypothesis], n)
@@ -116,15 +120,24 @@ def der(reference, hypothesis, duration: float) -> dict:
     speech = int(np.sum(scored & (ref >= 0)))
     assert best is not None
     missed, false_alarm, confusion, mapping = best
-    return {"speech_s": speech * FRAME, "missed_s": missed * FRAME, "false_alarm_s": false_alarm * FRAME,
-            "confusion_s": confusion * FRAME, "der": (missed + false_alarm + confusion) / speech, "mapping": mapping}
+    return {
+        "speech_s": speech * FRAME,
+        "missed_s": missed * FRAME,
+        "false_alarm_s": false_alarm * FRAME,
+        "confusion_s": confusion * FRAME,
+        "der": (missed + false_alarm + confusion) / speech,
+        "mapping": mapping,
+    }
 
 
 def run_call(name: str, audio, turns, results: list) -> tuple[diarization.Diarization, dict]:
     started = time.perf_counter()
     if isinstance(audio, tuple):
-        found = diarization.diarize_channels(*audio) if diarization.separate_sides(*audio) else diarization.diarize(
-            audio[0] + audio[1])
+        found = (
+            diarization.diarize_channels(*audio)
+            if diarization.separate_sides(*audio)
+            else diarization.diarize(audio[0] + audio[1])
+        )
         duration = len(audio[0]) / RATE
     else:
         found = diarization.diarize(audio)
@@ -132,9 +145,11 @@ def run_call(name: str, audio, turns, results: list) -> tuple[diarization.Diariz
     seconds = time.perf_counter() - started
     score = der(turns, [(t.start, t.end, t.voice) for t in found.turns], duration)
     results.append(score)
-    print(f"{name:<16} {duration:6.1f} s  method={found.method:<9} voices={len(found.centroids) or 2}  "
-          f"DER={score['der']:6.1%}  (missed {score['missed_s']:.2f} s, false alarm {score['false_alarm_s']:.2f} s, "
-          f"confusion {score['confusion_s']:.2f} s of {score['speech_s']:.1f} s)  RTF={seconds / duration:.3f}")
+    print(
+        f"{name:<16} {duration:6.1f} s  method={found.method:<9} voices={len(found.centroids) or 2}  "
+        f"DER={score['der']:6.1%}  (missed {score['missed_s']:.2f} s, false alarm {score['false_alarm_s']:.2f} s, "
+        f"confusion {score['confusion_s']:.2f} s of {score['speech_s']:.1f} s)  RTF={seconds / duration:.3f}"
+    )
     return found, score
 
 
@@ -154,8 +169,10 @@ def main() -> None:
         audio, turns = build_call(voices[x], voices[y], rng)
         found, score = run_call(f"{x}+{y}", audio, turns, mono)
         if len(found.centroids) == 2:
-            for speaker, voice in ((x, [v for v, s in score["mapping"].items() if s == 0][0]),
-                                   (y, [v for v, s in score["mapping"].items() if s == 1][0])):
+            for speaker, voice in (
+                (x, [v for v, s in score["mapping"].items() if s == 0][0]),
+                (y, [v for v, s in score["mapping"].items() if s == 1][0]),
+            ):
                 prints.setdefault(speaker, []).append((f"{x}+{y}", found.centroids, voice))
     print("\nTwo-channel calls (one side per channel):")
     for x, y in itertools.combinations(SPEAKERS, 2):
@@ -167,8 +184,10 @@ def main() -> None:
         for other, other_centroids, truth in calls[1:]:
             guess = victim_voice(other_centroids, centroids[voice])
             victim_checks.append(guess == truth)
-            print(f"  {speaker} marked in {marked_call}, in {other}: "
-                  f"{'right' if guess == truth else ('not decided' if guess is None else 'WRONG')}")
+            print(
+                f"  {speaker} marked in {marked_call}, in {other}: "
+                f"{'right' if guess == truth else ('not decided' if guess is None else 'WRONG')}"
+            )
     for label, rows in (("one-channel", mono), ("two-channel", stereo)):
         speech = sum(r["speech_s"] for r in rows)
         errors = sum(r["missed_s"] + r["false_alarm_s"] + r["confusion_s"] for r in rows)

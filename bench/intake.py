@@ -32,8 +32,15 @@ CHUNK = 1024 * 1024
 def wav_header(data_bytes: int, rate: int = 8000) -> bytes:
     """A PCM WAV header, so the file sniffs as the long call recording it stands for."""
     fmt = struct.pack("<HHIIHH", 1, 1, rate, rate * 2, 2, 16)
-    return (b"RIFF" + struct.pack("<I", 36 + data_bytes) + b"WAVEfmt " + struct.pack("<I", 16) + fmt
-            + b"data" + struct.pack("<I", data_bytes))
+    return (
+        b"RIFF"
+        + struct.pack("<I", 36 + data_bytes)
+        + b"WAVEfmt "
+        + struct.pack("<I", 16)
+        + fmt
+        + b"data"
+        + struct.pack("<I", data_bytes)
+    )
 
 
 def make_file(path: Path, size_mb: int) -> str:
@@ -84,17 +91,20 @@ def setup_site(env: dict) -> list[str]:
         "from cases.models import Case; u = User.objects.create_user('bench', password='x'); "
         "c = Case.objects.create(owner=u, title='bench'); print(ApiToken.issue(u)[1], c.id)"
     )
-    out = subprocess.run([PY, "manage.py", "shell", "-c", code], cwd=REPO, env=env, check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [PY, "manage.py", "shell", "-c", code], cwd=REPO, env=env, check=True, capture_output=True, text=True
+    )
     return out.stdout.strip().split()[-2:]
 
 
 def upload(port: int, token: str, case_id: str, path: Path) -> dict:
     """Stream `path` as a multipart upload; return the JSON answer."""
     boundary = "----bench-boundary"
-    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\ncall_recording\r\n"
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"long-call.wav\"\r\n"
-            "Content-Type: application/octet-stream\r\n\r\n").encode()
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\ncall_recording\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="long-call.wav"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
     tail = f"\r\n--{boundary}--\r\n".encode()
     size = len(head) + path.stat().st_size + len(tail)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
@@ -154,9 +164,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=REPO / "var" if (REPO / "var").is_dir() else None) as tmp_name:
         tmp = Path(tmp_name)
         media = tmp / "media"
-        env = {**os.environ, "DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
-               "MEDIA_ROOT": str(media), "MAX_UPLOAD_MB": str(args.size_mb + 10), "BROKER_DIR": str(tmp / "broker"),
-               "REDIS_URL": "", "LOG_LEVEL": "WARNING"}
+        env = {
+            **os.environ,
+            "DEBUG": "1",
+            "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
+            "MEDIA_ROOT": str(media),
+            "MAX_UPLOAD_MB": str(args.size_mb + 10),
+            "BROKER_DIR": str(tmp / "broker"),
+            "REDIS_URL": "",
+            "LOG_LEVEL": "WARNING",
+        }
         for sub in ("broker/queue", "broker/control"):
             (tmp / sub).mkdir(parents=True)
         token, case_id = setup_site(env)
@@ -169,8 +186,11 @@ def main() -> None:
         os.remove(tmp / "copy.bin")
 
         port = free_port()
-        server = subprocess.Popen([PY, "-m", "gunicorn", "harassguard.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1",
-                                   "--timeout", "600"], cwd=REPO, env=env)
+        server = subprocess.Popen(
+            [PY, "-m", "gunicorn", "harassguard.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1", "--timeout", "600"],
+            cwd=REPO,
+            env=env,
+        )
         try:
             wait_listening(port)
             pid = worker_pid(server.pid)
@@ -193,8 +213,10 @@ def main() -> None:
         print(f"reference cp + sha256sum  {reference:.2f} s  (cp {t_copy:.2f} s, sha256sum {t_hash:.2f} s)")
         print(f"intake over HTTP          {t_intake:.2f} s")
         print(f"ratio intake / reference  {t_intake / reference:.2f}  (target <= 1.5)")
-        print(f"server memory             idle {idle / 1024:.0f} MB, peak {sampler.peak / 1024:.0f} MB, "
-              f"growth {growth_mb:.0f} MB (target < 100 MB)")
+        print(
+            f"server memory             idle {idle / 1024:.0f} MB, peak {sampler.peak / 1024:.0f} MB, "
+            f"growth {growth_mb:.0f} MB (target < 100 MB)"
+        )
 
 
 if __name__ == "__main__":

@@ -19,8 +19,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/harassguard_bench")
-LUA = 'done = function(s, latency, r) io.write(string.format("P50=%d P95=%d REQ=%d ERR=%d\\n", ' \
-      'latency:percentile(50), latency:percentile(95), s.requests, s.errors.status + s.errors.connect + s.errors.timeout)) end\n'
+LUA = (
+    'done = function(s, latency, r) io.write(string.format("P50=%d P95=%d REQ=%d ERR=%d\\n", '
+    "latency:percentile(50), latency:percentile(95), s.requests, s.errors.status + s.errors.connect + s.errors.timeout)) end\n"
+)
 
 SETUP = """
 import hashlib
@@ -81,27 +83,71 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (gthread above 1)")
     parser.add_argument("--only", help="measure only the targets whose name contains this")
     args = parser.parse_args()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.load_settings", "DATABASE_URL": DB_URL, "DEBUG": "0",
-           "SECRET_KEY": "bench-only", "ALLOWED_HOSTS": "127.0.0.1", "REDIS_URL": "", "LOG_LEVEL": "WARNING",
-           "DATABASE_CONN_MAX_AGE": "60", "AXES_FAILURE_LIMIT": "1000"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.load_settings",
+        "DATABASE_URL": DB_URL,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "REDIS_URL": "",
+        "LOG_LEVEL": "WARNING",
+        "DATABASE_CONN_MAX_AGE": "60",
+        "AXES_FAILURE_LIMIT": "1000",
+    }
     reset_database(env)
-    session, token, case_id = subprocess.run([sys.executable, "manage.py", "shell", "-c", SETUP], cwd=REPO, env=env,
-                                             check=True, capture_output=True, text=True).stdout.split()[-3:]
+    session, token, case_id = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", SETUP],
+        cwd=REPO,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()[-3:]
     port = 18000 + os.getpid() % 1000
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "harassguard.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers), "--threads", str(args.threads),
-                               "--log-level", "warning"], cwd=REPO, env=env)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "harassguard.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "--log-level",
+            "warning",
+        ],
+        cwd=REPO,
+        env=env,
+    )
     try:
         wait_port(port)
         with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
             lua.write(LUA)
             lua.flush()
-            targets = [("hello (reference)", "/hello/", []),
-                       ("case page", f"/cases/{case_id}/", [f"Cookie: sessionid={session}"]),
-                       ("evidence API item", None, [f"Authorization: Bearer {token}"]),
-                       ("case API", f"/api/v1/cases/{case_id}", [f"Authorization: Bearer {token}"])]
-            first_item = subprocess.run([sys.executable, "manage.py", "shell", "-c",
-                                         "from evidence.models import EvidenceItem; print(EvidenceItem.objects.first().pk)"],
-                                        cwd=REPO, env=env, check=True, capture_output=True, text=True).stdout.split()[-1]
+            targets = [
+                ("hello (reference)", "/hello/", []),
+                ("case page", f"/cases/{case_id}/", [f"Cookie: sessionid={session}"]),
+                ("evidence API item", None, [f"Authorization: Bearer {token}"]),
+                ("case API", f"/api/v1/cases/{case_id}", [f"Authorization: Bearer {token}"]),
+            ]
+            first_item = subprocess.run(
+                [
+                    sys.executable,
+                    "manage.py",
+                    "shell",
+                    "-c",
+                    "from evidence.models import EvidenceItem; print(EvidenceItem.objects.first().pk)",
+                ],
+                cwd=REPO,
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.split()[-1]
             print(f"{'target':22} {'conns':>5} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7} {'errors':>6}")
             for name, path, headers in targets:
                 if args.only and args.only not in name and not name.startswith("hello"):
@@ -111,8 +157,10 @@ def main() -> None:
                 wrk(f"http://127.0.0.1:{port}{path}", 20, 2, headers, lua.name)
                 for connections in (20, 100):
                     r = wrk(f"http://127.0.0.1:{port}{path}", connections, args.seconds, headers, lua.name)
-                    print(f"{name:22} {connections:5d} {r['P50'] / 1000:8.1f} {r['P95'] / 1000:8.1f} "
-                          f"{r['REQ'] / args.seconds:7.0f} {r['ERR']:6d}")
+                    print(
+                        f"{name:22} {connections:5d} {r['P50'] / 1000:8.1f} {r['P95'] / 1000:8.1f} "
+                        f"{r['REQ'] / args.seconds:7.0f} {r['ERR']:6d}"
+                    )
     finally:
         server.terminate()
         server.wait(timeout=30)

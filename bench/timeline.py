@@ -55,8 +55,10 @@ def bench_screenshot(folder: Path, runs: int) -> None:
         with Image.open(path) as image:
             rows = read_call_history(ocr_lines(str(path)), image, taken, SH)
         times.append(time.perf_counter() - start)
-    print(f"call-history screenshot 1080x2400, 10 rows: {min(times):.2f} s best, {sum(times) / len(times):.2f} s mean "
-          f"over {runs}; rows read {len(rows)}/10")
+    print(
+        f"call-history screenshot 1080x2400, 10 rows: {min(times):.2f} s best, {sum(times) / len(times):.2f} s mean "
+        f"over {runs}; rows read {len(rows)}/10"
+    )
 
 
 def bench_screen_recording(folder: Path, runs: int) -> None:
@@ -73,9 +75,11 @@ def bench_screen_recording(folder: Path, runs: int) -> None:
         times.append(time.perf_counter() - start)
     assert found is not None
     best = min(times)
-    print(f"screen recording 60 s 720x1600 10 fps: {best:.1f} s best, {sum(times) / len(times):.1f} s mean over {runs}; "
-          f"frames read {len(found.frames)}, {best / max(1, len(found.frames)):.2f} s per frame; "
-          f"distinct lines {len(found.lines)}")
+    print(
+        f"screen recording 60 s 720x1600 10 fps: {best:.1f} s best, {sum(times) / len(times):.1f} s mean over {runs}; "
+        f"frames read {len(found.frames)}, {best / max(1, len(found.frames)):.2f} s per frame; "
+        f"distinct lines {len(found.lines)}"
+    )
 
 
 def bench_merge() -> None:
@@ -85,8 +89,15 @@ def bench_merge() -> None:
         at = start_at + timedelta(minutes=26 * i)
         number = f"1380013{8000 + i % 40:04d}"
         for source in ("carrier", "call_log", "call_screenshot", "recording")[: 1 + i % 4]:
-            events.append(Event("call", at + timedelta(seconds=i % 7), number, duration=40,
-                                sources=[{"evidence": f"{source}-{i % 3}", "source": source, "row": i}]))
+            events.append(
+                Event(
+                    "call",
+                    at + timedelta(seconds=i % 7),
+                    number,
+                    duration=40,
+                    sources=[{"evidence": f"{source}-{i % 3}", "source": source, "row": i}],
+                )
+            )
     start = time.perf_counter()
     merged = merge_events(events)
     print(f"merge {len(events)} sightings into {len(merged)} calls: {time.perf_counter() - start:.2f} s")

@@ -70,8 +70,10 @@ def bench_transcription(folder: Path, minutes: list[int]) -> None:
         samples = decode_audio(str(make_recording(folder, m)))
         ow, ow_words = rtf(samples, "openai-whisper", str(TINY_EN))
         fw, fw_words = rtf(samples, "faster-whisper", ct2) if ct2 else (float("nan"), 0)
-        print(f"{len(samples) / 16000 / 60:7.1f}m {ow:20.3f} {fw:25.3f} {ow / fw:8.1f}x"
-              f"   (words: {ow_words} / {fw_words})")
+        print(
+            f"{len(samples) / 16000 / 60:7.1f}m {ow:20.3f} {fw:25.3f} {ow / fw:8.1f}x"
+            f"   (words: {ow_words} / {fw_words})"
+        )
 
 
 def bench_ocr(folder: Path, runs: int) -> None:
@@ -81,7 +83,12 @@ def bench_ocr(folder: Path, runs: int) -> None:
     image = Image.new("RGB", (1080, 1600), "white")
     draw = ImageDraw.Draw(image)
     for i in range(20):
-        draw.text((40, 40 + 76 * i), f"昨天 23:{i + 10:02d}  你再不还钱就去你单位找你 13812345{i:03d}", font=font, fill="black")
+        draw.text(
+            (40, 40 + 76 * i),
+            f"昨天 23:{i + 10:02d}  你再不还钱就去你单位找你 13812345{i:03d}",
+            font=font,
+            fill="black",
+        )
     path = folder / "screenshot.png"
     image.save(path)
     ocr_lines(str(path))  # load the models once
@@ -95,10 +102,19 @@ def bench_end_to_end(folder: Path) -> None:
     """Seconds from upload to "ready" through the API, the pipeline run in-process."""
     import django
 
-    os.environ.update({"DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}", "MEDIA_ROOT": str(folder / "media"),
-                       "CELERY_TASK_ALWAYS_EAGER": "1", "WHISPER_MODEL": str(TINY_EN), "WHISPER_LANGUAGE": "en",
-                       "SIGNING_KEY_FILE": str(folder / "key.pem"), "REDIS_URL": "", "LOG_LEVEL": "WARNING",
-                       "ALLOWED_HOSTS": "testserver"})
+    os.environ.update(
+        {
+            "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+            "MEDIA_ROOT": str(folder / "media"),
+            "CELERY_TASK_ALWAYS_EAGER": "1",
+            "WHISPER_MODEL": str(TINY_EN),
+            "WHISPER_LANGUAGE": "en",
+            "SIGNING_KEY_FILE": str(folder / "key.pem"),
+            "REDIS_URL": "",
+            "LOG_LEVEL": "WARNING",
+            "ALLOWED_HOSTS": "testserver",
+        }
+    )
     django.setup()
     from django.contrib.auth.models import User
     from django.core.management import call_command
@@ -112,8 +128,10 @@ def bench_end_to_end(folder: Path) -> None:
     case = Case.objects.create(owner=user, title="bench")
     client = Client()
     client.force_login(user)
-    for name, path, kind in [("1min.amr", folder / "1min.amr", "call_recording"),
-                             ("screenshot.png", folder / "screenshot.png", "screenshot")]:
+    for name, path, kind in [
+        ("1min.amr", folder / "1min.amr", "call_recording"),
+        ("screenshot.png", folder / "screenshot.png", "screenshot"),
+    ]:
         if not path.exists():
             continue
         start = time.perf_counter()

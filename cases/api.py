@@ -44,10 +44,16 @@ class CaseOut(Schema):
 
 def _case_out(case) -> dict:
     return {
-        "id": case.id, "title": case.title, "platform": case.platform,
-        "description": case.description, "victim_name": case.victim_name,
-        "collection_company": case.collection_company, "lender_kind": case.lender_kind,
-        "rate_lawful": case.rate_lawful, "created": case.created, "item_count": case.items.count(),
+        "id": case.id,
+        "title": case.title,
+        "platform": case.platform,
+        "description": case.description,
+        "victim_name": case.victim_name,
+        "collection_company": case.collection_company,
+        "lender_kind": case.lender_kind,
+        "rate_lawful": case.rate_lawful,
+        "created": case.created,
+        "item_count": case.items.count(),
     }
 
 
@@ -120,8 +126,14 @@ def case_events(request, case_id: UUID):
 
 def event_out(event) -> dict:
     """An event as the API gives it: each source as kind, item and the row, line or second within it."""
-    sources = [{"kind": s.get("source", ""), "item": s.get("evidence") or None,
-                **{k: v for k, v in s.items() if k not in ("source", "evidence")}} for s in event.sources]
+    sources = [
+        {
+            "kind": s.get("source", ""),
+            "item": s.get("evidence") or None,
+            **{k: v for k, v in s.items() if k not in ("source", "evidence")},
+        }
+        for s in event.sources
+    ]
     return {**event.__dict__, "start": event.at, "evidence": event.evidence, "sources": sources}
 
 
@@ -206,8 +218,9 @@ def _party_find_or_add(case, actor, data: PartyIn) -> Party:
         raise ApiError(400, _("No such party in this case."), "invalid_party")
     name, relation = data.name.strip(), data.relation.strip()
     found = case.parties.filter(kind=data.kind, name=name, relation=relation).first()
-    return found or party_create(case=case, actor=actor, kind=data.kind, name=name, relation=relation,
-                                 acts_for=acts_for)
+    return found or party_create(
+        case=case, actor=actor, kind=data.kind, name=name, relation=relation, acts_for=acts_for
+    )
 
 
 class PartyOut(Schema):

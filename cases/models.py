@@ -15,6 +15,7 @@ class Case(models.Model):
     description = models.TextField(_("description"), blank=True)
     victim_name = models.CharField(_("victim's name"), max_length=100, blank=True)
     collection_company = models.CharField(_("collection company, if known"), max_length=200, blank=True)
+
     class LenderKind(models.TextChoices):
         UNKNOWN = "", _("I do not know")
         BANK = "bank", _("A bank (credit card or bank loan)")
@@ -31,13 +32,21 @@ class Case(models.Model):
     # Which rules bind the lender beyond the recommended standard (a bank's card rules, the small-loan
     # rules), and whether the police are the first stop (an unlicensed lender or an unlawful rate).
     # db_default: rows written by code that predates these columns (an older worker, a migration test) still insert.
-    lender_kind = models.CharField(_("what kind of lender"), max_length=20, choices=LenderKind.choices, blank=True,
-                                   default="", db_default="")
-    rate_lawful = models.CharField(_("is the interest rate within the legal limit"), max_length=5,
-                                   choices=RateLawful.choices, blank=True, default="", db_default="")
+    lender_kind = models.CharField(
+        _("what kind of lender"), max_length=20, choices=LenderKind.choices, blank=True, default="", db_default=""
+    )
+    rate_lawful = models.CharField(
+        _("is the interest rate within the legal limit"),
+        max_length=5,
+        choices=RateLawful.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
     # Which rule set the analysis applies (cases/data/rules_<code>.toml).
-    jurisdiction = models.CharField(_("rules"), max_length=5, choices=[("CN", _("Mainland China")),
-                                                                      ("US", _("United States"))], default="CN")
+    jurisdiction = models.CharField(
+        _("rules"), max_length=5, choices=[("CN", _("Mainland China")), ("US", _("United States"))], default="CN"
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -93,8 +102,11 @@ class Membership(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["case", "user"], condition=models.Q(revoked_at=None),
-                                               name="one_active_membership")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "user"], condition=models.Q(revoked_at=None), name="one_active_membership"
+            )
+        ]
 
 
 class Invitation(models.Model):
@@ -107,8 +119,9 @@ class Invitation(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     created = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
-    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -145,8 +158,14 @@ class Party(models.Model):
     name = models.CharField(_("name"), max_length=200)
     relation = models.CharField(_("relation to you"), max_length=100, blank=True)
     # An agency collects for a lender: its calls count under that lender (the standard's limit is per institution).
-    acts_for = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="agencies",
-                                 verbose_name=_("collects for"))
+    acts_for = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agencies",
+        verbose_name=_("collects for"),
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -174,8 +193,9 @@ class CaseNumber(models.Model):
     confirmed = models.BooleanField(default=False)
     party = models.ForeignKey(Party, on_delete=models.SET_NULL, null=True, blank=True, related_name="numbers")
     updated = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["number"]

@@ -58,10 +58,12 @@ class NumberFacts:
             "recording": lambda n: ngettext("Appears in %(n)d recording", "Appears in %(n)d recordings", n),
             "call_log": lambda n: ngettext("%(n)d call in a call log", "%(n)d calls in a call log", n),
             "screenshot": lambda n: ngettext("Appears in %(n)d screenshot", "Appears in %(n)d screenshots", n),
-            "carrier": lambda n: ngettext("%(n)d call in the carrier's itemised record",
-                                          "%(n)d calls in the carrier's itemised record", n),
-            "call_screenshot": lambda n: ngettext("%(n)d call in a picture of the call history",
-                                                  "%(n)d calls in a picture of the call history", n),
+            "carrier": lambda n: ngettext(
+                "%(n)d call in the carrier's itemised record", "%(n)d calls in the carrier's itemised record", n
+            ),
+            "call_screenshot": lambda n: ngettext(
+                "%(n)d call in a picture of the call history", "%(n)d calls in a picture of the call history", n
+            ),
             "manual": lambda n: ngettext("%(n)d event you recorded by hand", "%(n)d events you recorded by hand", n),
         }
         return [said[s](len(seen)) % {"n": len(seen)} for s, seen in sorted(self.sources.items()) if s in said]
@@ -97,11 +99,14 @@ def _from_items(found: dict[str, NumberFacts], case: Case) -> None:
         who = f"{item.author_relation} {item.author_name}".strip()
         for number in phone.find_numbers(item.author_contact):
             if facts := _facts(found, number):
-                facts.vote("third_party", _("A statement gives it as the witness's own number (%(who)s)") % {"who": who})
+                facts.vote(
+                    "third_party", _("A statement gives it as the witness's own number (%(who)s)") % {"who": who}
+                )
         if facts := _facts(found, item.counterparty_number):
             facts.vote("collector", _("A statement says this number contacted the witness (%(who)s)") % {"who": who})
-    for ocr in OcrResult.objects.filter(item__case=case, item__withdrawn_at=None).only("item_id", "phone_numbers",
-                                                                                          "text"):
+    for ocr in OcrResult.objects.filter(item__case=case, item__withdrawn_at=None).only(
+        "item_id", "phone_numbers", "text"
+    ):
         for number in ocr.phone_numbers:
             facts = _facts(found, number)
             if facts:
@@ -120,9 +125,15 @@ def _from_transcripts(found: dict[str, NumberFacts], case: Case) -> None:
     for number, n in said.items():
         if not (facts := _facts(found, number)):
             continue  # too short to be anyone's number (a service code)
-        facts.vote("collector", ngettext(
-            "%(n)d recording of calls with it speaks of loans or repayment",
-            "%(n)d recordings of calls with it speak of loans or repayment", n) % {"n": n})
+        facts.vote(
+            "collector",
+            ngettext(
+                "%(n)d recording of calls with it speaks of loans or repayment",
+                "%(n)d recordings of calls with it speak of loans or repayment",
+                n,
+            )
+            % {"n": n},
+        )
 
 
 def _from_records(found: dict[str, NumberFacts], case: Case) -> None:
@@ -155,8 +166,13 @@ def gather(case: Case, events: list[Event]) -> dict[str, NumberFacts]:
 def party_out(party: Party | None) -> dict | None:
     if party is None:
         return None
-    return {"id": str(party.pk), "kind": party.kind, "name": party.name, "relation": party.relation,
-            "acts_for": str(party.acts_for_id) if party.acts_for_id else None}
+    return {
+        "id": str(party.pk),
+        "kind": party.kind,
+        "name": party.name,
+        "relation": party.relation,
+        "acts_for": str(party.acts_for_id) if party.acts_for_id else None,
+    }
 
 
 def number_rows(case: Case, events: list[Event]) -> list[dict]:
@@ -168,10 +184,20 @@ def number_rows(case: Case, events: list[Event]) -> list[dict]:
     rows = []
     for number in sorted(found.keys() | saved.keys(), key=lambda n: (-(found[n].calls if n in found else 0), n)):
         facts, row = found.get(number) or NumberFacts(number), saved.get(number)
-        rows.append({"number": number, "role": row.role if row else "unknown", "confirmed": bool(row and row.confirmed),
-                     "party": party_out(row.party if row else None), "suggested_role": facts.suggested_role,
-                     "reasons": facts.reasons, "calls": facts.calls, "connected_calls": facts.connected_calls,
-                     "first_seen": facts.first_seen, "last_seen": facts.last_seen})
+        rows.append(
+            {
+                "number": number,
+                "role": row.role if row else "unknown",
+                "confirmed": bool(row and row.confirmed),
+                "party": party_out(row.party if row else None),
+                "suggested_role": facts.suggested_role,
+                "reasons": facts.reasons,
+                "calls": facts.calls,
+                "connected_calls": facts.connected_calls,
+                "first_seen": facts.first_seen,
+                "last_seen": facts.last_seen,
+            }
+        )
     return rows
 
 

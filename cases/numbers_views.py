@@ -18,8 +18,10 @@ from evidence.custody import actor_from_request
 from harassguard.lib import phone
 
 # The parties a number of each role may belong to (the others have none).
-PARTY_KINDS = {CaseNumber.Role.COLLECTOR: {Party.Kind.LENDER, Party.Kind.PLATFORM, Party.Kind.AGENCY},
-               CaseNumber.Role.THIRD_PARTY: {Party.Kind.PERSON}}
+PARTY_KINDS = {
+    CaseNumber.Role.COLLECTOR: {Party.Kind.LENDER, Party.Kind.PLATFORM, Party.Kind.AGENCY},
+    CaseNumber.Role.THIRD_PARTY: {Party.Kind.PERSON},
+}
 
 
 @login_required
@@ -31,10 +33,20 @@ def case_numbers(request, case_id):
         row["role_label"], row["suggested_label"] = roles[row["role"]], roles[row["suggested_role"]]
         row["anchor"] = "n-" + row["number"].lstrip("+")
     parties = list(case.parties.select_related("acts_for"))
-    return render(request, "cases/numbers.html", {
-        "case": case, "rows": rows, "unconfirmed": unconfirmed_count(rows), "roles": CaseNumber.Role.choices,
-        "parties": parties, "institutions": [p for p in parties if p.kind != Party.Kind.PERSON],
-        "party_kinds": Party.Kind.choices, "can_change": role_of(request.user, case) == OWNER})
+    return render(
+        request,
+        "cases/numbers.html",
+        {
+            "case": case,
+            "rows": rows,
+            "unconfirmed": unconfirmed_count(rows),
+            "roles": CaseNumber.Role.choices,
+            "parties": parties,
+            "institutions": [p for p in parties if p.kind != Party.Kind.PERSON],
+            "party_kinds": Party.Kind.choices,
+            "can_change": role_of(request.user, case) == OWNER,
+        },
+    )
 
 
 @login_required
@@ -50,11 +62,17 @@ def case_number_change(request, case_id):
         party = None
     actor = actor_from_request(request)
     if party is None and role == CaseNumber.Role.THIRD_PARTY and request.POST.get("name", "").strip():
-        party = party_create(case=case, actor=actor, kind=Party.Kind.PERSON, name=request.POST["name"].strip()[:200],
-                             relation=request.POST.get("relation", "").strip()[:100])
+        party = party_create(
+            case=case,
+            actor=actor,
+            kind=Party.Kind.PERSON,
+            name=request.POST["name"].strip()[:200],
+            relation=request.POST.get("relation", "").strip()[:100],
+        )
     case_number_set(case=case, actor=actor, number=number, role=role, party=party)
-    messages.success(request, _("Saved: %(number)s is now “%(role)s”.")
-                     % {"number": number, "role": CaseNumber.Role(role).label})
+    messages.success(
+        request, _("Saved: %(number)s is now “%(role)s”.") % {"number": number, "role": CaseNumber.Role(role).label}
+    )
     return redirect(reverse("case-numbers", args=[case.id]) + f"#n-{number.lstrip('+')}")
 
 

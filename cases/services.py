@@ -39,7 +39,6 @@ class CaseAnalysis:
     pending: list[dict] = field(default_factory=list)
 
 
-
 def analysis_version(case: Case) -> str:
     """A key that changes whenever the case's evidence or records change.
 
@@ -67,9 +66,14 @@ def case_analyse(case: Case) -> CaseAnalysis:
         rule_set = load_rule_set(case.jurisdiction)
         events, sentences = case_inputs(case)
         events = merge_events(apply_roles(events, confirmed_roles(case)))
-        found = CaseAnalysis(rule_set, events, analyse(events, sentences, rule_set, case.lender_kind), key,
-                             call_days(events, ZoneInfo(rule_set.timezone)),
-                             pending=pending_phrases(sentences, rule_set))
+        found = CaseAnalysis(
+            rule_set,
+            events,
+            analyse(events, sentences, rule_set, case.lender_kind),
+            key,
+            call_days(events, ZoneInfo(rule_set.timezone)),
+            pending=pending_phrases(sentences, rule_set),
+        )
         if len(_ANALYSES) >= _ANALYSES_KEPT:
             _ANALYSES.pop(next(iter(_ANALYSES)), None)
         _ANALYSES[key] = found
@@ -77,8 +81,9 @@ def case_analyse(case: Case) -> CaseAnalysis:
 
 
 ROW_SOURCES = ("carrier", "call_log", "call_screenshot")
-UNMATCHED_RECORDING = gettext_lazy("No matching call-log row was found: upload a screenshot of the call history or the carrier's "
-                                   "itemised record")
+UNMATCHED_RECORDING = gettext_lazy(
+    "No matching call-log row was found: upload a screenshot of the call history or the carrier's itemised record"
+)
 
 
 def recording_links(events: list[Event]) -> dict[str, list[dict]]:
@@ -86,8 +91,9 @@ def recording_links(events: list[Event]) -> dict[str, list[dict]]:
     (carrier first); an empty list means no row corroborates it."""
     links: dict[str, list[dict]] = {}
     for event in events:
-        rows = sorted((s for s in event.sources if s.get("source") in ROW_SOURCES),
-                      key=lambda s: ROW_SOURCES.index(s["source"]))
+        rows = sorted(
+            (s for s in event.sources if s.get("source") in ROW_SOURCES), key=lambda s: ROW_SOURCES.index(s["source"])
+        )
         for source in event.sources:
             if source.get("source") == "recording" and source.get("evidence"):
                 links.setdefault(source["evidence"], []).extend(rows)
@@ -97,31 +103,49 @@ def recording_links(events: list[Event]) -> dict[str, list[dict]]:
 def finding_provision_line(finding: Finding) -> str:
     """One line naming the provisions a finding concerns, each document with its binding status, e.g.
     "中华人民共和国民法典（法律） 第一千零三十三条第（一）项"; a standard reads "（推荐性国家标准，非法律）"."""
-    return "; ".join(f"{p['document']}（{p['binding']}） {p['article']}" if p.get("binding") else
-                     f"{p['document']} {p['article']}" for p in finding.provisions)
+    return "; ".join(
+        f"{p['document']}（{p['binding']}） {p['article']}" if p.get("binding") else f"{p['document']} {p['article']}"
+        for p in finding.provisions
+    )
 
 
 def manual_event_add(*, case: Case, actor: Actor, **fields) -> ManualEvent:
     """Record an event the user describes by hand, with its custody record."""
     with transaction.atomic():
         event = ManualEvent.objects.create(case=case, created_by=actor.user, **fields)
-        custody_record(case=case, action="manual_event_added", actor=actor, manual_event=str(event.pk),
-                       kind=event.kind, occurred_at=event.occurred_at.isoformat() if event.occurred_at else None)
+        custody_record(
+            case=case,
+            action="manual_event_added",
+            actor=actor,
+            manual_event=str(event.pk),
+            kind=event.kind,
+            occurred_at=event.occurred_at.isoformat() if event.occurred_at else None,
+        )
     return event
 
 
-def party_create(*, case: Case, actor: Actor, kind: str, name: str, relation: str = "",
-                 acts_for: Party | None = None) -> Party:
+def party_create(
+    *, case: Case, actor: Actor, kind: str, name: str, relation: str = "", acts_for: Party | None = None
+) -> Party:
     """Add a lender, platform, agency or person to the case, with its custody record."""
     with transaction.atomic():
         party = Party.objects.create(case=case, kind=kind, name=name, relation=relation, acts_for=acts_for)
-        custody_record(case=case, action="party_added", actor=actor, party=str(party.pk), kind=kind, name=name,
-                       relation=relation, acts_for=str(acts_for.pk) if acts_for else None)
+        custody_record(
+            case=case,
+            action="party_added",
+            actor=actor,
+            party=str(party.pk),
+            kind=kind,
+            name=name,
+            relation=relation,
+            acts_for=str(acts_for.pk) if acts_for else None,
+        )
     return party
 
 
-def case_number_set(*, case: Case, actor: Actor, number: str, role: str, party: Party | None = None,
-                    confirmed: bool = True) -> CaseNumber:
+def case_number_set(
+    *, case: Case, actor: Actor, number: str, role: str, party: Party | None = None, confirmed: bool = True
+) -> CaseNumber:
     """Give a number of the case its role (and the party it belongs to), with a custody record of the change.
 
     `number` must be normalised (harassguard.lib.phone.normalise). Choosing "unknown" withdraws a confirmation."""
@@ -132,8 +156,16 @@ def case_number_set(*, case: Case, actor: Actor, number: str, role: str, party: 
         row.confirmed = confirmed and role != CaseNumber.Role.UNKNOWN
         row.updated_by = actor.user
         row.save()
-        custody_record(case=case, action="number_classified", actor=actor, number=number, role=role,
-                       confirmed=row.confirmed, party=str(party.pk) if party else None, before=before)
+        custody_record(
+            case=case,
+            action="number_classified",
+            actor=actor,
+            number=number,
+            role=role,
+            confirmed=row.confirmed,
+            party=str(party.pk) if party else None,
+            before=before,
+        )
     return row
 
 
@@ -142,6 +174,7 @@ def case_set_lender(*, case: Case, actor: Actor, lender_kind: str, rate_lawful: 
     with transaction.atomic():
         case.lender_kind, case.rate_lawful = lender_kind, rate_lawful
         case.save(update_fields=["lender_kind", "rate_lawful"])
-        custody_record(case=case, action="lender_described", actor=actor, lender_kind=lender_kind,
-                       rate_lawful=rate_lawful)
+        custody_record(
+            case=case, action="lender_described", actor=actor, lender_kind=lender_kind, rate_lawful=rate_lawful
+        )
     return case

@@ -24,8 +24,9 @@ from harassguard.lib.ids import form_uuid
 
 class InviteForm(forms.Form):
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Membership.Role.choices)
-    note = forms.CharField(label=gettext_lazy("For whom (a name or e-mail, for your own records)"),
-                           max_length=200, required=False)
+    note = forms.CharField(
+        label=gettext_lazy("For whom (a name or e-mail, for your own records)"), max_length=200, required=False
+    )
     email = forms.EmailField(label=gettext_lazy("Send the link to this e-mail address (optional)"), required=False)
 
 
@@ -38,23 +39,30 @@ def sharing(request, case_id):
     link = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        _inv, raw = invitation_create(case=case, actor=actor_from_request(request), role=data["role"],
-                                      note=data["note"] or data["email"])
+        _inv, raw = invitation_create(
+            case=case, actor=actor_from_request(request), role=data["role"], note=data["note"] or data["email"]
+        )
         link = request.build_absolute_uri(reverse("invitation", args=[raw]))
         if data["email"]:
             invitation_email(to=data["email"], link=link, inviter=request.user.get_username())
             messages.success(request, _("The invitation was sent to %(email)s.") % {"email": data["email"]})
         form = InviteForm()
-    context = {"case": case, "form": form, "link": link,
-               "members": case.memberships.filter(revoked_at=None).select_related("user"),
-               "invitations": case.invitations.filter(accepted_at=None, revoked_at=None)}
+    context = {
+        "case": case,
+        "form": form,
+        "link": link,
+        "members": case.memberships.filter(revoked_at=None).select_related("user"),
+        "invitations": case.invitations.filter(accepted_at=None, revoked_at=None),
+    }
     return render(request, "cases/sharing.html", context)
 
 
 def invitation_email(*, to: str, link: str, inviter: str) -> None:
     """E-mail an invitation link (the case's title stays out of the message)."""
-    body = _("%(inviter)s invites you to review a case on HarassGuard. Open this link (it works once, for 14 days) "
-             "and sign in or create an account:\n\n%(link)s") % {"inviter": inviter, "link": link}
+    body = _(
+        "%(inviter)s invites you to review a case on HarassGuard. Open this link (it works once, for 14 days) "
+        "and sign in or create an account:\n\n%(link)s"
+    ) % {"inviter": inviter, "link": link}
     send_mail(_("An invitation to review a case"), body, None, [to])
 
 

@@ -24,12 +24,17 @@ class LinkForm(forms.Form):
 class RelativeStatementForm(forms.Form):
     # The witness writes or corrects their own name: the owner's label for the link is only a suggestion.
     name = forms.CharField(label=_("Your full name"), max_length=100)
-    text = forms.CharField(label=_("What happened: when, which number called or wrote, what was said"),
-                           widget=forms.Textarea(attrs={"rows": 8}), strip=False)
-    occurred_at = forms.DateTimeField(label=_("When it happened"), required=False,
-                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    counterparty_number = forms.CharField(label=_("The number that contacted you"), max_length=40, required=False,
-                                          validators=[phone_number])
+    text = forms.CharField(
+        label=_("What happened: when, which number called or wrote, what was said"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        strip=False,
+    )
+    occurred_at = forms.DateTimeField(
+        label=_("When it happened"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    counterparty_number = forms.CharField(
+        label=_("The number that contacted you"), max_length=40, required=False, validators=[phone_number]
+    )
     willing = forms.BooleanField(label=_("I am willing to testify if needed"), required=False)
     contact = forms.CharField(label=_("How to reach you"), max_length=200, required=False)
 
@@ -45,8 +50,11 @@ def statement_links(request, case_id):
         _link, raw = link_create(case=case, actor=actor_from_request(request), **form.cleaned_data)
         link_url = request.build_absolute_uri(reverse("relative-statement", args=[raw]))
         form = LinkForm()
-    return render(request, "cases/statement_links.html",
-                  {"case": case, "form": form, "link_url": link_url, "links": case.statement_links.order_by("-created")})
+    return render(
+        request,
+        "cases/statement_links.html",
+        {"case": case, "form": form, "link_url": link_url, "links": case.statement_links.order_by("-created")},
+    )
 
 
 @login_required
@@ -72,17 +80,25 @@ def relative_statement(request, token):
     if request.method == "POST" and form.is_valid() and not error:
         data = form.cleaned_data
         try:
-            statement_submit(raw=token, actor=actor_from_request(request), name=data["name"].strip(),
-                             text=data["text"], contact=data["contact"],
-                             willing=data["willing"], uploads=request.FILES.getlist("files"),
-                             fields={"occurred_at": data["occurred_at"],
-                                     "counterparty_number": data["counterparty_number"].strip()})
+            statement_submit(
+                raw=token,
+                actor=actor_from_request(request),
+                name=data["name"].strip(),
+                text=data["text"],
+                contact=data["contact"],
+                willing=data["willing"],
+                uploads=request.FILES.getlist("files"),
+                fields={"occurred_at": data["occurred_at"], "counterparty_number": data["counterparty_number"].strip()},
+            )
         except services.IntakeError as exc:
             error = exc
         except LinkInvalid:
             return render(request, "cases/relative_statement.html", {"invalid": True}, status=404)
         else:
             return render(request, "cases/relative_statement.html", {"done": True})
-    return render(request, "cases/relative_statement.html", {"link": link, "form": form,
-                                                             "error": error.message if error else ""},
-                  status=400 if error or form.errors else 200)
+    return render(
+        request,
+        "cases/relative_statement.html",
+        {"link": link, "form": form, "error": error.message if error else ""},
+        status=400 if error or form.errors else 200,
+    )

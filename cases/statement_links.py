@@ -30,8 +30,12 @@ def link_create(*, case: Case, actor: Actor, name: str, relation: str) -> tuple[
     raw = secrets.token_urlsafe(24)
     with transaction.atomic():
         link = StatementLink.objects.create(
-            case=case, name=name, relation=relation, token_hash=hash_token(raw),
-            expires_at=timezone.now() + timedelta(days=settings.STATEMENT_LINK_DAYS))
+            case=case,
+            name=name,
+            relation=relation,
+            token_hash=hash_token(raw),
+            expires_at=timezone.now() + timedelta(days=settings.STATEMENT_LINK_DAYS),
+        )
         custody_record(case=case, action="statement_link_created", actor=actor, link=str(link.pk), name=name)
     return link, raw
 
@@ -47,12 +51,14 @@ def link_find(raw: str) -> StatementLink:
 def link_revoke(*, case: Case, actor: Actor, link_id) -> None:
     with transaction.atomic():
         if StatementLink.objects.filter(case=case, pk=link_id, used_at=None, revoked_at=None).update(
-                revoked_at=timezone.now()):
+            revoked_at=timezone.now()
+        ):
             custody_record(case=case, action="statement_link_revoked", actor=actor, link=str(link_id))
 
 
-def statement_submit(*, raw: str, actor: Actor, text: str, contact: str, willing: bool, fields: dict,
-                     uploads: list, name: str = "") -> list:
+def statement_submit(
+    *, raw: str, actor: Actor, text: str, contact: str, willing: bool, fields: dict, uploads: list, name: str = ""
+) -> list:
     """Store the relative's statement and attachments as evidence; return the items.
 
     Every attachment is checked before anything is stored, so a bad file
@@ -71,8 +77,7 @@ def statement_submit(*, raw: str, actor: Actor, text: str, contact: str, willing
     author = name.strip() or link.name
     # The slow part, writing the files, happens before the transaction; what is
     # written for nothing is removed again if the transaction fails.
-    statement = services.statement_text(author_name=author, relation=link.relation, contact=contact,
-                                        text=text).encode()
+    statement = services.statement_text(author_name=author, relation=link.relation, contact=contact, text=text).encode()
     files = [(ContentFile(statement), hashlib.sha256(statement).hexdigest())]
     files += [(upload, handler.sha256_of(upload)) for upload, _mime, _kind in kinds]
     stored = [(originals.store_original(content, sha256), sha256) for content, sha256 in files]
@@ -91,20 +96,43 @@ def statement_submit(*, raw: str, actor: Actor, text: str, contact: str, willing
 
 def _store_statement(link, actor, text, contact, willing, fields, kinds, author: str) -> list:
     statement, _ = services.evidence_create_statement(
-        case=link.case, actor=actor, author_name=author, relation=link.relation, contact=contact,
-        text=text, fields={**fields, "metadata": {"willing_to_testify": willing, "statement_link": str(link.pk),
-                                                  "name_entered_by_witness": author,
-                                                  "name_given_by_owner": link.name}})
+        case=link.case,
+        actor=actor,
+        author_name=author,
+        relation=link.relation,
+        contact=contact,
+        text=text,
+        fields={
+            **fields,
+            "metadata": {
+                "willing_to_testify": willing,
+                "statement_link": str(link.pk),
+                "name_entered_by_witness": author,
+                "name_given_by_owner": link.name,
+            },
+        },
+    )
     items = [statement]
     for upload, mime, kind in kinds:
         # The file was checked and stored already (see statement_submit): only its rows are made here.
         item, _ = services.evidence_create(
-            case=link.case, actor=actor, content=upload, sha256=handler.sha256_of(upload), size=upload.size, mime=mime,
-            fields={"kind": kind, "original_filename": upload.name,
-                    "description": f"{link.relation} {author} 随证言提交", "metadata": {"statement": str(statement.pk)}})
+            case=link.case,
+            actor=actor,
+            content=upload,
+            sha256=handler.sha256_of(upload),
+            size=upload.size,
+            mime=mime,
+            fields={
+                "kind": kind,
+                "original_filename": upload.name,
+                "description": f"{link.relation} {author} 随证言提交",
+                "metadata": {"statement": str(statement.pk)},
+            },
+        )
         items.append(item)
-    custody_record(case=link.case, action="statement_link_used", actor=actor, link=str(link.pk),
-                   items=[str(i.pk) for i in items])
+    custody_record(
+        case=link.case, action="statement_link_used", actor=actor, link=str(link.pk), items=[str(i.pk) for i in items]
+    )
     record_witness_numbers(link=link, actor=actor, contact=contact)
     return items
 
@@ -112,12 +140,15 @@ def _store_statement(link, actor, text, contact, willing, fields, kinds, author:
 def record_witness_numbers(*, link: StatementLink, actor: Actor, contact: str) -> None:
     """The numbers a relative gives as their own are recorded as a third party's: never counted as a collector's,
     masked in the letters that hide third parties. A role the owner already confirmed is left as it is."""
-    numbers = [n for n in phone.find_numbers(contact) if not link.case.numbers.filter(number=n, confirmed=True).exists()]
+    numbers = [
+        n for n in phone.find_numbers(contact) if not link.case.numbers.filter(number=n, confirmed=True).exists()
+    ]
     if not numbers:
         return
     person = link.case.parties.filter(kind=Party.Kind.PERSON, name=link.name, relation=link.relation).first()
-    person = person or party_create(case=link.case, actor=actor, kind=Party.Kind.PERSON, name=link.name,
-                                    relation=link.relation)
+    person = person or party_create(
+        case=link.case, actor=actor, kind=Party.Kind.PERSON, name=link.name, relation=link.relation
+    )
     for number in numbers:
         case_number_set(case=link.case, actor=actor, number=number, role=CaseNumber.Role.THIRD_PARTY, party=person)
 

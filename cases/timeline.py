@@ -45,12 +45,18 @@ def timeline_days(events: list[Event], rule_set: RuleSet) -> list[dict]:
     for event in events:
         local = event.at.astimezone(tz) if event.at else None
         sources = [{**s, "url": source_url(s), "agrees": _agrees(event, s)} for s in event.sources]
-        days[local.date() if local else None].append({
-            "event": event, "local": local, "night": bool(local and quiet and in_quiet_hours(local, quiet)),
-            # Marked only for a number the owner confirmed as a collector's (cases/numbers.py).
-            "collector": event.role == "collector" and event.direction != "outgoing",
-            "sources": sources, "agree": sum(s["agrees"] for s in sources),
-        })
+        days[local.date() if local else None].append(
+            {
+                "event": event,
+                "local": local,
+                "night": bool(local and quiet and in_quiet_hours(local, quiet)),
+                # Marked only for a number the owner confirmed as a collector's (cases/numbers.py).
+                "collector": event.role == "collector" and event.direction != "outgoing",
+                "sources": sources,
+                "agree": sum(s["agrees"] for s in sources),
+            }
+        )
     ordered = sorted((d for d in days if d is not None), reverse=True) + ([None] if None in days else [])
-    return [{"day": day, "events": days[day], "calls": sum(e["event"].kind == "call" for e in days[day])}
-            for day in ordered]
+    return [
+        {"day": day, "events": days[day], "calls": sum(e["event"].kind == "call" for e in days[day])} for day in ordered
+    ]

@@ -17,8 +17,11 @@ urlpatterns = [
     path("cases/<uuid:case_id>/notes/", views.case_note, name="case-note"),
     path("cases/<uuid:case_id>/audit/", views.case_audit, name="case-audit"),
     path("cases/<uuid:case_id>/statement-links/", statement_link_views.statement_links, name="statement-links"),
-    path("cases/<uuid:case_id>/statement-links/revoke/", statement_link_views.statement_link_revoke,
-         name="statement-link-revoke"),
+    path(
+        "cases/<uuid:case_id>/statement-links/revoke/",
+        statement_link_views.statement_link_revoke,
+        name="statement-link-revoke",
+    ),
     path("s/<str:token>/", statement_link_views.relative_statement, name="relative-statement"),
     path("invitations/<str:token>/", sharing_views.invitation, name="invitation"),
 ]

@@ -43,13 +43,20 @@ def case_list(request):
     rows = []
     for case in cases_for_user(request.user).order_by("-created"):
         items, role = case.items.all(), role_of(request.user, case)
-        rows.append({
-            "case": case, "role": role, "role_label": dict(Membership.Role.choices).get(role or "", role), "items": items.count(),
-            "pending": items.filter(status__in=["received", "processing"]).count(),
-            "findings": len(case_analyse(case).findings), "bundle": case.bundles.filter(status="ready").first(),
-        })
-    return render(request, "cases/case_list.html",
-                  {"rows": rows, "hidden_for_2fa": cases_waiting_for_second_factor(request.user)})
+        rows.append(
+            {
+                "case": case,
+                "role": role,
+                "role_label": dict(Membership.Role.choices).get(role or "", role),
+                "items": items.count(),
+                "pending": items.filter(status__in=["received", "processing"]).count(),
+                "findings": len(case_analyse(case).findings),
+                "bundle": case.bundles.filter(status="ready").first(),
+            }
+        )
+    return render(
+        request, "cases/case_list.html", {"rows": rows, "hidden_for_2fa": cases_waiting_for_second_factor(request.user)}
+    )
 
 
 @login_required
@@ -74,21 +81,40 @@ def case_detail(request, case_id):
     role = role_of(request.user, case)
     context = {
         "sanity_problems": case_sanity_problems(case) if role == "owner" else [],
-        "case": case, "unconfirmed": analysis.unconfirmed, "call_days": analysis.call_days or [],
+        "case": case,
+        "unconfirmed": analysis.unconfirmed,
+        "call_days": analysis.call_days or [],
         "items": Paginator(case.items.order_by("-received_at"), ITEMS_PER_PAGE).get_page(request.GET.get("page")),
-        "analysis": analysis, "role": role,
-        "findings": [{"finding": f, "title": analysis.rule_set.title_for(f.rule, get_language()),
-                      "provision": finding_provision_line(f), "links": _example_links(f),
-                      "events": _event_links(f.events)} for f in analysis.findings],
-        "pending": _pending_rows(analysis, get_language()), "speaker_choices": SPEAKER_CHOICES,
+        "analysis": analysis,
+        "role": role,
+        "findings": [
+            {
+                "finding": f,
+                "title": analysis.rule_set.title_for(f.rule, get_language()),
+                "provision": finding_provision_line(f),
+                "links": _example_links(f),
+                "events": _event_links(f.events),
+            }
+            for f in analysis.findings
+        ],
+        "pending": _pending_rows(analysis, get_language()),
+        "speaker_choices": SPEAKER_CHOICES,
         "disclaimer": analysis.rule_set.disclaimer_for(get_language()),
         # Drawn from confirmed collectors' numbers only, like the findings beside them.
-        "charts": charts(collector_contacts(analysis.events), analysis.rule_set, (_("Calls per day"), _("Calls and messages by hour"))),
-        "events": analysis.events[-50:], "notes": case.notes.filter(item=None).select_related("author"),
+        "charts": charts(
+            collector_contacts(analysis.events),
+            analysis.rule_set,
+            (_("Calls per day"), _("Calls and messages by hour")),
+        ),
+        "events": analysis.events[-50:],
+        "notes": case.notes.filter(item=None).select_related("author"),
         # One query: the letters' channel, status and dates are all the path needs.
-        "path": case_path(list(case.complaints.only("id", "channel", "status", "filed_on", "replied_on", "created")),
-                          timezone.localdate(), get_language(),
-                          case.debt_may_be_unlawful),
+        "path": case_path(
+            list(case.complaints.only("id", "channel", "status", "filed_on", "replied_on", "created")),
+            timezone.localdate(),
+            get_language(),
+            case.debt_may_be_unlawful,
+        ),
     }
     return render(request, "cases/case_detail.html", context)
 
@@ -100,12 +126,22 @@ def case_timeline(request, case_id):
     case = get_case_for_user(request.user, case_id)
     analysis = case_analyse(case)
     links = recording_links(analysis.events)
-    unmatched = [item for item in case.items.filter(kind="call_recording", withdrawn_at=None)
-                 if "audio" in item.metadata and not links.get(str(item.pk))]
-    return render(request, "cases/timeline.html", {
-        "case": case, "days": timeline_days(analysis.events, analysis.rule_set), "unmatched": unmatched,
-        "unmatched_message": UNMATCHED_RECORDING, "timezone": analysis.rule_set.timezone,
-    })
+    unmatched = [
+        item
+        for item in case.items.filter(kind="call_recording", withdrawn_at=None)
+        if "audio" in item.metadata and not links.get(str(item.pk))
+    ]
+    return render(
+        request,
+        "cases/timeline.html",
+        {
+            "case": case,
+            "days": timeline_days(analysis.events, analysis.rule_set),
+            "unmatched": unmatched,
+            "unmatched_message": UNMATCHED_RECORDING,
+            "timezone": analysis.rule_set.timezone,
+        },
+    )
 
 
 def _pending_rows(analysis, language: str) -> list[dict]:
@@ -114,10 +150,16 @@ def _pending_rows(analysis, language: str) -> list[dict]:
     for row in analysis.pending:
         item_id, where = row["evidence"][0], row["where"]
         recording = row["source"] == "recording"
-        rows.append({**row, "title": analysis.rule_set.title_for(row["rule"], language),
-                     "position": where["segment"] if recording else where["line"],
-                     "url": reverse("item-detail", args=[item_id]) + (f"#t-{where['segment']}" if recording else f"#line-{where['line']}"),
-                     "action": reverse("item-transcript" if recording else "item-ocr-speaker", args=[item_id])})
+        rows.append(
+            {
+                **row,
+                "title": analysis.rule_set.title_for(row["rule"], language),
+                "position": where["segment"] if recording else where["line"],
+                "url": reverse("item-detail", args=[item_id])
+                + (f"#t-{where['segment']}" if recording else f"#line-{where['line']}"),
+                "action": reverse("item-transcript" if recording else "item-ocr-speaker", args=[item_id]),
+            }
+        )
     return rows
 
 
@@ -135,8 +177,17 @@ def _example_links(finding) -> list[dict]:
 
 def _event_links(events: list[dict]) -> list[dict]:
     """Each event behind a finding with a link to every exhibit it was seen in (a call-log row: its row number)."""
-    return [{**e, "links": [{"url": reverse("item-detail", args=[s["evidence"]]), "source": s["source"], "row": s.get("row")}
-                            for s in e["sources"] if s.get("evidence")]} for e in events]
+    return [
+        {
+            **e,
+            "links": [
+                {"url": reverse("item-detail", args=[s["evidence"]]), "source": s["source"], "row": s.get("row")}
+                for s in e["sources"]
+                if s.get("evidence")
+            ],
+        }
+        for e in events
+    ]
 
 
 @login_required

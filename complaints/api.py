@@ -80,8 +80,12 @@ def complaint_pdf(request, complaint_id: UUID):
     if row.status != ComplaintPdf.Status.READY:
         return Status(202, {"status": row.status, "error": row.error})
     fh = services.complaint_pdf_open(complaint=complaint, row=row, actor=actor_from_request(request))
-    response = FileResponse(fh, content_type="application/pdf", as_attachment=True,
-                            filename=f"complaint-{complaint.channel}-{str(complaint.pk)[:8]}.pdf")
+    response = FileResponse(
+        fh,
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"complaint-{complaint.channel}-{str(complaint.pk)[:8]}.pdf",
+    )
     return private_file(response)
 
 

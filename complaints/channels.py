@@ -63,19 +63,32 @@ class ComplaintPath:
 def load_channels() -> ComplaintPath:
     """Return the path, its steps and channels from complaints/data/channels.toml; raise ValueError on a bad cite."""
     data = tomllib.loads((DATA / "channels.toml").read_text(encoding="utf-8"))
-    channels = {c["code"]: Channel(**{**c, "citations": tuple(c["citations"]),
-                                      "lender_kinds": tuple(c.get("lender_kinds", ()))}) for c in data["channels"]}
+    channels = {
+        c["code"]: Channel(
+            **{**c, "citations": tuple(c["citations"]), "lender_kinds": tuple(c.get("lender_kinds", ()))}
+        )
+        for c in data["channels"]
+    }
     known = provisions()
     offences = data.get("police_offences", {})
-    cited = [(c.code, set(c.citations)) for c in channels.values()] + [(f"police_offences.{k}", set(v))
-                                                                        for k, v in offences.items()]
+    cited = [(c.code, set(c.citations)) for c in channels.values()] + [
+        (f"police_offences.{k}", set(v)) for k, v in offences.items()
+    ]
     for code, ids in cited:
         missing = ids - known.keys()
         if missing:
             raise ValueError(f"{code} cites unknown provisions {sorted(missing)}")
     steps = {s["step"]: s for s in data["steps"]}
-    return ComplaintPath(data["disclaimer"], data["start_zh"], data["start_en"], steps, channels,
-                         data.get("start_unlawful_zh", ""), data.get("start_unlawful_en", ""), offences)
+    return ComplaintPath(
+        data["disclaimer"],
+        data["start_zh"],
+        data["start_en"],
+        steps,
+        channels,
+        data.get("start_unlawful_zh", ""),
+        data.get("start_unlawful_en", ""),
+        offences,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -90,13 +103,23 @@ def channel(code: str) -> Channel:
     return load_channels().channels[code]
 
 
-def citations_for(code: str, days: Sequence[date | None], lender_kind: str = "", unlawful_debt: bool = False,
-                  only: set[str] | None = None) -> list[dict]:
+def citations_for(
+    code: str,
+    days: Sequence[date | None],
+    lender_kind: str = "",
+    unlawful_debt: bool = False,
+    only: set[str] | None = None,
+) -> list[dict]:
     """The channel's provisions in force on any of `days` (all of them when no day is known), in order,
     that bind the case's kind of lender; those for unlawful debts only when the debt is said to be one;
     and, when `only` is given, only those ids.
 
     The 2012 and 2025 texts of the public security law both stay when the events span 2026-01-01."""
     cited = [provisions()[pid] for pid in channel(code).citations if only is None or pid in only]
-    return [p.as_dict() for p in cited if any(p.in_force_on(d) for d in (days or [None])) and p.binds(lender_kind)
-            and (unlawful_debt or not p.unlawful_debt_only)]
+    return [
+        p.as_dict()
+        for p in cited
+        if any(p.in_force_on(d) for d in (days or [None]))
+        and p.binds(lender_kind)
+        and (unlawful_debt or not p.unlawful_debt_only)
+    ]

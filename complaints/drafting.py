@@ -27,10 +27,18 @@ from harassguard.lib import phone
 
 PLACEHOLDER = re.compile(r"【(请填写|选填)：([^】]+)】")
 # Whom the letter goes to when the channel itself says it.
-FIXED_RECIPIENT = {"regulator": "国家金融监督管理总局", "telecom": "12321网络不良与垃圾信息举报受理中心",
-                   "nifa": "中国互联网金融协会", "black_cat": "黑猫投诉（新浪）"}
-RECIPIENT_LABEL = {"platform": "借款平台或银行名称", "police": "公安局及派出所名称", "court": "人民法院名称",
-                   "local_finance": "当地地方金融管理局名称（不确定时可拨打12345转办）"}
+FIXED_RECIPIENT = {
+    "regulator": "国家金融监督管理总局",
+    "telecom": "12321网络不良与垃圾信息举报受理中心",
+    "nifa": "中国互联网金融协会",
+    "black_cat": "黑猫投诉（新浪）",
+}
+RECIPIENT_LABEL = {
+    "platform": "借款平台或银行名称",
+    "police": "公安局及派出所名称",
+    "court": "人民法院名称",
+    "local_finance": "当地地方金融管理局名称（不确定时可拨打12345转办）",
+}
 
 
 def fill(value, label: str) -> str:
@@ -53,14 +61,22 @@ def to_fill(text: str) -> tuple[list[str], list[str]]:
 def exhibit_rows(case, bundle: Bundle | None, tz: ZoneInfo) -> list[dict]:
     """The evidence list: the bundle's exhibits with their numbers, or the ready items unnumbered."""
     if bundle is not None:
-        items: list[tuple[str | None, EvidenceItem]] = [(e.label or str(e.position), e.item)
-                 for e in bundle.entries.select_related("item").order_by("position")]
+        items: list[tuple[str | None, EvidenceItem]] = [
+            (e.label or str(e.position), e.item) for e in bundle.entries.select_related("item").order_by("position")
+        ]
     else:
         items = [(None, item) for item in default_items(case)]
-    return [{"number": n, "name": describe(item, tz),
-             "source": SOURCE.get(item.kind, ""), "purpose": item.purpose or DEFAULT_PURPOSE.get(item.kind, ""),
-             "when": facts.day_zh(item.occurred_at.astimezone(tz)) if item.occurred_at else "",
-             "item_id": str(item.pk)} for n, item in items]
+    return [
+        {
+            "number": n,
+            "name": describe(item, tz),
+            "source": SOURCE.get(item.kind, ""),
+            "purpose": item.purpose or DEFAULT_PURPOSE.get(item.kind, ""),
+            "when": facts.day_zh(item.occurred_at.astimezone(tz)) if item.occurred_at else "",
+            "item_id": str(item.pk),
+        }
+        for n, item in items
+    ]
 
 
 def third_parties(case, complaint: Complaint) -> ThirdParties:
@@ -70,19 +86,26 @@ def third_parties(case, complaint: Complaint) -> ThirdParties:
     names |= set(case.statement_links.values_list("name", flat=True))
     names |= set(case.manual_events.filter(kind=ManualEvent.Kind.THIRD_PARTY).values_list("contact_name", flat=True))
     names |= set(case.parties.filter(kind=Party.Kind.PERSON).values_list("name", flat=True))
-    numbers = {n for contact in statements.values_list("author_contact", flat=True) for n in phone.find_numbers(contact)}
+    numbers = {
+        n for contact in statements.values_list("author_contact", flat=True) for n in phone.find_numbers(contact)
+    }
     numbers |= set(case.numbers.filter(role=CaseNumber.Role.THIRD_PARTY).values_list("number", flat=True))
     # Only numbers the victim confirmed as collectors' (or as her own) stay in full: any other number,
     # a mother's or a courier's, is masked wherever it appears.
-    keep = set(case.numbers.filter(confirmed=True, role__in=[CaseNumber.Role.COLLECTOR, CaseNumber.Role.BORROWER])
-               .values_list("number", flat=True)) | {phone.normalise(complaint.borrower_phone)}
+    keep = set(
+        case.numbers.filter(confirmed=True, role__in=[CaseNumber.Role.COLLECTOR, CaseNumber.Role.BORROWER]).values_list(
+            "number", flat=True
+        )
+    ) | {phone.normalise(complaint.borrower_phone)}
     return ThirdParties({n.strip() for n in names if n.strip()}, numbers, keep)
 
 
 def witness_numbers(case) -> dict[str, str]:
     """Evidence id → the witness's own number, for statements and the files a relative attached to them."""
-    own = {str(pk): (phone.find_numbers(contact) or [""])[0]
-           for pk, contact in case.items.filter(kind=EvidenceItem.Kind.STATEMENT).values_list("pk", "author_contact")}
+    own = {
+        str(pk): (phone.find_numbers(contact) or [""])[0]
+        for pk, contact in case.items.filter(kind=EvidenceItem.Kind.STATEMENT).values_list("pk", "author_contact")
+    }
     for pk, metadata in case.items.filter(metadata__has_key="statement").values_list("pk", "metadata"):
         own[str(pk)] = own.get(metadata["statement"], "")
     return {pk: number for pk, number in own.items() if number}
@@ -98,11 +121,18 @@ def draft_context(complaint: Complaint, analysis: CaseAnalysis, today: date) -> 
     violations = [f for f in analysis.findings if f.kind != "clue"]
     unlawful = case.debt_may_be_unlawful
     return {
-        "channel": ch, "document": ch.document, "disclaimer": load_channels().disclaimer, "today": facts.day_zh(today),
-        "masked": ch.masks_third_parties, "public": ch.public, **_parties(complaint, ch.code),
+        "channel": ch,
+        "document": ch.document,
+        "disclaimer": load_channels().disclaimer,
+        "today": facts.day_zh(today),
+        "masked": ch.masks_third_parties,
+        "public": ch.public,
+        **_parties(complaint, ch.code),
         "loan": fill(complaint.loan_description, "借款时间、金额及合同（订单）编号；实际放款机构以借款合同为准"),
-        "repayment_plan": complaint.include_repayment_plan, "dispute_amounts": complaint.dispute_amounts,
-        "lender_kind": case.get_lender_kind_display() if case.lender_kind else "", "unlawful_debt": unlawful,
+        "repayment_plan": complaint.include_repayment_plan,
+        "dispute_amounts": complaint.dispute_amounts,
+        "lender_kind": case.get_lender_kind_display() if case.lender_kind else "",
+        "unlawful_debt": unlawful,
         **_court(complaint),
         "findings": facts.finding_rows(violations, numbers),
         "clues": facts.finding_rows([f for f in analysis.findings if f.kind == "clue"], numbers),
@@ -110,9 +140,11 @@ def draft_context(complaint: Complaint, analysis: CaseAnalysis, today: date) -> 
         # The numbers listed are only those the victim confirmed as the collectors' (CaseNumber).
         "numbers_confirmed": True,
         "contacts": facts.third_party_contacts(analysis.events, tz, numbers, witness_numbers(case)),
-        "quotes": facts.quotes(analysis.findings, numbers), "accounts": facts.accounts(analysis.findings, numbers),
+        "quotes": facts.quotes(analysis.findings, numbers),
+        "accounts": facts.accounts(analysis.findings, numbers),
         "timeline": facts.timeline(analysis.events, tz, numbers),
-        "exhibits": exhibits, "bundle": complaint.bundle,
+        "exhibits": exhibits,
+        "bundle": complaint.bundle,
         "bundle_made": facts.day_zh(complaint.bundle.finished or complaint.bundle.created) if complaint.bundle else "",
         "citations": _citations(ch.code, violations, facts.event_days(analysis.events, tz), case.lender_kind, unlawful),
         "offences": facts.offence_names(violations, unlawful),
@@ -139,26 +171,52 @@ def _money(value) -> str:
 
 def _court(complaint: Complaint) -> dict:
     """The court letter's claim, item by item, each printed only when the user gives an amount."""
-    items = [("精神损害抚慰金", complaint.damages_mental, "民法典第一千一百八十三条；需证明造成严重精神损害，请附诊断证明、病历等"),
-             ("医疗费、误工费", complaint.damages_medical, "民法典第一千一百七十九条；仅在健康受到损害时主张，请附医疗票据、误工证明"),
-             ("其他财产损失", complaint.damages_property, "民法典第一千一百八十二条；请附损失凭证"),
-             ("为制止侵权支出的合理费用（公证费、律师费、交通费等）", complaint.damages_costs, "请附票据")]
-    claimed = [{"label": label, "amount": _money(amount), "basis": basis} for label, amount, basis in items
-               if amount is not None]
+    items = [
+        (
+            "精神损害抚慰金",
+            complaint.damages_mental,
+            "民法典第一千一百八十三条；需证明造成严重精神损害，请附诊断证明、病历等",
+        ),
+        (
+            "医疗费、误工费",
+            complaint.damages_medical,
+            "民法典第一千一百七十九条；仅在健康受到损害时主张，请附医疗票据、误工证明",
+        ),
+        ("其他财产损失", complaint.damages_property, "民法典第一千一百八十二条；请附损失凭证"),
+        ("为制止侵权支出的合理费用（公证费、律师费、交通费等）", complaint.damages_costs, "请附票据"),
+    ]
+    claimed = [
+        {"label": label, "amount": _money(amount), "basis": basis}
+        for label, amount, basis in items
+        if amount is not None
+    ]
     witnesses = [line.strip() for line in complaint.witnesses.splitlines() if line.strip()]
     defendants = 2 if complaint.case.collection_company.strip() else 1
-    return {"damages": claimed, "damages_total": _money(sum(i[1] for i in items if i[1] is not None))
-            if claimed else "", "damages_basis": complaint.damages_basis.strip(), "witnesses": witnesses,
-            "defendants": defendants, "copies": defendants,
-            "occupation": fill(complaint.borrower_occupation, "职业及工作单位")}
+    return {
+        "damages": claimed,
+        "damages_total": _money(sum(i[1] for i in items if i[1] is not None)) if claimed else "",
+        "damages_basis": complaint.damages_basis.strip(),
+        "witnesses": witnesses,
+        "defendants": defendants,
+        "copies": defendants,
+        "occupation": fill(complaint.borrower_occupation, "职业及工作单位"),
+    }
 
 
 def earlier_steps(complaint: Complaint) -> list[dict]:
     """The case's other letters already filed, oldest first: regulators ask what the platform answered."""
     others = complaint.case.complaints.exclude(pk=complaint.pk).filter(filed_on__isnull=False).order_by("filed_on")
-    return [{"channel": channel_of(c.channel).name_zh, "document": channel_of(c.channel).document,
-             "filed": facts.day_zh(c.filed_on), "reference": c.reference, "replied": facts.day_zh(c.replied_on),
-             "reply": c.reply_text.strip()} for c in others]
+    return [
+        {
+            "channel": channel_of(c.channel).name_zh,
+            "document": channel_of(c.channel).document,
+            "filed": facts.day_zh(c.filed_on),
+            "reference": c.reference,
+            "replied": facts.day_zh(c.replied_on),
+            "reply": c.reply_text.strip(),
+        }
+        for c in others
+    ]
 
 
 def _parties(complaint: Complaint, code: str) -> dict:
@@ -171,8 +229,11 @@ def _parties(complaint: Complaint, code: str) -> dict:
         "platform": fill(case.platform, "借款平台或银行名称"),
         "collector": optional(case.collection_company, "催收公司名称（如知道）"),
         "collector_known": bool(case.collection_company.strip()),
-        "recipient": FIXED_RECIPIENT.get(code) or fill(complaint.recipient or (case.platform if code == "platform" else ""),
-                                                       RECIPIENT_LABEL.get(code, "收件机构名称")),
+        "recipient": FIXED_RECIPIENT.get(code)
+        or fill(
+            complaint.recipient or (case.platform if code == "platform" else ""),
+            RECIPIENT_LABEL.get(code, "收件机构名称"),
+        ),
     }
 
 

@@ -16,18 +16,26 @@ from cases.analysis.engine import Event, Finding
 # Findings whose examples are words said or written, quoted in the letters once confirmed.
 QUOTED = ("threat", "harassment", "insult", "public_insult", "false_claim", "impersonation", "disclosure")
 # What a count means, per finding category ("共3天", not "共3次/项").
-UNIT = {"frequency": "天", "quiet_hours": "次", "third_party": "次", "number_rotation": "个号码",
-        "virtual_numbers": "个号码"}
+UNIT = {
+    "frequency": "天",
+    "quiet_hours": "次",
+    "third_party": "次",
+    "number_rotation": "个号码",
+    "virtual_numbers": "个号码",
+}
 # The possible offences a police report names, from the findings (the police decide).
-OFFENCE = {"threat": "写恐吓信或者以其他方法威胁他人人身安全",
-           "harassment": "采取滋扰等方法干扰他人正常生活",
-           "insult": "多次发送侮辱、恐吓等信息干扰他人正常生活",
-           "public_insult": "公然侮辱他人",
-           "false_claim": "多次发送恐吓等信息干扰他人正常生活",
-           "frequency": "以频繁来电滋扰他人正常生活", "quiet_hours": "以频繁来电滋扰他人正常生活",
-           "third_party": "散布他人隐私、非法提供或获取公民个人信息",
-           "disclosure": "散布他人隐私、非法提供或获取公民个人信息",
-           "impersonation": "冒充国家机关工作人员招摇撞骗或伪造国家机关公文（如经核实）"}
+OFFENCE = {
+    "threat": "写恐吓信或者以其他方法威胁他人人身安全",
+    "harassment": "采取滋扰等方法干扰他人正常生活",
+    "insult": "多次发送侮辱、恐吓等信息干扰他人正常生活",
+    "public_insult": "公然侮辱他人",
+    "false_claim": "多次发送恐吓等信息干扰他人正常生活",
+    "frequency": "以频繁来电滋扰他人正常生活",
+    "quiet_hours": "以频繁来电滋扰他人正常生活",
+    "third_party": "散布他人隐私、非法提供或获取公民个人信息",
+    "disclosure": "散布他人隐私、非法提供或获取公民个人信息",
+    "impersonation": "冒充国家机关工作人员招摇撞骗或伪造国家机关公文（如经核实）",
+}
 MAX_QUOTES = 20
 # Words heard or read in the evidence itself, which may be quoted once the user confirmed them.
 SAID = ("recording", "screenshot")
@@ -46,7 +54,7 @@ def _label_key(label) -> tuple:
 
 
 def cite(evidence_ids, numbers: Mapping[str, object]) -> str:
-    """"证据1-1、证据2-3" for the ids that are exhibits of the chosen bundle; "" when none is."""
+    """ "证据1-1、证据2-3" for the ids that are exhibits of the chosen bundle; "" when none is."""
     found = sorted({str(numbers[i]) for i in evidence_ids if i in numbers}, key=_label_key)
     return "、".join(f"证据{n}" for n in found)
 
@@ -64,8 +72,12 @@ class NumberRow:
 
 def _from_collector(e: Event) -> bool:
     """A call or message to the victim from a number the victim confirmed as a collector's (of known direction)."""
-    return (e.target == "borrower" and e.role == "collector" and bool(e.number)
-            and (e.kind == "message" or e.kind == "call" and e.direction != "unknown"))
+    return (
+        e.target == "borrower"
+        and e.role == "collector"
+        and bool(e.number)
+        and (e.kind == "message" or e.kind == "call" and e.direction != "unknown")
+    )
 
 
 def collector_numbers(events: list[Event], tz: ZoneInfo, numbers: dict[str, str]) -> list[dict]:
@@ -82,21 +94,38 @@ def collector_numbers(events: list[Event], tz: ZoneInfo, numbers: dict[str, str]
         row.evidence.update(e.evidence)
         if e.at:
             row.days.add(e.at.astimezone(tz).date())
-    return [{"number": r.number, "party": r.party, "calls": r.calls, "connected": r.connected, "messages": r.messages,
-             "first": day_zh(min(r.days)) if r.days else "", "last": day_zh(max(r.days)) if r.days else "",
-             "exhibits": cite(r.evidence, numbers)}
-            for r in sorted(rows.values(), key=lambda r: (-(r.calls + r.messages), r.number))]
+    return [
+        {
+            "number": r.number,
+            "party": r.party,
+            "calls": r.calls,
+            "connected": r.connected,
+            "messages": r.messages,
+            "first": day_zh(min(r.days)) if r.days else "",
+            "last": day_zh(max(r.days)) if r.days else "",
+            "exhibits": cite(r.evidence, numbers),
+        }
+        for r in sorted(rows.values(), key=lambda r: (-(r.calls + r.messages), r.number))
+    ]
 
 
-def third_party_contacts(events: list[Event], tz: ZoneInfo, numbers: dict[str, str],
-                         witness_numbers: dict[str, str] | None = None) -> list[dict]:
+def third_party_contacts(
+    events: list[Event], tz: ZoneInfo, numbers: dict[str, str], witness_numbers: dict[str, str] | None = None
+) -> list[dict]:
     """Each contact of a relative or colleague: who (as recorded) and their own number where a statement gives it,
     when, the number that contacted them (only when confirmed as a collector's), exhibits."""
     own = witness_numbers or {}
-    return [{"who": e.contact, "who_number": next((own[i] for i in e.evidence if i in own), ""),
-             "day": day_zh(e.at.astimezone(tz)) if e.at else "",
-             "number": e.number if e.role == "collector" else "", "exhibits": cite(e.evidence, numbers)}
-            for e in events if e.target == "third_party" and e.role in ("collector", "unknown")]
+    return [
+        {
+            "who": e.contact,
+            "who_number": next((own[i] for i in e.evidence if i in own), ""),
+            "day": day_zh(e.at.astimezone(tz)) if e.at else "",
+            "number": e.number if e.role == "collector" else "",
+            "exhibits": cite(e.evidence, numbers),
+        }
+        for e in events
+        if e.target == "third_party" and e.role in ("collector", "unknown")
+    ]
 
 
 def finding_rows(findings: list[Finding], numbers: dict[str, str]) -> list[dict]:
@@ -104,10 +133,17 @@ def finding_rows(findings: list[Finding], numbers: dict[str, str]) -> list[dict]
     rows = []
     for f in findings:
         days = sorted({ex["at"][:10] for ex in f.examples if ex.get("at")} | {d["date"] for d in f.worst_days})
-        rows.append({"title": f.title, "count": f.count, "category": f.category, "unit": UNIT.get(f.category, "处"),
-                     "days": "、".join(day_zh(date.fromisoformat(d)) for d in days[:5]) + ("等" if len(days) > 5 else ""),
-                     "exhibits": cite(f.evidence, numbers),
-                     "provisions": "；".join(f"《{p['document']}》（{p['binding']}）{p['article']}" for p in f.provisions)})
+        rows.append(
+            {
+                "title": f.title,
+                "count": f.count,
+                "category": f.category,
+                "unit": UNIT.get(f.category, "处"),
+                "days": "、".join(day_zh(date.fromisoformat(d)) for d in days[:5]) + ("等" if len(days) > 5 else ""),
+                "exhibits": cite(f.evidence, numbers),
+                "provisions": "；".join(f"《{p['document']}》（{p['binding']}）{p['article']}" for p in f.provisions),
+            }
+        )
     return rows
 
 
@@ -129,8 +165,15 @@ def quotes(findings: list[Finding], numbers: dict[str, int]) -> list[dict]:
         for ex in f.examples:
             if ex.get("text") and ex.get("source") in SAID:
                 at = datetime.fromisoformat(ex["at"]) if ex.get("at") else None
-                rows.append({"kind": f.title, "text": ex["text"].strip(), "day": day_zh(at),
-                             "exhibits": cite(ex.get("evidence") or [], numbers), "cite": quote_cite(ex, numbers)})
+                rows.append(
+                    {
+                        "kind": f.title,
+                        "text": ex["text"].strip(),
+                        "day": day_zh(at),
+                        "exhibits": cite(ex.get("evidence") or [], numbers),
+                        "cite": quote_cite(ex, numbers),
+                    }
+                )
     return rows[:MAX_QUOTES]
 
 
@@ -154,8 +197,14 @@ def accounts(findings: list[Finding], numbers: dict[str, int]) -> list[dict]:
             continue
         for ex in f.examples:
             if ex.get("text") and ex.get("source") in ACCOUNT:
-                rows.append({"who": ACCOUNT[ex["source"]], "text": ex["text"].strip(), "kind": f.title,
-                             "exhibits": cite(ex.get("evidence") or [], numbers)})
+                rows.append(
+                    {
+                        "who": ACCOUNT[ex["source"]],
+                        "text": ex["text"].strip(),
+                        "kind": f.title,
+                        "exhibits": cite(ex.get("evidence") or [], numbers),
+                    }
+                )
     return rows[:MAX_QUOTES]
 
 
@@ -180,12 +229,16 @@ def _day_row(day: date | None, events: list[Event], numbers: dict[str, str]) -> 
     messages = [e for e in events if e.kind == "message" and _from_collector(e)]
     contacts = [e for e in events if e.target == "third_party"]
     estimated = "（推算，待核对）" if any(e.estimated for e in events) else ""
-    return {"day": (day_zh(day) + estimated) if day else "日期不详", "calls": len(calls),
-            "connected": sum(e.connected for e in calls), "messages": len(messages),
-            "numbers": "、".join(sorted({e.number for e in calls + messages if e.number})),
-            "contacts": "、".join(e.contact for e in contacts if e.contact),
-            "contact_count": len(contacts),
-            "exhibits": cite({i for e in events for i in e.evidence}, numbers)}
+    return {
+        "day": (day_zh(day) + estimated) if day else "日期不详",
+        "calls": len(calls),
+        "connected": sum(e.connected for e in calls),
+        "messages": len(messages),
+        "numbers": "、".join(sorted({e.number for e in calls + messages if e.number})),
+        "contacts": "、".join(e.contact for e in contacts if e.contact),
+        "contact_count": len(contacts),
+        "exhibits": cite({i for e in events for i in e.evidence}, numbers),
+    }
 
 
 def event_days(events: list[Event], tz: ZoneInfo) -> list[date]:

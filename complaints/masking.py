@@ -47,8 +47,11 @@ def _kept(parties: ThirdParties) -> set[str]:
 
 def _names_to_hide(parties: ThirdParties, keep_names: AbstractSet[str]) -> list[str]:
     # Longest first, so 王芳芳 is not half-masked as 王芳 plus 芳.
-    return [name for name in sorted(parties.names, key=len, reverse=True)
-            if len(name) >= 2 and not any(name in kept for kept in keep_names)]
+    return [
+        name
+        for name in sorted(parties.names, key=len, reverse=True)
+        if len(name) >= 2 and not any(name in kept for kept in keep_names)
+    ]
 
 
 def mask_text(text: str, parties: ThirdParties, keep_names: AbstractSet[str] = frozenset()) -> str:
@@ -84,7 +87,9 @@ def _mask_other_numbers(text: str, keep: set[str]) -> str:
 def unmasked_left(text: str, parties: ThirdParties, keep_names: AbstractSet[str] = frozenset()) -> list[str]:
     """What mask_text would still hide in `text` (after the user's edits): third parties' names, and
     full mobile numbers that are neither the victim's nor a collector's."""
-    numbers = ({"".join(m.groups()) for m in MOBILE.finditer(text)} | {n for _s, _e, n in phone.number_spans(text) if not phone.is_public_service(n)}) \
-        - _kept(parties)
+    numbers = (
+        {"".join(m.groups()) for m in MOBILE.finditer(text)}
+        | {n for _s, _e, n in phone.number_spans(text) if not phone.is_public_service(n)}
+    ) - _kept(parties)
     names = {name for name in _names_to_hide(parties, keep_names) if name in text}
     return sorted(names | numbers)

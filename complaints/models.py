@@ -29,8 +29,14 @@ class Complaint(models.Model):
     channel = models.CharField(_("to whom"), max_length=20, choices=Channel.choices)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     # Exhibit numbers in the letter are those of this bundle; none means the evidence is listed unnumbered.
-    bundle = models.ForeignKey("evidence.Bundle", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="+", verbose_name=_("evidence bundle the letter refers to"))
+    bundle = models.ForeignKey(
+        "evidence.Bundle",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("evidence bundle the letter refers to"),
+    )
     # What the user tells us; empty fields become 【请填写：…】 placeholders, never guesses.
     recipient = models.CharField(_("addressed to (platform, police station or court)"), max_length=200, blank=True)
     borrower_name = models.CharField(_("your full name"), max_length=100, blank=True)
@@ -40,18 +46,27 @@ class Complaint(models.Model):
     loan_description = models.TextField(_("the loan (date, amount, contract or order number)"), blank=True)
     include_repayment_plan = models.BooleanField(_("say that I am willing to agree a repayment plan"), default=False)
     # Said in the platform letter so that it is not read as acknowledging the amounts claimed.
-    dispute_amounts = models.BooleanField(_("say that the letter does not confirm the principal, interest or fees"),
-                                          default=False)
+    dispute_amounts = models.BooleanField(
+        _("say that the letter does not confirm the principal, interest or fees"), default=False
+    )
     borrower_occupation = models.CharField(_("your occupation and employer"), max_length=200, blank=True)
     # The court claim, item by item, each with its own legal basis (see templates/complaints/drafts/court.txt).
-    damages_mental = models.DecimalField(_("compensation for serious mental distress (yuan)"), max_digits=12,
-                                         decimal_places=2, null=True, blank=True)
-    damages_medical = models.DecimalField(_("medical costs and lost income (yuan)"), max_digits=12,
-                                          decimal_places=2, null=True, blank=True)
-    damages_property = models.DecimalField(_("other financial losses (yuan)"), max_digits=12, decimal_places=2,
-                                           null=True, blank=True)
-    damages_costs = models.DecimalField(_("reasonable costs of asserting your rights: notary, lawyer, travel (yuan)"),
-                                        max_digits=12, decimal_places=2, null=True, blank=True)
+    damages_mental = models.DecimalField(
+        _("compensation for serious mental distress (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    damages_medical = models.DecimalField(
+        _("medical costs and lost income (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    damages_property = models.DecimalField(
+        _("other financial losses (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    damages_costs = models.DecimalField(
+        _("reasonable costs of asserting your rights: notary, lawyer, travel (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
     damages_basis = models.TextField(_("how the amounts were worked out"), blank=True)
     witnesses = models.TextField(_("witnesses: name and address, one per line"), blank=True)
     draft_text = models.TextField(_("letter"), blank=True)

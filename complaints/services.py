@@ -26,10 +26,23 @@ from evidence.storage.originals import evidence_storage
 
 log = logging.getLogger(__name__)
 
-INPUT_FIELDS = ("recipient", "borrower_name", "borrower_id_number", "borrower_phone", "borrower_address",
-                "borrower_occupation", "loan_description", "include_repayment_plan", "dispute_amounts",
-                "damages_mental", "damages_medical", "damages_property", "damages_costs", "damages_basis",
-                "witnesses")
+INPUT_FIELDS = (
+    "recipient",
+    "borrower_name",
+    "borrower_id_number",
+    "borrower_phone",
+    "borrower_address",
+    "borrower_occupation",
+    "loan_description",
+    "include_repayment_plan",
+    "dispute_amounts",
+    "damages_mental",
+    "damages_medical",
+    "damages_property",
+    "damages_costs",
+    "damages_basis",
+    "witnesses",
+)
 
 
 class ComplaintRefused(Exception):
@@ -46,18 +59,17 @@ def _check_bundle(case, bundle: Bundle | None) -> None:
         raise ComplaintRefused(_("Choose a finished bundle of this case."))
 
 
-def complaint_create(*, case, actor: Actor, channel: str, bundle: Bundle | None = None, today: date | None = None,
-                     **inputs) -> Complaint:
+def complaint_create(
+    *, case, actor: Actor, channel: str, bundle: Bundle | None = None, today: date | None = None, **inputs
+) -> Complaint:
     """Create a complaint to `channel` and write its first draft from the case."""
     _check_bundle(case, bundle)
     if channel not in Complaint.Channel.values:
         raise ComplaintRefused(_("Unknown channel."))
     fields = {"borrower_name": case.victim_name, "recipient": case.platform if channel == "platform" else "", **inputs}
     with transaction.atomic():
-        complaint = Complaint.objects.create(case=case, channel=channel, bundle=bundle, created_by=actor.user,
-                                             **fields)
-        custody_record(case=case, action="complaint_created", actor=actor, complaint=str(complaint.pk),
-                       channel=channel)
+        complaint = Complaint.objects.create(case=case, channel=channel, bundle=bundle, created_by=actor.user, **fields)
+        custody_record(case=case, action="complaint_created", actor=actor, complaint=str(complaint.pk), channel=channel)
     return complaint_draft(complaint=complaint, actor=actor, today=today)
 
 
@@ -67,8 +79,15 @@ def complaint_draft(*, complaint: Complaint, actor: Actor, today: date | None = 
     with transaction.atomic():
         complaint.draft_text, complaint.drafted_at, complaint.edited_at = text, timezone.now(), None
         complaint.save(update_fields=["draft_text", "drafted_at", "edited_at", "updated"])
-        custody_record(case=complaint.case, action="complaint_drafted", actor=actor, complaint=str(complaint.pk),
-                       channel=complaint.channel, bundle=str(complaint.bundle_id or ""), sha256=_sha(text))
+        custody_record(
+            case=complaint.case,
+            action="complaint_drafted",
+            actor=actor,
+            complaint=str(complaint.pk),
+            channel=complaint.channel,
+            bundle=str(complaint.bundle_id or ""),
+            sha256=_sha(text),
+        )
     return complaint
 
 
@@ -92,30 +111,50 @@ def complaint_edit(*, complaint: Complaint, actor: Actor, text: str) -> Complain
     with transaction.atomic():
         complaint.draft_text, complaint.edited_at = text, timezone.now()
         complaint.save(update_fields=["draft_text", "edited_at", "updated"])
-        custody_record(case=complaint.case, action="complaint_edited", actor=actor, complaint=str(complaint.pk),
-                       sha256=_sha(text))
+        custody_record(
+            case=complaint.case, action="complaint_edited", actor=actor, complaint=str(complaint.pk), sha256=_sha(text)
+        )
     return complaint
 
 
-def complaint_update_tracking(*, complaint: Complaint, actor: Actor, status: str, filed_on: date | None = None,
-                              reference: str = "", reply_text: str = "", replied_on: date | None = None,
-                              today: date | None = None) -> Complaint:
+def complaint_update_tracking(
+    *,
+    complaint: Complaint,
+    actor: Actor,
+    status: str,
+    filed_on: date | None = None,
+    reference: str = "",
+    reply_text: str = "",
+    replied_on: date | None = None,
+    today: date | None = None,
+) -> Complaint:
     """Record where the letter went and what came back; refuse an impossible status or date."""
     _check_tracking(complaint.status, status, filed_on, replied_on, today or timezone.localdate())
     with transaction.atomic():
         complaint.status, complaint.filed_on, complaint.reference = status, filed_on, reference.strip()
         complaint.reply_text, complaint.replied_on = reply_text.strip(), replied_on
         complaint.save(update_fields=["status", "filed_on", "reference", "reply_text", "replied_on", "updated"])
-        custody_record(case=complaint.case, action="complaint_tracking_updated", actor=actor,
-                       complaint=str(complaint.pk), status=status, filed_on=filed_on, replied_on=replied_on)
+        custody_record(
+            case=complaint.case,
+            action="complaint_tracking_updated",
+            actor=actor,
+            complaint=str(complaint.pk),
+            status=status,
+            filed_on=filed_on,
+            replied_on=replied_on,
+        )
     return complaint
 
 
 def _check_tracking(current: str, status: str, filed_on, replied_on, today: date) -> None:
     if status not in NEXT_STATUS.get(current, set()):
-        raise ComplaintRefused(_("A complaint cannot go from “%(old)s” to “%(new)s”.") % {
-            "old": Complaint.Status(current).label, "new": Complaint.Status(status).label
-            if status in Complaint.Status.values else status})
+        raise ComplaintRefused(
+            _("A complaint cannot go from “%(old)s” to “%(new)s”.")
+            % {
+                "old": Complaint.Status(current).label,
+                "new": Complaint.Status(status).label if status in Complaint.Status.values else status,
+            }
+        )
     if status in (Complaint.Status.FILED, Complaint.Status.ANSWERED) and filed_on is None:
         raise ComplaintRefused(_("Give the date you filed it."))
     if status == Complaint.Status.ANSWERED and replied_on is None:
@@ -164,22 +203,36 @@ def complaint_pdf_render(pdf_id) -> None:
     except Exception:
         log.exception("complaint PDF %s failed", pdf_id)
         ComplaintPdf.objects.filter(pk=row.pk).update(
-            status=ComplaintPdf.Status.FAILED, error=gettext_noop("The PDF could not be made. Please try again."))
+            status=ComplaintPdf.Status.FAILED, error=gettext_noop("The PDF could not be made. Please try again.")
+        )
         return
-    ComplaintPdf.objects.filter(pk=row.pk).update(status=ComplaintPdf.Status.READY, stored_name=name,
-                                                  sha256=hashlib.sha256(data).hexdigest())
+    ComplaintPdf.objects.filter(pk=row.pk).update(
+        status=ComplaintPdf.Status.READY, stored_name=name, sha256=hashlib.sha256(data).hexdigest()
+    )
 
 
 def complaint_pdf_open(*, complaint: Complaint, row: ComplaintPdf, actor: Actor):
     """Return the stored PDF, open for reading, and record the export."""
-    custody_record(case=complaint.case, action="complaint_pdf_exported", actor=actor, complaint=str(complaint.pk),
-                   text_sha256=row.text_sha256, pdf_sha256=row.sha256)
+    custody_record(
+        case=complaint.case,
+        action="complaint_pdf_exported",
+        actor=actor,
+        complaint=str(complaint.pk),
+        text_sha256=row.text_sha256,
+        pdf_sha256=row.sha256,
+    )
     return evidence_storage().open(row.stored_name, "rb")
 
 
 def complaint_export_docx(*, complaint: Complaint, actor: Actor) -> bytes:
     """Return the saved letter as a DOCX (made at once: no fonts to embed, a few milliseconds) and record the export."""
     data = docx_export.render_docx(complaint)
-    custody_record(case=complaint.case, action="complaint_docx_exported", actor=actor, complaint=str(complaint.pk),
-                   text_sha256=_sha(complaint.draft_text), docx_sha256=hashlib.sha256(data).hexdigest())
+    custody_record(
+        case=complaint.case,
+        action="complaint_docx_exported",
+        actor=actor,
+        complaint=str(complaint.pk),
+        text_sha256=_sha(complaint.draft_text),
+        docx_sha256=hashlib.sha256(data).hexdigest(),
+    )
     return data

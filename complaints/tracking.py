@@ -35,8 +35,14 @@ def overdue(complaints: list[Complaint], today: date, language: str = "zh-hans")
     for c in complaints:
         due = reply_due(c)
         if due is not None and today > due:
-            rows.append({"complaint": c, "channel": channel_of(c.channel).name(language), "due": due,
-                         "days_late": (today - due).days})
+            rows.append(
+                {
+                    "complaint": c,
+                    "channel": channel_of(c.channel).name(language),
+                    "due": due,
+                    "days_late": (today - due).days,
+                }
+            )
     return rows
 
 
@@ -60,10 +66,20 @@ def case_path(complaints: list[Complaint], today: date, language: str = "zh-hans
     reached = max((n for n, rows in by_step.items() if any(c.status in SENT for c in rows)), default=0)
     sent = sorted((c for c in complaints if c.status in SENT and c.filed_on), key=lambda c: (c.filed_on, c.created))
     zh = not wants_english(language)
-    start = (path.start_unlawful_zh if zh else path.start_unlawful_en) if unlawful_debt else \
-        (path.start_zh if zh else path.start_en)
+    start = (
+        (path.start_unlawful_zh if zh else path.start_unlawful_en)
+        if unlawful_debt
+        else (path.start_zh if zh else path.start_en)
+    )
     hint = channel_of(sent[-1].channel).next_step(language) if sent else start
-    steps = [{"step": n, "name": s["name_zh"] if zh else s["name_en"], "state": _step_state(by_step[n]),
-              "here": n == reached, "channels": [channel_of(c.channel).name(language) for c in by_step[n]]}
-             for n, s in sorted(path.steps.items())]
+    steps = [
+        {
+            "step": n,
+            "name": s["name_zh"] if zh else s["name_en"],
+            "state": _step_state(by_step[n]),
+            "here": n == reached,
+            "channels": [channel_of(c.channel).name(language) for c in by_step[n]],
+        }
+        for n, s in sorted(path.steps.items())
+    ]
     return {"steps": steps, "reached": reached, "next": hint, "reminders": overdue(complaints, today, language)}

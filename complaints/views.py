@@ -35,11 +35,18 @@ def complaint_list(request, case_id):
             return redirect("complaint-list", case_id=case.id)
         return redirect("complaint-detail", complaint_id=complaint.id)
     complaints = list(case.complaints.all())
-    return render(request, "complaints/list.html", {
-        "case": case, "form": form, "complaints": complaints, "role": role_of(request.user, case),
-        "lender_form": LenderForm(instance=case),
-        "path": case_path(complaints, timezone.localdate(), get_language(),
-                          case.debt_may_be_unlawful)})
+    return render(
+        request,
+        "complaints/list.html",
+        {
+            "case": case,
+            "form": form,
+            "complaints": complaints,
+            "role": role_of(request.user, case),
+            "lender_form": LenderForm(instance=case),
+            "path": case_path(complaints, timezone.localdate(), get_language(), case.debt_may_be_unlawful),
+        },
+    )
 
 
 @login_required
@@ -52,9 +59,15 @@ def _detail_context(request, complaint, **forms) -> dict:
     required, optional = to_fill(complaint.draft_text)
     ch = channel_of(complaint.channel)
     return {
-        "complaint": complaint, "case": complaint.case, "channel": ch, "channel_name": ch.name(get_language()),
-        "role": role_of(request.user, complaint.case), "required": required, "optional": optional,
-        "unmasked": unmasked_in_draft(complaint, case_analyse(complaint.case)), "due": reply_due(complaint),
+        "complaint": complaint,
+        "case": complaint.case,
+        "channel": ch,
+        "channel_name": ch.name(get_language()),
+        "role": role_of(request.user, complaint.case),
+        "required": required,
+        "optional": optional,
+        "unmasked": unmasked_in_draft(complaint, case_analyse(complaint.case)),
+        "due": reply_due(complaint),
         "draft_form": forms.get("draft_form") or DraftForm(initial={"text": complaint.draft_text}),
         "inputs_form": forms.get("inputs_form") or ComplaintInputsForm(instance=complaint),
         "tracking_form": forms.get("tracking_form") or TrackingForm.for_complaint(complaint),
@@ -69,8 +82,9 @@ def complaint_inputs(request, complaint_id):
     form = ComplaintInputsForm(request.POST, instance=complaint)
     if not form.is_valid():
         complaint.refresh_from_db()
-        return render(request, "complaints/detail.html", _detail_context(request, complaint, inputs_form=form),
-                      status=400)
+        return render(
+            request, "complaints/detail.html", _detail_context(request, complaint, inputs_form=form), status=400
+        )
     try:
         services.complaint_set_inputs(complaint=complaint, actor=actor_from_request(request), **form.cleaned_data)
     except services.ComplaintRefused as exc:
@@ -95,15 +109,21 @@ def complaint_edit(request, complaint_id):
     complaint = get_complaint_for_user(request.user, complaint_id, need=Need.BUILD)
     form = DraftForm(request.POST)
     if not form.is_valid():
-        return render(request, "complaints/detail.html", _detail_context(request, complaint, draft_form=form),
-                      status=400)
+        return render(
+            request, "complaints/detail.html", _detail_context(request, complaint, draft_form=form), status=400
+        )
     hidden = unmasked_in_text(complaint, form.cleaned_data["text"])
     services.complaint_edit(complaint=complaint, actor=actor_from_request(request), text=form.cleaned_data["text"])
     messages.success(request, _("Your changes to the letter were saved."))
     if hidden:
-        messages.warning(request, _("This letter hides third parties, so these were masked: %(hidden)s. A collector's "
-                                    "number stays in full once you confirm it on the numbers page.")
-                         % {"hidden": ", ".join(hidden)})
+        messages.warning(
+            request,
+            _(
+                "This letter hides third parties, so these were masked: %(hidden)s. A collector's "
+                "number stays in full once you confirm it on the numbers page."
+            )
+            % {"hidden": ", ".join(hidden)},
+        )
     return redirect("complaint-detail", complaint_id=complaint.id)
 
 
@@ -114,8 +134,9 @@ def complaint_tracking(request, complaint_id):
     form = TrackingForm(request.POST)
     if form.is_valid():
         try:
-            services.complaint_update_tracking(complaint=complaint, actor=actor_from_request(request),
-                                               **form.cleaned_data)
+            services.complaint_update_tracking(
+                complaint=complaint, actor=actor_from_request(request), **form.cleaned_data
+            )
         except services.ComplaintRefused as exc:
             messages.error(request, str(exc))
         else:
@@ -131,7 +152,9 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 def export_response(complaint, data: bytes, content_type: str, ext: str) -> HttpResponse:
     """The exported letter as a private attachment."""
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="complaint-{complaint.channel}-{str(complaint.pk)[:8]}.{ext}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="complaint-{complaint.channel}-{str(complaint.pk)[:8]}.{ext}"'
+    )
     return private_file(response)
 
 
@@ -143,12 +166,19 @@ def complaint_pdf(request, complaint_id):
     row = services.complaint_pdf_request(complaint=complaint, retry=request.GET.get("again") == "1")
     if row.status != ComplaintPdf.Status.READY:
         failed = row.status == ComplaintPdf.Status.FAILED
-        return render(request, "complaints/pdf_wait.html", {"complaint": complaint, "failed": failed,
-                                                            "error": _(row.error) if failed else ""},
-                      status=200 if failed else 202)
+        return render(
+            request,
+            "complaints/pdf_wait.html",
+            {"complaint": complaint, "failed": failed, "error": _(row.error) if failed else ""},
+            status=200 if failed else 202,
+        )
     fh = services.complaint_pdf_open(complaint=complaint, row=row, actor=actor_from_request(request))
-    response = FileResponse(fh, content_type="application/pdf", as_attachment=True,
-                            filename=f"complaint-{complaint.channel}-{str(complaint.pk)[:8]}.pdf")
+    response = FileResponse(
+        fh,
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"complaint-{complaint.channel}-{str(complaint.pk)[:8]}.pdf",
+    )
     return private_file(response)
 
 

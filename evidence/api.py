@@ -86,14 +86,32 @@ class EvidenceOut(Schema):
 
 def evidence_out(item: EvidenceItem, duplicate: bool = False) -> dict:
     return {
-        "id": item.id, "case": item.case_id, "kind": item.kind, "original_filename": item.original_filename,
-        "sha256": item.sha256, "size": item.size, "mime": item.mime, "status": item.status,
-        "received_at": item.received_at, "occurred_at": item.occurred_at,
-        "counterparty_number": item.counterparty_number, "description": item.description,
-        "author_name": item.author_name, "author_relation": item.author_relation,
-        "capture_note": item.capture_note, "status_detail": item.status_detail,
-        "jobs": [{"step": j.step, "label": str(STEP_LABELS.get(j.step, j.step)), "status": j.status,
-                  "progress": j.progress, "error": gettext(j.error) if j.error else ""} for j in item.jobs.all()],
+        "id": item.id,
+        "case": item.case_id,
+        "kind": item.kind,
+        "original_filename": item.original_filename,
+        "sha256": item.sha256,
+        "size": item.size,
+        "mime": item.mime,
+        "status": item.status,
+        "received_at": item.received_at,
+        "occurred_at": item.occurred_at,
+        "counterparty_number": item.counterparty_number,
+        "description": item.description,
+        "author_name": item.author_name,
+        "author_relation": item.author_relation,
+        "capture_note": item.capture_note,
+        "status_detail": item.status_detail,
+        "jobs": [
+            {
+                "step": j.step,
+                "label": str(STEP_LABELS.get(j.step, j.step)),
+                "status": j.status,
+                "progress": j.progress,
+                "error": gettext(j.error) if j.error else "",
+            }
+            for j in item.jobs.all()
+        ],
         "duplicate": duplicate,
         "transcript": transcript_out(Transcript.objects.filter(item=item).first()),
         "ocr": ocr_out(OcrResult.objects.filter(item=item).first(), item),
@@ -104,10 +122,15 @@ def evidence_out(item: EvidenceItem, duplicate: bool = False) -> dict:
 def transcript_out(transcript: Transcript | None) -> dict | None:
     if transcript is None:
         return None
-    return {"engine": transcript.engine, "model": transcript.model, "language": transcript.language,
-            "reviewed": transcript.reviewed_at is not None,
-            "reviewed_by": transcript.reviewed_by.get_username() if transcript.reviewed_by else None,
-            "reviewed_at": transcript.reviewed_at, "segments": segment_rows(transcript)}
+    return {
+        "engine": transcript.engine,
+        "model": transcript.model,
+        "language": transcript.language,
+        "reviewed": transcript.reviewed_at is not None,
+        "reviewed_by": transcript.reviewed_by.get_username() if transcript.reviewed_by else None,
+        "reviewed_at": transcript.reviewed_at,
+        "segments": segment_rows(transcript),
+    }
 
 
 def ocr_out(ocr: OcrResult | None, item: EvidenceItem) -> dict | None:
@@ -127,12 +150,18 @@ UPLOAD_BODY = {
                     "type": "object",
                     "properties": {
                         "file": {"type": "string", "format": "binary", "description": "Required unless kind=statement"},
-                        "kind": {"type": "string", "enum": ["", *EvidenceItem.Kind.values],
-                                 "description": "Empty or left out: decided from the file's content"},
+                        "kind": {
+                            "type": "string",
+                            "enum": ["", *EvidenceItem.Kind.values],
+                            "description": "Empty or left out: decided from the file's content",
+                        },
                         "occurred_at": {"type": "string", "format": "date-time"},
                         "counterparty_number": {"type": "string"},
                         "description": {"type": "string"},
-                        "capture_note": {"type": "string", "description": "How the file was made: phone, app, export time"},
+                        "capture_note": {
+                            "type": "string",
+                            "description": "How the file was made: phone, app, export time",
+                        },
                         "author_name": {"type": "string", "description": "kind=statement"},
                         "relation": {"type": "string", "description": "kind=statement"},
                         "contact": {"type": "string", "description": "kind=statement"},
@@ -197,8 +226,12 @@ def patch_transcript(request, item_id: UUID, body: TranscriptPatch):
     if transcript is None:
         raise ApiError(404, gettext("This item has no transcript."), "no_transcript")
     try:
-        transcript_review(transcript=transcript, actor=actor_from_request(request),
-                          changes=[c.dict() for c in body.segments], reviewed=body.reviewed)
+        transcript_review(
+            transcript=transcript,
+            actor=actor_from_request(request),
+            changes=[c.dict() for c in body.segments],
+            reviewed=body.reviewed,
+        )
     except ReviewError as exc:
         raise ApiError(400, str(exc), "invalid") from None
     return transcript_out(Transcript.objects.get(pk=transcript.pk))

@@ -9,9 +9,21 @@ evidence/calltables.py reads the rows from the files.
 
 SOURCES = ("call_log", "carrier", "call_screenshot")
 # Every row has every field, whatever it was read from.
-ROW_DEFAULTS = {"number": "", "contact": "", "at": None, "day": None, "direction": "", "duration_s": None,
-                "connected": None, "derived_date": False, "count": 1, "box": None, "location": "", "corrected": False,
-                "ignored": False}
+ROW_DEFAULTS = {
+    "number": "",
+    "contact": "",
+    "at": None,
+    "day": None,
+    "direction": "",
+    "duration_s": None,
+    "connected": None,
+    "derived_date": False,
+    "count": 1,
+    "box": None,
+    "location": "",
+    "corrected": False,
+    "ignored": False,
+}
 CALL_DIRECTIONS = ("incoming", "outgoing", "missed", "rejected", "forwarded")
 EDITABLE = ("number", "at", "direction", "duration_s", "ignored")
 
@@ -28,7 +40,10 @@ def effective_rows(item) -> list[dict]:
             row = {**row, **{k: v for k, v in fix.items() if k in EDITABLE}, "corrected": True, "derived_date": False}
             if "duration_s" in fix or "direction" in fix:
                 direction, duration = row.get("direction"), row.get("duration_s")
-                row["connected"] = False if direction in ("missed", "rejected") else (
-                    duration > 0 if duration is not None else row.get("connected"))
+                row["connected"] = (
+                    False
+                    if direction in ("missed", "rejected")
+                    else (duration > 0 if duration is not None else row.get("connected"))
+                )
         rows.append(row)
     return rows

@@ -43,8 +43,15 @@ def call_row_correct(*, item: EvidenceItem, actor: Actor, row: str, fields: dict
         corrections[str(row)] = {**corrections.get(str(row), {}), **clean}
         item.metadata = {**item.metadata, "call_log_corrections": corrections}
         item.save(update_fields=["metadata"])
-        custody_record(case=item.case, item=item, action="call_row_corrected", actor=actor, row=str(row),
-                       read={k: read.get(k) for k in clean}, corrected=clean)
+        custody_record(
+            case=item.case,
+            item=item,
+            action="call_row_corrected",
+            actor=actor,
+            row=str(row),
+            read={k: read.get(k) for k in clean},
+            corrected=clean,
+        )
     return corrections[str(row)]
 
 
@@ -63,6 +70,12 @@ def item_describe_exhibit(*, item: EvidenceItem, actor: Actor, purpose: str, ide
     with transaction.atomic():
         item.purpose, item.identity_clues = purpose, identity_clues
         item.save(update_fields=["purpose", "identity_clues"])
-        custody_record(case=item.case, item=item, action="exhibit_described", actor=actor, purpose=purpose,
-                       identity_clues=identity_clues)
+        custody_record(
+            case=item.case,
+            item=item,
+            action="exhibit_described",
+            actor=actor,
+            purpose=purpose,
+            identity_clues=identity_clues,
+        )
     return item

@@ -93,9 +93,15 @@ def _decode_key(value: str, name: str) -> bytes:
 def event_canonical(event) -> bytes:
     """Return the bytes the chain signs for an event: its fields and its link to the previous event."""
     fields = {
-        "prev": event.prev_hash, "case": str(event.case_id), "item": str(event.item_id or ""),
-        "action": event.action, "actor": event.actor_id, "at": event.at.isoformat(),
-        "ip": event.ip or "", "user_agent": event.user_agent, "detail": event.detail,
+        "prev": event.prev_hash,
+        "case": str(event.case_id),
+        "item": str(event.item_id or ""),
+        "action": event.action,
+        "actor": event.actor_id,
+        "at": event.at.isoformat(),
+        "ip": event.ip or "",
+        "user_agent": event.user_agent,
+        "detail": event.detail,
     }
     return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
 
@@ -122,8 +128,14 @@ def custody_record(*, case, action: str, actor: Actor, item=None, **detail) -> C
         Case.objects.select_for_update().filter(pk=case.pk).first()
         last = CustodyEvent.objects.filter(case=case).order_by("-id").values_list("hash", flat=True).first()
         event = CustodyEvent(
-            case=case, item=item, action=action, actor=actor.user, at=timezone.now(),
-            ip=actor.ip, user_agent=actor.user_agent, detail=json.loads(json.dumps(detail, default=str)),
+            case=case,
+            item=item,
+            action=action,
+            actor=actor.user,
+            at=timezone.now(),
+            ip=actor.ip,
+            user_agent=actor.user_agent,
+            detail=json.loads(json.dumps(detail, default=str)),
             prev_hash=last or GENESIS,
         )
         event.hash = event_hash(event)

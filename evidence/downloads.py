@@ -37,7 +37,7 @@ def listening_response(request, item: EvidenceItem, derived, actor: Actor) -> Ht
         response = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"
         return response
-    body = data[start:end + 1]
+    body = data[start : end + 1]
     partial = RANGE.match(request.headers.get("Range", "").strip()) is not None
     response = HttpResponse(body, status=206 if partial else 200, content_type=derived.mime)
     if partial:

@@ -11,15 +11,18 @@ class EvidenceDetailsForm(forms.Form):
     """The fields that travel with an uploaded file (API and page alike)."""
 
     # Empty: decided from each file's content, so recordings and screenshots can be sent together.
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Detect from the file")), *EvidenceItem.Kind.choices],
-                             required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("Detect from the file")), *EvidenceItem.Kind.choices], required=False
+    )
     occurred_at = forms.DateTimeField(label=_("When it happened"), required=False)
     counterparty_number = forms.CharField(
         label=_("Collector's number"), max_length=40, required=False, validators=[phone_number]
     )
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     capture_note = forms.CharField(
-        label=_("How the file was made"), required=False, max_length=1000,
+        label=_("How the file was made"),
+        required=False,
+        max_length=1000,
         help_text=_("For example: phone model, recording app, when you exported it."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -40,8 +43,11 @@ class StatementForm(forms.Form):
     author_name = forms.CharField(label=_("Your name"), max_length=100)
     # "本人" (or the victim's own name) makes it the victim's own account, 当事人陈述 in a bundle;
     # anyone else's words are a witness's, which a court wants signed (see evidence/witness.py).
-    relation = forms.CharField(label=_("Relation to the victim"), max_length=100,
-                               help_text=_("Write 本人 if this is your own account of what happened to you."))
+    relation = forms.CharField(
+        label=_("Relation to the victim"),
+        max_length=100,
+        help_text=_("Write 本人 if this is your own account of what happened to you."),
+    )
     contact = forms.CharField(label=_("How to reach you"), max_length=200, required=False)
     occurred_at = forms.DateTimeField(label=_("When it happened"), required=False)
     counterparty_number = forms.CharField(

@@ -54,13 +54,17 @@ class EvidenceItem(models.Model):
     # it ties a recording's voice to a defendant.
     identity_clues = models.TextField(_("who they said they were (company, platform, staff number)"), blank=True)
     # A signed 证人证言 form scanned back in: the online statement it was printed from.
-    signed_form_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                                       related_name="signed_forms", verbose_name=_("statement it is the signed form of"))
+    signed_form_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signed_forms",
+        verbose_name=_("statement it is the signed form of"),
+    )
     # Facts read from the original by the workers (audio format, EXIF, page count, file-name parse).
     metadata = models.JSONField(default=dict, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     status_detail = models.TextField(blank=True)
     # Evidence is never deleted: a withdrawn item stays, with its custody record, but leaves new bundles.
@@ -79,11 +83,21 @@ class EvidenceItem(models.Model):
 
 
 # Custody actions that only read: they do not change what the case's analysis sees.
-READ_ACTIONS = {"case_viewed", "item_viewed", "original_downloaded", "timestamp_downloaded", "recording_played",
-                "bundle_pdf_downloaded", "bundle_zip_downloaded",
-                # Letters are written from the evidence but change nothing the analysis reads.
-                "complaint_created", "complaint_drafted", "complaint_edited", "complaint_tracking_updated",
-                "complaint_pdf_exported"}
+READ_ACTIONS = {
+    "case_viewed",
+    "item_viewed",
+    "original_downloaded",
+    "timestamp_downloaded",
+    "recording_played",
+    "bundle_pdf_downloaded",
+    "bundle_zip_downloaded",
+    # Letters are written from the evidence but change nothing the analysis reads.
+    "complaint_created",
+    "complaint_drafted",
+    "complaint_edited",
+    "complaint_tracking_updated",
+    "complaint_pdf_exported",
+}
 # In one fixed order: PostgreSQL uses the partial index below only for a query with the very same list.
 READ_ACTIONS_SORTED = sorted(READ_ACTIONS)
 
@@ -112,8 +126,9 @@ class CustodyEvent(models.Model):
             # The end of a case's chain, found at every new event however long the chain grows.
             models.Index(fields=["case", "id"], name="custody_chain_end"),
             # The newest event that changed the evidence: the key of the cached analysis, read at every case view.
-            models.Index(fields=["case", "id"], name="custody_last_change",
-                         condition=~models.Q(action__in=READ_ACTIONS_SORTED)),
+            models.Index(
+                fields=["case", "id"], name="custody_last_change", condition=~models.Q(action__in=READ_ACTIONS_SORTED)
+            ),
         ]
 
     def save(self, *args, **kwargs) -> None:
@@ -225,8 +240,9 @@ class Transcript(models.Model):
     # {"3": {"text": "...", "text_checked": true, "speaker": "collector", "by": "alice", "at": "..."}}.
     edits = models.JSONField(default=dict, blank=True)
     # "全部核对完毕": the owner checked every sentence against the recording.
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
 
@@ -248,8 +264,9 @@ class OcrResult(models.Model):
     reference_date = models.DateField(null=True, blank=True)
     reference_basis = models.CharField(max_length=20, blank=True)
     # The user confirmed the dates worked out from the screenshot; until then they print "推算，待核对".
-    times_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                           blank=True, related_name="+")
+    times_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     times_confirmed_at = models.DateTimeField(null=True, blank=True)
     # The user's speaker per line, by position: {"4": {"speaker": "collector", "by": "alice", "at": "..."}}.
     line_speakers = models.JSONField(default=dict, blank=True)
@@ -292,6 +309,7 @@ class Bundle(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     progress = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
+
     class Role(models.TextChoices):
         PLAINTIFF = "plaintiff", _("Plaintiff (原告)")
         REPORTER = "reporter", _("Person reporting to the police (报案人)")
@@ -300,8 +318,7 @@ class Bundle(models.Model):
     case_number = models.CharField(_("case number (案号)"), max_length=100, blank=True)
     submitter = models.CharField(_("submitted by (提交人)"), max_length=100, blank=True)
     submitter_role = models.CharField(_("submitted as"), max_length=20, choices=Role.choices, blank=True)
-    submitted_to = models.CharField(_("submitted to (court, police station or authority)"), max_length=200,
-                                    blank=True)
+    submitted_to = models.CharField(_("submitted to (court, police station or authority)"), max_length=200, blank=True)
     # One set for the court and one per opposing party (证据规定 第十九条).
     copies = models.PositiveSmallIntegerField(_("number of copies"), default=1)
     pdf_name = models.CharField(max_length=255, blank=True)
@@ -315,8 +332,9 @@ class Bundle(models.Model):
     # The manifest cannot hold its own hash either; verify_bundle compares it with this record.
     manifest_sha256 = models.CharField(max_length=64, blank=True)
     # The case's custody chain head as time-stamped for this bundle (also in its manifest).
-    custody_anchor = models.ForeignKey("CustodyAnchor", on_delete=models.PROTECT, null=True, blank=True,
-                                       related_name="+")
+    custody_anchor = models.ForeignKey(
+        "CustodyAnchor", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created"]

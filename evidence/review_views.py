@@ -32,8 +32,13 @@ def transcript_sentence(request, item_id):
     item = get_item_for_user(request.user, item_id, need=Need.OWN)
     transcript = get_object_or_404(Transcript, item=item)
     reviewed = request.POST.get("reviewed") == "all"
-    changes = [] if reviewed else [{"id": _position(request), "text": request.POST.get("text"),
-                                    "speaker": request.POST.get("speaker") or None}]
+    changes = (
+        []
+        if reviewed
+        else [
+            {"id": _position(request), "text": request.POST.get("text"), "speaker": request.POST.get("speaker") or None}
+        ]
+    )
     try:
         transcript_review(transcript=transcript, actor=actor_from_request(request), changes=changes, reviewed=reviewed)
     except ReviewError as exc:
@@ -65,8 +70,11 @@ def ocr_line_speaker(request, item_id):
     ocr = get_object_or_404(OcrResult, item=item)
     position = _position(request)
     try:
-        ocr_confirm(ocr=ocr, actor=actor_from_request(request),
-                    changes=[{"id": position, "speaker": request.POST.get("speaker")}])
+        ocr_confirm(
+            ocr=ocr,
+            actor=actor_from_request(request),
+            changes=[{"id": position, "speaker": request.POST.get("speaker")}],
+        )
     except ReviewError as exc:
         messages.error(request, str(exc))
         return redirect("item-detail", item_id=item.id)
@@ -91,12 +99,27 @@ def message_times_confirm(request, item_id):
         ocr = get_object_or_404(OcrResult.objects.select_for_update(), item=item)
         if day is not None:
             ocr.reference_date, ocr.reference_basis = day, "user"
-            ocr.message_times = screen_dates.message_times(ocr.lines, (item.metadata.get("image") or {}).get("height"), day)
+            ocr.message_times = screen_dates.message_times(
+                ocr.lines, (item.metadata.get("image") or {}).get("height"), day
+            )
         ocr.times_confirmed_by, ocr.times_confirmed_at = request.user, timezone.now()
-        ocr.save(update_fields=["times_confirmed_by", "times_confirmed_at", "reference_date", "reference_basis",
-                                "message_times"])
-        custody_record(case=item.case, item=item, action="message_times_confirmed", actor=actor_from_request(request),
-                       reference_date=ocr.reference_date.isoformat() if ocr.reference_date else None,
-                       reference_basis=ocr.reference_basis, times=[t["at"] for t in ocr.message_times])
+        ocr.save(
+            update_fields=[
+                "times_confirmed_by",
+                "times_confirmed_at",
+                "reference_date",
+                "reference_basis",
+                "message_times",
+            ]
+        )
+        custody_record(
+            case=item.case,
+            item=item,
+            action="message_times_confirmed",
+            actor=actor_from_request(request),
+            reference_date=ocr.reference_date.isoformat() if ocr.reference_date else None,
+            reference_basis=ocr.reference_basis,
+            times=[t["at"] for t in ocr.message_times],
+        )
     messages.success(request, _("The message dates are confirmed."))
     return redirect("item-detail", item_id=item.id)

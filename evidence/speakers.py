@@ -20,8 +20,12 @@ from evidence.custody import Actor, custody_record
 from evidence.models import EvidenceItem, OcrResult, Transcript
 
 SPEAKERS = ("collector", "victim", "third_party", "unknown")
-SPEAKER_LABELS = {"collector": _("Collector"), "victim": _("Me"), "third_party": _("Someone else"),
-                  "unknown": _("Not known")}
+SPEAKER_LABELS = {
+    "collector": _("Collector"),
+    "victim": _("Me"),
+    "third_party": _("Someone else"),
+    "unknown": _("Not known"),
+}
 # The three answers the user picks from, phone-first: 催收方 / 我 / 其他人.
 SPEAKER_CHOICES = [(code, SPEAKER_LABELS[code]) for code in ("collector", "victim", "third_party")]
 # How the letters and the bundle name a speaker (Chinese documents whatever the interface language).
@@ -44,13 +48,21 @@ def segment_rows(transcript: Transcript) -> list[dict]:
         edit = transcript.edits.get(str(index), {})
         machine = transcript.speakers[index] if index < len(transcript.speakers) else {}
         user_speaker = edit.get("speaker")
-        rows.append({
-            "id": index, "start": seg["start"], "end": seg["end"], "text": edit.get("text", seg["text"]),
-            "speaker": user_speaker or machine.get("speaker") or "unknown",
-            "speaker_source": "user" if user_speaker else "machine", "machine_text": seg["text"],
-            "voice": machine.get("voice"), "heard": seg.get("heard", ""), "flags": seg.get("flags", []),
-            "text_checked": bool(edit.get("text_checked")) or transcript.reviewed_at is not None,
-        })
+        rows.append(
+            {
+                "id": index,
+                "start": seg["start"],
+                "end": seg["end"],
+                "text": edit.get("text", seg["text"]),
+                "speaker": user_speaker or machine.get("speaker") or "unknown",
+                "speaker_source": "user" if user_speaker else "machine",
+                "machine_text": seg["text"],
+                "voice": machine.get("voice"),
+                "heard": seg.get("heard", ""),
+                "flags": seg.get("flags", []),
+                "text_checked": bool(edit.get("text_checked")) or transcript.reviewed_at is not None,
+            }
+        )
     return rows
 
 
@@ -65,8 +77,12 @@ def machine_sha256(transcript: Transcript) -> str:
 
 def reviewed_sha256(transcript: Transcript) -> str:
     """The hash of the reviewed version: each sentence's words, speaker and whether the user confirmed them."""
-    return _sha256([{k: r[k] for k in ("id", "start", "end", "text", "speaker", "speaker_source", "text_checked")}
-                    for r in segment_rows(transcript)])
+    return _sha256(
+        [
+            {k: r[k] for k in ("id", "start", "end", "text", "speaker", "speaker_source", "text_checked")}
+            for r in segment_rows(transcript)
+        ]
+    )
 
 
 def _clean_change(change: dict, count: int) -> tuple[str, dict]:
@@ -96,16 +112,26 @@ def transcript_review(*, transcript: Transcript, actor: Actor, changes: list[dic
         transcript = Transcript.objects.select_for_update().get(pk=transcript.pk)
         for key, clean in cleaned:
             if clean:
-                transcript.edits[key] = {**transcript.edits.get(key, {}), **clean,
-                                         "by": actor.user.get_username(), "at": now.isoformat()}
+                transcript.edits[key] = {
+                    **transcript.edits.get(key, {}),
+                    **clean,
+                    "by": actor.user.get_username(),
+                    "at": now.isoformat(),
+                }
         _spread_voice(transcript, [key for key, clean in cleaned if "speaker" in clean])
         if reviewed:
             transcript.reviewed_by, transcript.reviewed_at = actor.user, now
         transcript.save(update_fields=["edits", "speakers", "reviewed_by", "reviewed_at"])
-        custody_record(case=transcript.item.case, item=transcript.item,
-                       action="transcript_reviewed" if reviewed else "transcript_corrected", actor=actor,
-                       sentences=[int(k) for k, c in cleaned if c], machine_sha256=machine_sha256(transcript),
-                       reviewed_sha256=reviewed_sha256(transcript), all_checked=transcript.reviewed_at is not None)
+        custody_record(
+            case=transcript.item.case,
+            item=transcript.item,
+            action="transcript_reviewed" if reviewed else "transcript_corrected",
+            actor=actor,
+            sentences=[int(k) for k, c in cleaned if c],
+            machine_sha256=machine_sha256(transcript),
+            reviewed_sha256=reviewed_sha256(transcript),
+            all_checked=transcript.reviewed_at is not None,
+        )
     if any("speaker" in clean for _key, clean in cleaned):
         suggest_victim_voice(transcript.item.case)
 
@@ -169,6 +195,7 @@ def suggest_victim_voice(case) -> None:
 
 # --- Screenshots: the side of the chat bubble tells who wrote the line ---------------------------------------
 
+
 def bubble_side(box: list[list[float]], width: int | None) -> str:
     """'left', 'right' or 'middle' for a text line's box on a chat screenshot `width` pixels wide.
 
@@ -198,8 +225,17 @@ def ocr_line_rows(ocr: OcrResult, item: EvidenceItem) -> list[dict]:
         confirmed = ocr.line_speakers.get(str(index), {}).get("speaker")
         side = bubble_side(line.get("box") or [], width)
         suggested = {"left": "collector" if owner == "victim" else "unknown", "right": owner}.get(side, "unknown")
-        rows.append({"id": index, "text": line["text"], "box": line.get("box") or [], "side": side, "t": line.get("t"),
-                     "speaker": confirmed or suggested, "speaker_source": "user" if confirmed else "machine"})
+        rows.append(
+            {
+                "id": index,
+                "text": line["text"],
+                "box": line.get("box") or [],
+                "side": side,
+                "t": line.get("t"),
+                "speaker": confirmed or suggested,
+                "speaker_source": "user" if confirmed else "machine",
+            }
+        )
     return rows
 
 
@@ -220,6 +256,12 @@ def ocr_confirm(*, ocr: OcrResult, actor: Actor, changes: list[dict]) -> None:
         for key, speaker in cleaned:
             ocr.line_speakers[key] = {"speaker": speaker, "by": actor.user.get_username(), "at": now.isoformat()}
         ocr.save(update_fields=["line_speakers"])
-        custody_record(case=ocr.item.case, item=ocr.item, action="ocr_speakers_confirmed", actor=actor,
-                       lines=[int(k) for k, _s in cleaned], ocr_sha256=_sha256(ocr.lines),
-                       speakers_sha256=_sha256(ocr.line_speakers))
+        custody_record(
+            case=ocr.item.case,
+            item=ocr.item,
+            action="ocr_speakers_confirmed",
+            actor=actor,
+            lines=[int(k) for k, _s in cleaned],
+            ocr_sha256=_sha256(ocr.lines),
+            speakers_sha256=_sha256(ocr.line_speakers),
+        )

@@ -35,8 +35,11 @@ def run_job(self, job_id: int) -> None:
         pipeline.job_run(job)
     except TransientError as exc:
         if self.request.retries >= self.max_retries:
-            pipeline.job_give_up(job_id, exc.final or gettext_noop(
-                "A service needed for this step could not be reached. Please try again later."))
+            pipeline.job_give_up(
+                job_id,
+                exc.final
+                or gettext_noop("A service needed for this step could not be reached. Please try again later."),
+            )
             return
         raise self.retry(exc=exc, countdown=min(600, 10 * 2**self.request.retries)) from exc
 

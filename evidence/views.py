@@ -30,7 +30,9 @@ def _report(request, item, created) -> None:
     if created:
         messages.success(request, _("Received %(name)s.") % {"name": item.original_filename})
     else:
-        messages.info(request, _("%(name)s is already in this case; nothing was added.") % {"name": item.original_filename})
+        messages.info(
+            request, _("%(name)s is already in this case; nothing was added.") % {"name": item.original_filename}
+        )
 
 
 @login_required
@@ -64,8 +66,13 @@ def statement(request, case_id):
         data = form.cleaned_data
         try:
             item, created = services.evidence_create_statement(
-                case=case, actor=actor_from_request(request), author_name=data["author_name"],
-                relation=data["relation"], contact=data["contact"], text=data["text"], fields=form.item_fields(),
+                case=case,
+                actor=actor_from_request(request),
+                author_name=data["author_name"],
+                relation=data["relation"],
+                contact=data["contact"],
+                text=data["text"],
+                fields=form.item_fields(),
             )
         except services.IntakeError as exc:
             form.add_error("text", exc.message)
@@ -83,15 +90,22 @@ def item_detail(request, item_id):
     transcript = Transcript.objects.filter(item=item).select_related("reviewed_by").first()
     ocr = OcrResult.objects.filter(item=item).first()
     context = {
-        "item": item, "case": item.case, "jobs": job_rows(item),
+        "item": item,
+        "case": item.case,
+        "jobs": job_rows(item),
         "events": item.custody_events.select_related("actor"),
         "stamp": Timestamp.objects.filter(item=item).first(),
-        "transcript": transcript, "segments": segment_rows(transcript) if transcript else [],
-        "ocr": ocr, "ocr_lines": ocr_line_rows(ocr, item) if ocr else [],
+        "transcript": transcript,
+        "segments": segment_rows(transcript) if transcript else [],
+        "ocr": ocr,
+        "ocr_lines": ocr_line_rows(ocr, item) if ocr else [],
         "speaker_choices": SPEAKER_CHOICES,
-        "thumbnail": "thumbnail" in derived, "listen": "listen" in derived,
-        "role": role_of(request.user, item.case), "notes": item.notes.select_related("author"),
-        "call_rows": effective_rows(item), "call_directions": CALL_DIRECTIONS,
+        "thumbnail": "thumbnail" in derived,
+        "listen": "listen" in derived,
+        "role": role_of(request.user, item.case),
+        "notes": item.notes.select_related("author"),
+        "call_rows": effective_rows(item),
+        "call_directions": CALL_DIRECTIONS,
         "witness": item.kind == EvidenceItem.Kind.STATEMENT and not own_account(item, item.case.victim_name),
     }
     if item.kind == "call_recording" and "audio" in item.metadata and not item.withdrawn_at:

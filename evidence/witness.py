@@ -31,9 +31,16 @@ def witness_form_pdf(*, item: EvidenceItem, actor: Actor) -> bytes:
     check_witness_statement(item)
     with evidence_storage().open(item.stored_name, "rb") as fh:
         body = statement_body(fh.read().decode("utf-8", errors="replace"))
-    html = render_to_string("evidence/witness_form.html", {
-        "item": item, "case": item.case, "body": body.strip(), "online": from_link(item),
-        "submitted": timezone.localtime(item.received_at)})
+    html = render_to_string(
+        "evidence/witness_form.html",
+        {
+            "item": item,
+            "case": item.case,
+            "body": body.strip(),
+            "online": from_link(item),
+            "submitted": timezone.localtime(item.received_at),
+        },
+    )
     data = html_to_pdf(html)
     custody_record(case=item.case, item=item, action="witness_form_exported", actor=actor)
     return data
@@ -42,8 +49,13 @@ def witness_form_pdf(*, item: EvidenceItem, actor: Actor) -> bytes:
 def signed_form_upload(*, item: EvidenceItem, actor: Actor, upload) -> tuple[EvidenceItem, bool]:
     """Take in the scan of the signed form as evidence of its own, linked to the statement it was printed from."""
     check_witness_statement(item)
-    fields = {"signed_form_of": item, "author_name": item.author_name, "author_relation": item.author_relation,
-              "description": f"{item.author_relation}{item.author_name}签名的证人证言",
-              "occurred_at": item.occurred_at}
-    return services.evidence_create_from_upload(case=item.case, actor=actor, upload=upload,
-                                                kind=EvidenceItem.Kind.WITNESS_FORM, fields=fields)
+    fields = {
+        "signed_form_of": item,
+        "author_name": item.author_name,
+        "author_relation": item.author_relation,
+        "description": f"{item.author_relation}{item.author_name}签名的证人证言",
+        "occurred_at": item.occurred_at,
+    }
+    return services.evidence_create_from_upload(
+        case=item.case, actor=actor, upload=upload, kind=EvidenceItem.Kind.WITNESS_FORM, fields=fields
+    )

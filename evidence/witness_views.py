@@ -18,9 +18,12 @@ from harassguard.lib.http import private_file
 def item_exhibit(request, item_id):
     """Save the exhibit's 证明目的 and the identity clues the user knows."""
     item = get_item_for_user(request.user, item_id, need=Need.BUILD)
-    item_describe_exhibit(item=item, actor=actor_from_request(request),
-                          purpose=request.POST.get("purpose", "").strip()[:2000],
-                          identity_clues=request.POST.get("identity_clues", "").strip()[:2000])
+    item_describe_exhibit(
+        item=item,
+        actor=actor_from_request(request),
+        purpose=request.POST.get("purpose", "").strip()[:2000],
+        identity_clues=request.POST.get("identity_clues", "").strip()[:2000],
+    )
     messages.success(request, _("Saved. New bundles use it."))
     return redirect("item-detail", item_id=item.id)
 

@@ -122,8 +122,9 @@ API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
 
 # Outgoing mail (invitation links). The console backend prints mail when no server is set.
 EMAIL_HOST = env_str("EMAIL_HOST")
-EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
-                 else "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
 EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")

@@ -28,8 +28,9 @@ def _font(size: int):
 
 def render(layout: str, rows: list[Row], path: Path, *, clock: str = "10:24", dark: bool = False) -> Path:
     """Draw `rows` in the layout of `layout` (xiaomi, huawei, oppo, vivo) and save a PNG."""
-    bg, fg, grey = ((0, 0, 0), (235, 235, 235), (150, 150, 150)) if dark else ((255, 255, 255), (20, 20, 20),
-                                                                               (130, 130, 130))
+    bg, fg, grey = (
+        ((0, 0, 0), (235, 235, 235), (150, 150, 150)) if dark else ((255, 255, 255), (20, 20, 20), (130, 130, 130))
+    )
     style: dict[str, Any] = {
         "xiaomi": {"title": "电话", "tabs": "拨号    联系人    营业厅", "pitch": 190, "name": 50, "small": 36},
         "huawei": {"title": "通话记录", "tabs": "全部通话    未接来电", "pitch": 200, "name": 48, "small": 36},
@@ -55,8 +56,11 @@ def render(layout: str, rows: list[Row], path: Path, *, clock: str = "10:24", da
         when_y = y + 30 if layout != "huawei" else y + 20
         draw.text((1080 - 90 - width, when_y), row.when, font=when_font, fill=grey)
         draw.text((1080 - 60, when_y), "ⓘ" if layout != "oppo" else "›", font=when_font, fill=grey)
-        draw.line((x, y + style["pitch"] - 10, 1040, y + style["pitch"] - 10), fill=(60, 60, 60) if dark else
-                  (235, 235, 235), width=2)
+        draw.line(
+            (x, y + style["pitch"] - 10, 1040, y + style["pitch"] - 10),
+            fill=(60, 60, 60) if dark else (235, 235, 235),
+            width=2,
+        )
         y += style["pitch"]
     image.save(path)
     return path

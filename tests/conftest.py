@@ -98,8 +98,11 @@ def send(client, alice_case, alice_api, django_capture_on_commit_callbacks):
 
     def send(name: str, data: bytes, kind: str, **fields) -> EvidenceItem:
         with django_capture_on_commit_callbacks(execute=True):
-            r = client.post(f"/api/v1/cases/{alice_case.id}/evidence",
-                            {"file": SimpleUploadedFile(name, data), "kind": kind, **fields}, **alice_api)
+            r = client.post(
+                f"/api/v1/cases/{alice_case.id}/evidence",
+                {"file": SimpleUploadedFile(name, data), "kind": kind, **fields},
+                **alice_api,
+            )
         assert r.status_code == 201, r.content
         return EvidenceItem.objects.get(pk=r.json()["id"])
 
@@ -114,14 +117,28 @@ def alice_objects(client, alice, alice_case, alice_api) -> dict:
     from complaints.models import Complaint
     from evidence.models import Bundle, ChunkedUpload
 
-    r = client.post(f"/api/v1/cases/{alice_case.id}/evidence",
-                    {"file": SimpleUploadedFile("a.png", png_bytes()), "kind": "screenshot"}, **alice_api)
+    r = client.post(
+        f"/api/v1/cases/{alice_case.id}/evidence",
+        {"file": SimpleUploadedFile("a.png", png_bytes()), "kind": "screenshot"},
+        **alice_api,
+    )
     bundle = Bundle.objects.create(case=alice_case, created_by=alice, status=Bundle.Status.READY)
     upload = ChunkedUpload.objects.create(case=alice_case, created_by=alice, filename="b.png", size=10)
-    complaint = Complaint.objects.create(case=alice_case, channel="police", created_by=alice,
-                                         draft_text=f"报案材料 {alice_case.title} {r.json()['sha256']}")
-    return {"case_id": alice_case.id, "item_id": r.json()["id"], "bundle_id": bundle.id, "upload_id": upload.id,
-            "complaint_id": complaint.id, "number": "13811115678", "row": "1"}
+    complaint = Complaint.objects.create(
+        case=alice_case,
+        channel="police",
+        created_by=alice,
+        draft_text=f"报案材料 {alice_case.title} {r.json()['sha256']}",
+    )
+    return {
+        "case_id": alice_case.id,
+        "item_id": r.json()["id"],
+        "bundle_id": bundle.id,
+        "upload_id": upload.id,
+        "complaint_id": complaint.id,
+        "number": "13811115678",
+        "row": "1",
+    }
 
 
 def wav_bytes(seconds: float = 0.5, rate: int = 8000, freq_step: int = 7) -> bytes:

@@ -23,20 +23,24 @@ def chat_screen(title: str, bubbles: list[tuple[str, str]], size=(720, 1600)) ->
     y = 170
     for side, text in bubbles:
         if side == "time":
-            draw.text((size[0] // 2 - draw.textlength(text, font=small) // 2, y), text, font=small, fill=(150, 150, 150))
+            draw.text(
+                (size[0] // 2 - draw.textlength(text, font=small) // 2, y), text, font=small, fill=(150, 150, 150)
+            )
             y += 60
             continue
         width = draw.textlength(text, font=big) + 40
         left = 110 if side == "them" else size[0] - 110 - width
-        draw.rounded_rectangle((left, y, left + width, y + 70), 10,
-                               fill=(255, 255, 255) if side == "them" else (149, 236, 105))
+        draw.rounded_rectangle(
+            (left, y, left + width, y + 70), 10, fill=(255, 255, 255) if side == "them" else (149, 236, 105)
+        )
         draw.text((left + 20, y + 12), text, font=big, fill=(20, 20, 20))
         y += 110
     return image
 
 
-def screen_recording(path: Path, screens: list[tuple[float, Image.Image]], seconds: float, *,
-                     speech: Path | None = None, fps: int = 10) -> Path:
+def screen_recording(
+    path: Path, screens: list[tuple[float, Image.Image]], seconds: float, *, speech: Path | None = None, fps: int = 10
+) -> Path:
     """Encode `screens` (start second, picture) as an MP4 of `seconds`, with `speech` as its sound."""
     width, height = screens[0][1].size
     with av.open(str(path), "w", format="mp4") as out:
@@ -57,8 +61,9 @@ def screen_recording(path: Path, screens: list[tuple[float, Image.Image]], secon
             spoken = decode_audio(str(speech), rate=16000)[: sound.size]
             sound[: spoken.size] = spoken
             for start in range(0, sound.size, 1024):
-                piece = av.AudioFrame.from_ndarray(sound[start:start + 1024].reshape(1, -1), format="fltp",
-                                                   layout="mono")
+                piece = av.AudioFrame.from_ndarray(
+                    sound[start : start + 1024].reshape(1, -1), format="fltp", layout="mono"
+                )
                 piece.sample_rate, piece.pts = 16000, start
                 out.mux(audio.encode(piece))
             out.mux(audio.encode(None))

@@ -38,8 +38,14 @@ def real_ids(alice, alice_case, alice_objects):
     bundle really made from it, so its PDF and ZIP downloads have files behind them."""
     ids = {key: str(value) for key, value in alice_objects.items()}
     item, _created = evidence_create_statement(
-        case=alice_case, actor=Actor(user=alice), author_name="王芳", relation="母亲", contact="13812345678",
-        text="催收人员打电话到我单位，说我女儿欠钱不还。", fields={})
+        case=alice_case,
+        actor=Actor(user=alice),
+        author_name="王芳",
+        relation="母亲",
+        contact="13812345678",
+        text="催收人员打电话到我单位，说我女儿欠钱不还。",
+        fields={},
+    )
     bundle = bundle_create(case=alice_case, actor=Actor(user=alice), item_ids=[item.pk])
     bundle.refresh_from_db()
     assert bundle.status == bundle.Status.READY, bundle.error
@@ -47,8 +53,12 @@ def real_ids(alice, alice_case, alice_objects):
 
 
 @schema.parametrize()
-@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")), deadline=None, derandomize="FUZZ_EXAMPLES" not in os.environ,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")),
+    deadline=None,
+    derandomize="FUZZ_EXAMPLES" not in os.environ,
+    suppress_health_check=list(HealthCheck),
+)
 def test_no_request_makes_the_api_fail(case, token, real_ids):
     for name in case.path_parameters or {}:
         if name in real_ids:

@@ -9,8 +9,12 @@ PO = Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_MESSAGE
 
 def test_every_string_has_a_chinese_translation():
     po = polib.pofile(str(PO))
-    untranslated = [e.msgid for e in po if not e.obsolete
-                    and (not (e.msgstr or all(e.msgstr_plural.values()) and e.msgstr_plural) or "fuzzy" in e.flags)]
+    untranslated = [
+        e.msgid
+        for e in po
+        if not e.obsolete
+        and (not (e.msgstr or all(e.msgstr_plural.values()) and e.msgstr_plural) or "fuzzy" in e.flags)
+    ]
     assert untranslated == []
 
 
@@ -26,7 +30,11 @@ def test_the_catalogue_holds_every_string_the_code_and_templates_use(tmp_path, s
     root = PO.parents[3]
     skip = shutil.ignore_patterns(".*", "__pycache__", "var", "tests", "bench", "test-artifacts", "*.mo")
     for name in os.listdir(root):
-        if (root / name).is_dir() and not name.startswith(".") and name not in {"var", "tests", "bench", "test-artifacts"}:
+        if (
+            (root / name).is_dir()
+            and not name.startswith(".")
+            and name not in {"var", "tests", "bench", "test-artifacts"}
+        ):
             shutil.copytree(root / name, tmp_path / name, ignore=skip)
     settings.LOCALE_PATHS = [tmp_path / "locale"]
     cwd = os.getcwd()

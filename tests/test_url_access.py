@@ -16,13 +16,38 @@ pytestmark = pytest.mark.django_db
 
 # Open to everyone on purpose: signing in and up, the language switch, the API's
 # description and token exchange, and the public verification page.
-PUBLIC = {"api:openapi-json", "api:create_token", "api:api-root", "set_language", "signup", "login", "logout",
-          "invitation", "relative-statement",  # the link is the secret; without a valid one they show nothing
-          "verify", "verify-hash", "verify-exhibit", "guide",
-          "password-reset", "password-reset-done", "password-reset-confirm", "password-reset-complete"}
+PUBLIC = {
+    "api:openapi-json",
+    "api:create_token",
+    "api:api-root",
+    "set_language",
+    "signup",
+    "login",
+    "logout",
+    "invitation",
+    "relative-statement",  # the link is the secret; without a valid one they show nothing
+    "verify",
+    "verify-hash",
+    "verify-exhibit",
+    "guide",
+    "password-reset",
+    "password-reset-done",
+    "password-reset-confirm",
+    "password-reset-complete",
+}
 # The caller's own list and the forms that create something new for the caller.
-OWN = {"api:create_case", "api:list_cases", "case-list", "case-new", "tokens", "sessions",
-       "second-factor-setup", "second-factor-verify", "password-change", "account-email"}
+OWN = {
+    "api:create_case",
+    "api:list_cases",
+    "case-list",
+    "case-new",
+    "tokens",
+    "sessions",
+    "second-factor-setup",
+    "second-factor-verify",
+    "password-change",
+    "account-email",
+}
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
@@ -53,12 +78,17 @@ def test_bob_gets_404_from_every_url_of_alices(client, alice_objects, alice_case
     assert set(params) <= values.keys(), f"{name}: give the test an object for {params}"
     url = PARAM.sub(lambda m: str(values[m.group(1)]), route)
     client.force_login(bob)
-    post = (client.post(url, {}, content_type="application/json", **bob_api) if url.startswith("/api/")
-            else client.post(url, {}))
+    post = (
+        client.post(url, {}, content_type="application/json", **bob_api)
+        if url.startswith("/api/")
+        else client.post(url, {})
+    )
     answers, writes = [client.get(url, **bob_api), post], []
     if url.startswith("/api/"):  # routes that only change something (PATCH, PUT) must refuse Bob too
-        writes = [client.patch(url, {}, content_type="application/json", **bob_api),
-                  client.put(url, {}, content_type="application/json", **bob_api)]
+        writes = [
+            client.patch(url, {}, content_type="application/json", **bob_api),
+            client.put(url, {}, content_type="application/json", **bob_api),
+        ]
         # An empty body the schema refuses (400/422) is answered before any lookup: it tells Bob nothing.
         answers += [r for r in writes if r.status_code not in (400, 422)]
     statuses = {r.status_code for r in answers}

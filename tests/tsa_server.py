@@ -40,12 +40,59 @@ def make_tsa_pki(folder: Path) -> None:
     """Write ca.pem, tsa.pem, tsa.key, serial and tsa.cnf into `folder`."""
     (folder / "tsa.cnf").write_text(TSA_CONF.format(dir=folder))
     (folder / "serial").write_text("01\n")
-    _openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
-             "-subj", "/CN=HarassGuard Test Root", "-keyout", "ca.key", "-out", "ca.pem", cwd=folder)
-    _openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-             "-subj", "/CN=HarassGuard Test TSA", "-keyout", "tsa.key", "-out", "tsa.csr", cwd=folder)
-    _openssl("x509", "-req", "-in", "tsa.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-             "-days", "2", "-extfile", "tsa.cnf", "-extensions", "tsa_ext", "-out", "tsa.pem", cwd=folder)
+    _openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=HarassGuard Test Root",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        cwd=folder,
+    )
+    _openssl(
+        "req",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-subj",
+        "/CN=HarassGuard Test TSA",
+        "-keyout",
+        "tsa.key",
+        "-out",
+        "tsa.csr",
+        cwd=folder,
+    )
+    _openssl(
+        "x509",
+        "-req",
+        "-in",
+        "tsa.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "tsa.cnf",
+        "-extensions",
+        "tsa_ext",
+        "-out",
+        "tsa.pem",
+        cwd=folder,
+    )
 
 
 class LocalTsa:
@@ -71,8 +118,22 @@ class LocalTsa:
         self.requests += 1
         with tempfile.TemporaryDirectory() as tmp:
             (Path(tmp) / "q.tsq").write_bytes(query)
-            subprocess.run(["openssl", "ts", "-reply", "-config", str(self.dir / "tsa.cnf"), "-queryfile", "q.tsq",
-                            "-out", "r.tsr"], cwd=tmp, check=True, capture_output=True)
+            subprocess.run(
+                [
+                    "openssl",
+                    "ts",
+                    "-reply",
+                    "-config",
+                    str(self.dir / "tsa.cnf"),
+                    "-queryfile",
+                    "q.tsq",
+                    "-out",
+                    "r.tsr",
+                ],
+                cwd=tmp,
+                check=True,
+                capture_output=True,
+            )
             return (Path(tmp) / "r.tsr").read_bytes()
 
     def _handler(self):
@@ -99,13 +160,28 @@ def openssl_verify(tsr: bytes, sha256_hex: str, tsa: LocalTsa) -> subprocess.Com
     with tempfile.NamedTemporaryFile(suffix=".tsr") as fh:
         fh.write(tsr)
         fh.flush()
-        return subprocess.run(["openssl", "ts", "-verify", "-digest", sha256_hex, "-in", fh.name,
-                               "-CAfile", str(tsa.ca_file), "-untrusted", str(tsa.tsa_cert)],
-                              capture_output=True, text=True)
+        return subprocess.run(
+            [
+                "openssl",
+                "ts",
+                "-verify",
+                "-digest",
+                sha256_hex,
+                "-in",
+                fh.name,
+                "-CAfile",
+                str(tsa.ca_file),
+                "-untrusted",
+                str(tsa.tsa_cert),
+            ],
+            capture_output=True,
+            text=True,
+        )
 
 
-def forge_reply(sha256_hex: str, nonce: int, key_pem: bytes, cert_pem: bytes, gen_time=None,
-                with_signer: bool = True) -> bytes:
+def forge_reply(
+    sha256_hex: str, nonce: int, key_pem: bytes, cert_pem: bytes, gen_time=None, with_signer: bool = True
+) -> bytes:
     """Build a granted TimeStampResp by hand, signed with any key and certificate (or with no
     signer at all): what a network attacker or a mistyped TSA_URL could send back."""
     from datetime import UTC, datetime
@@ -115,34 +191,53 @@ def forge_reply(sha256_hex: str, nonce: int, key_pem: bytes, cert_pem: bytes, ge
     from cryptography.hazmat.primitives.asymmetric import ec
 
     cert = x509.Certificate.load(_der(cert_pem))
-    info = tsp.TSTInfo({
-        "version": 1, "policy": "1.2.3.4.1", "serial_number": 99, "nonce": nonce,
-        "gen_time": gen_time or datetime.now(UTC),
-        "message_imprint": {"hash_algorithm": {"algorithm": "sha256"}, "hashed_message": bytes.fromhex(sha256_hex)},
-    })
+    info = tsp.TSTInfo(
+        {
+            "version": 1,
+            "policy": "1.2.3.4.1",
+            "serial_number": 99,
+            "nonce": nonce,
+            "gen_time": gen_time or datetime.now(UTC),
+            "message_imprint": {"hash_algorithm": {"algorithm": "sha256"}, "hashed_message": bytes.fromhex(sha256_hex)},
+        }
+    )
     content = info.dump()
-    signed_attrs = cms.CMSAttributes([
-        {"type": "content_type", "values": ["tst_info"]},
-        {"type": "message_digest", "values": [hashlib.sha256(content).digest()]},
-        {"type": "signing_certificate_v2", "values": [{"certs": [{"cert_hash": hashlib.sha256(cert.dump()).digest()}]}]},
-    ])
+    signed_attrs = cms.CMSAttributes(
+        [
+            {"type": "content_type", "values": ["tst_info"]},
+            {"type": "message_digest", "values": [hashlib.sha256(content).digest()]},
+            {
+                "type": "signing_certificate_v2",
+                "values": [{"certs": [{"cert_hash": hashlib.sha256(cert.dump()).digest()}]}],
+            },
+        ]
+    )
     key = serialization.load_pem_private_key(key_pem, password=None)
     assert isinstance(key, ec.EllipticCurvePrivateKey)
     signature = key.sign(signed_attrs.dump(), ec.ECDSA(hashes.SHA256()))
     signer = {
-        "version": "v1", "sid": {"issuer_and_serial_number": {"issuer": cert.issuer, "serial_number": cert.serial_number}},
-        "digest_algorithm": {"algorithm": "sha256"}, "signed_attrs": signed_attrs,
-        "signature_algorithm": {"algorithm": "sha256_ecdsa"}, "signature": signature,
+        "version": "v1",
+        "sid": {"issuer_and_serial_number": {"issuer": cert.issuer, "serial_number": cert.serial_number}},
+        "digest_algorithm": {"algorithm": "sha256"},
+        "signed_attrs": signed_attrs,
+        "signature_algorithm": {"algorithm": "sha256_ecdsa"},
+        "signature": signature,
     }
-    signed = cms.SignedData({
-        "version": "v3", "digest_algorithms": [algos.DigestAlgorithm({"algorithm": "sha256"})],
-        "encap_content_info": {"content_type": "tst_info", "content": core.ParsableOctetString(content)},
-        "certificates": [cert], "signer_infos": [signer] if with_signer else [],
-    })
-    return tsp.TimeStampResp({
-        "status": {"status": "granted"},
-        "time_stamp_token": {"content_type": "signed_data", "content": signed},
-    }).dump()
+    signed = cms.SignedData(
+        {
+            "version": "v3",
+            "digest_algorithms": [algos.DigestAlgorithm({"algorithm": "sha256"})],
+            "encap_content_info": {"content_type": "tst_info", "content": core.ParsableOctetString(content)},
+            "certificates": [cert],
+            "signer_infos": [signer] if with_signer else [],
+        }
+    )
+    return tsp.TimeStampResp(
+        {
+            "status": {"status": "granted"},
+            "time_stamp_token": {"content_type": "signed_data", "content": signed},
+        }
+    ).dump()
 
 
 def _der(pem: bytes) -> bytes:
@@ -154,9 +249,39 @@ def _der(pem: bytes) -> bytes:
 def make_signer(folder: Path, ca_dir: Path, name: str, extensions: str) -> tuple[bytes, bytes]:
     """Issue a certificate from the CA in `ca_dir` with the given openssl extensions; return (key, cert) PEM."""
     (folder / f"{name}.ext").write_text(f"[ ext ]\n{extensions}\n")
-    _openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", f"/CN={name}",
-             "-keyout", f"{name}.key", "-out", f"{name}.csr", cwd=folder)
-    _openssl("x509", "-req", "-in", f"{name}.csr", "-CA", str(ca_dir / "ca.pem"), "-CAkey", str(ca_dir / "ca.key"),
-             "-CAcreateserial", "-days", "2", "-extfile", f"{name}.ext", "-extensions", "ext", "-out", f"{name}.pem",
-             cwd=folder)
+    _openssl(
+        "req",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-subj",
+        f"/CN={name}",
+        "-keyout",
+        f"{name}.key",
+        "-out",
+        f"{name}.csr",
+        cwd=folder,
+    )
+    _openssl(
+        "x509",
+        "-req",
+        "-in",
+        f"{name}.csr",
+        "-CA",
+        str(ca_dir / "ca.pem"),
+        "-CAkey",
+        str(ca_dir / "ca.key"),
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        f"{name}.ext",
+        "-extensions",
+        "ext",
+        "-out",
+        f"{name}.pem",
+        cwd=folder,
+    )
     return (folder / f"{name}.key").read_bytes(), (folder / f"{name}.pem").read_bytes()

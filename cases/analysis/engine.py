@@ -83,8 +83,11 @@ class Sentence:
     def pending(self) -> bool:
         """Words in the evidence whose speaker or words the user has not yet confirmed (nor given to someone else)."""
         # A screen recording's words have no page to confirm a speaker on yet: they wait, uncounted and unlisted.
-        return (self.source in ("recording", "screenshot") and not self.confirmed
-                and not (self.speaker_source == "user" and self.speaker != "collector"))
+        return (
+            self.source in ("recording", "screenshot")
+            and not self.confirmed
+            and not (self.speaker_source == "user" and self.speaker != "collector")
+        )
 
 
 @dataclass
@@ -133,12 +136,16 @@ def _combine(group: Event, event: Event) -> Event:
     best, other = (event, group) if _rank(event) < _rank(group) else (group, event)
     dated = [e for e in (best, other) if e.at and not e.derived_date]
     return replace(
-        best, at=(dated[0] if dated else best).at, number=best.number or other.number,
-        contact=best.contact or other.contact, sources=[*group.sources, *event.sources],
+        best,
+        at=(dated[0] if dated else best).at,
+        number=best.number or other.number,
+        contact=best.contact or other.contact,
+        sources=[*group.sources, *event.sources],
         direction=best.direction if best.direction != "unknown" else other.direction,
         connected=best.connected or other.connected,
         duration=best.duration if best.duration is not None else other.duration,
-        role=best.role if best.role != "unknown" else other.role, party=best.party or other.party,
+        role=best.role if best.role != "unknown" else other.role,
+        party=best.party or other.party,
         derived_date=not dated,
     )
 
@@ -167,7 +174,9 @@ def merge_events(events: list[Event]) -> list[Event]:
             merged.append(event)
             continue
         at = event.at  # every call in `fits` and this sighting have a time (see _same_call)
-        best = min(fits, key=lambda i: (abs(((merged[i].at or at) - at).total_seconds()) if at else 0, _rank(merged[i])))
+        best = min(
+            fits, key=lambda i: (abs(((merged[i].at or at) - at).total_seconds()) if at else 0, _rank(merged[i]))
+        )
         merged[best] = _combine(merged[best], event)
     return sorted(merged, key=_sort_key)
 
@@ -192,19 +201,36 @@ def _local(event: Event, tz: ZoneInfo) -> datetime:
 
 def _collector_calls(events: list[Event]) -> list[Event]:
     """Calls to the victim from numbers the user confirmed as collectors', of known direction and time."""
-    return [e for e in events if e.kind == "call" and e.target == "borrower" and e.at is not None
-            and e.role == "collector" and e.direction not in UNCOUNTED]
+    return [
+        e
+        for e in events
+        if e.kind == "call"
+        and e.target == "borrower"
+        and e.at is not None
+        and e.role == "collector"
+        and e.direction not in UNCOUNTED
+    ]
 
 
 def _example(event: Event, tz: ZoneInfo, text: str = "") -> dict:
-    return {"at": _local(event, tz).isoformat() if event.at else None, "number": event.number,
-            "evidence": event.evidence, "text": text}
+    return {
+        "at": _local(event, tz).isoformat() if event.at else None,
+        "number": event.number,
+        "evidence": event.evidence,
+        "text": text,
+    }
 
 
 def event_row(event: Event, tz: ZoneInfo) -> dict:
     """One event behind a finding, with every source it was seen in, so a reader can check it by hand."""
-    return {**_example(event, tz), "kind": event.kind, "direction": event.direction, "connected": event.connected,
-            "party": event.party, "sources": event.sources}
+    return {
+        **_example(event, tz),
+        "kind": event.kind,
+        "direction": event.direction,
+        "connected": event.connected,
+        "party": event.party,
+        "sources": event.sources,
+    }
 
 
 def _provisions(rule_set: RuleSet, rule: Rule, days: Sequence[date | None]) -> list[dict]:
@@ -218,8 +244,18 @@ def _finding(rule_set, rule, events, tz, count, examples=None, **extra) -> Findi
     evidence = sorted({eid for e in events for eid in e.evidence})
     examples = examples if examples is not None else [_example(e, tz) for e in events[:MAX_EXAMPLES]]
     rows = [event_row(e, tz) for e in sorted(events, key=_sort_key)]
-    return Finding(rule.id, rule.category, rule.title, count, _provisions(rule_set, rule, days), evidence,
-                   examples, events=rows, kind=rule.kind, **extra)
+    return Finding(
+        rule.id,
+        rule.category,
+        rule.title,
+        count,
+        _provisions(rule_set, rule, days),
+        evidence,
+        examples,
+        events=rows,
+        kind=rule.kind,
+        **extra,
+    )
 
 
 def _in_force(rule_set: RuleSet, rule: Rule, events: list[Event], tz: ZoneInfo) -> list[Event]:
@@ -246,9 +282,14 @@ def check_calls_per_day(rule_set, rule, events, sentences, tz) -> Finding | None
         return None
     worst = sorted(over.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     flagged = [e for _key, calls in sorted(over.items()) for e in calls]
-    return _finding(rule_set, rule, flagged, tz, len(over),
-                    worst_days=[{"date": d.isoformat(), "calls": len(c), "party": party}
-                                for (d, party), c in worst[:MAX_EXAMPLES]])
+    return _finding(
+        rule_set,
+        rule,
+        flagged,
+        tz,
+        len(over),
+        worst_days=[{"date": d.isoformat(), "calls": len(c), "party": party} for (d, party), c in worst[:MAX_EXAMPLES]],
+    )
 
 
 def call_days(events: list[Event], tz: ZoneInfo) -> list[dict]:
@@ -281,8 +322,14 @@ def in_quiet_hours(local: datetime, rule: Rule) -> bool:
 def collector_contacts(events: list[Event]) -> list[Event]:
     """Calls and messages to the victim from confirmed collectors' numbers (calls of unknown direction left out):
     what the rules, the charts and the letters count."""
-    return [e for e in events if e.at and e.target == "borrower" and e.role == "collector"
-            and (e.kind == "message" or e.kind == "call" and e.direction not in UNCOUNTED)]
+    return [
+        e
+        for e in events
+        if e.at
+        and e.target == "borrower"
+        and e.role == "collector"
+        and (e.kind == "message" or e.kind == "call" and e.direction not in UNCOUNTED)
+    ]
 
 
 def check_quiet_hours(rule_set, rule, events, sentences, tz) -> Finding | None:
@@ -328,8 +375,16 @@ def _lexicon_hits(rule_set, rule, sentences) -> list[tuple[Sentence, str]]:
 
 
 def _sentence_example(s: Sentence, match: str, tz: ZoneInfo) -> dict:
-    return {"evidence": [s.evidence], "text": s.text, "match": match, "where": s.where, "source": s.source,
-            "speaker": s.speaker, "confirmed": s.confirmed, "at": s.at.astimezone(tz).isoformat() if s.at else None}
+    return {
+        "evidence": [s.evidence],
+        "text": s.text,
+        "match": match,
+        "where": s.where,
+        "source": s.source,
+        "speaker": s.speaker,
+        "confirmed": s.confirmed,
+        "at": s.at.astimezone(tz).isoformat() if s.at else None,
+    }
 
 
 def check_lexicon(rule_set, rule, events, sentences, tz) -> Finding | None:
@@ -340,8 +395,16 @@ def check_lexicon(rule_set, rule, events, sentences, tz) -> Finding | None:
         return None
     examples = [_sentence_example(s, match, tz) for s, match in unique[:MAX_EXAMPLES]]
     days = [s.at.astimezone(tz).date() for s, _ in unique if s.at]
-    return Finding(rule.id, rule.category, rule.title, len(unique), _provisions(rule_set, rule, days),
-                   sorted({s.evidence for s, _ in unique}), examples, kind=rule.kind)
+    return Finding(
+        rule.id,
+        rule.category,
+        rule.title,
+        len(unique),
+        _provisions(rule_set, rule, days),
+        sorted({s.evidence for s, _ in unique}),
+        examples,
+        kind=rule.kind,
+    )
 
 
 def check_number_rotation(rule_set, rule, events, sentences, tz) -> Finding | None:
@@ -361,15 +424,20 @@ def check_number_rotation(rule_set, rule, events, sentences, tz) -> Finding | No
             best, best_span = len(in_window), (start, end + 1)
     if best < need:
         return None
-    span = contacts[best_span[0]:best_span[1]]
-    examples: list[dict] = [{"number": n, "text": "", "at": None, "evidence": []} for n in sorted({e.number for e in span})]
+    span = contacts[best_span[0] : best_span[1]]
+    examples: list[dict] = [
+        {"number": n, "text": "", "at": None, "evidence": []} for n in sorted({e.number for e in span})
+    ]
     return _finding(rule_set, rule, span, tz, best, examples=examples)
 
 
 def check_virtual_numbers(rule_set, rule, events, sentences, tz) -> Finding | None:
     prefixes = rule.params["virtual_prefixes"]
-    flagged = [e for e in events if e.number and e.role == "collector"
-               and (is_virtual(e.number, prefixes) or is_overseas(e.number))]
+    flagged = [
+        e
+        for e in events
+        if e.number and e.role == "collector" and (is_virtual(e.number, prefixes) or is_overseas(e.number))
+    ]
     return _finding(rule_set, rule, flagged, tz, len({e.number for e in flagged})) if flagged else None
 
 
@@ -392,8 +460,11 @@ def pending_phrases(sentences: list[Sentence], rule_set: RuleSet) -> list[dict]:
     for rule in rule_set.rules:
         if rule.type != "lexicon":
             continue
-        rows += [{**_sentence_example(s, match, tz), "rule": rule.id, "title": rule.title}
-                 for s, match in _lexicon_hits(rule_set, rule, sentences) if s.pending]
+        rows += [
+            {**_sentence_example(s, match, tz), "rule": rule.id, "title": rule.title}
+            for s, match in _lexicon_hits(rule_set, rule, sentences)
+            if s.pending
+        ]
     return rows
 
 

@@ -13,8 +13,14 @@ from harassguard.lib import phone
 
 # A row's direction as the timeline names it. A row without a direction is kept as "unknown" (shown as 方向不详,
 # never counted): it may be the victim's own outgoing call; the victim's own calls (呼出) are shown, never counted.
-BORROWER_DIRECTIONS = {"incoming": "incoming", "missed": "missed", "rejected": "rejected", "": "unknown",
-                       "outgoing": "outgoing", "forwarded": "incoming"}
+BORROWER_DIRECTIONS = {
+    "incoming": "incoming",
+    "missed": "missed",
+    "rejected": "rejected",
+    "": "unknown",
+    "outgoing": "outgoing",
+    "forwarded": "incoming",
+}
 
 
 def _source(item: EvidenceItem, source: str, **where) -> list[dict]:
@@ -27,19 +33,52 @@ def recording_inputs(item: EvidenceItem, transcript: Transcript | None):
     duration = round(audio["duration_s"]) if audio.get("duration_s") is not None else None
     from_name = "occurred_at" in (item.metadata.get("from_filename") or [])
     if audio.get("codec") == "silk_v3":  # a WeChat voice message is a message, not a call
-        events = [Event("message", item.occurred_at, item.counterparty_number,
-                        sources=_source(item, "wechat_voice", second=0, at=_iso(item.occurred_at)), duration=duration)]
+        events = [
+            Event(
+                "message",
+                item.occurred_at,
+                item.counterparty_number,
+                sources=_source(item, "wechat_voice", second=0, at=_iso(item.occurred_at)),
+                duration=duration,
+            )
+        ]
     else:
         direction = named.get("direction") or "incoming"  # only BCR's names say; a recording is taken as a call in
-        source = _source(item, "recording", second=0, at=_iso(item.occurred_at), duration=duration,
-                         direction=direction, from_filename=from_name)
-        events = [Event("call", item.occurred_at, item.counterparty_number, sources=source,
-                        direction=direction, connected=True, duration=duration)]
+        source = _source(
+            item,
+            "recording",
+            second=0,
+            at=_iso(item.occurred_at),
+            duration=duration,
+            direction=direction,
+            from_filename=from_name,
+        )
+        events = [
+            Event(
+                "call",
+                item.occurred_at,
+                item.counterparty_number,
+                sources=source,
+                direction=direction,
+                connected=True,
+                duration=duration,
+            )
+        ]
     sentences = []
     for seg in segment_rows(transcript) if transcript else []:
         at = item.occurred_at + timedelta(seconds=seg["start"]) if item.occurred_at else None
-        sentences.append(Sentence(str(item.pk), seg["text"], {"start": seg["start"], "end": seg["end"], "segment": seg["id"]},
-                                  at, "recording", seg["speaker"], seg["speaker_source"], quotable(seg)))
+        sentences.append(
+            Sentence(
+                str(item.pk),
+                seg["text"],
+                {"start": seg["start"], "end": seg["end"], "segment": seg["id"]},
+                at,
+                "recording",
+                seg["speaker"],
+                seg["speaker_source"],
+                quotable(seg),
+            )
+        )
     return events, sentences
 
 
@@ -55,17 +94,30 @@ def call_row_inputs(item: EvidenceItem):
         if row.get("ignored"):
             continue
         at = datetime.fromisoformat(row["at"]) if row.get("at") else None
-        where = {"row": row["row"], "at": row.get("at"), "direction": row.get("direction", ""),
-                 "duration": row.get("duration_s"), "derived_date": bool(row.get("derived_date"))}
+        where = {
+            "row": row["row"],
+            "at": row.get("at"),
+            "direction": row.get("direction", ""),
+            "duration": row.get("duration_s"),
+            "derived_date": bool(row.get("derived_date")),
+        }
         if row.get("box"):
             where["box"] = row["box"]
         if row.get("count", 1) > 1:
             where["count"] = row["count"]  # the dialer grouped this many calls into the row
-        events.append(Event("call", at, row.get("number", ""), contact=row.get("contact", ""),
-                            sources=_source(item, kind, **where),
-                            direction=BORROWER_DIRECTIONS.get(row.get("direction", ""), "unknown"),
-                            connected=bool(row.get("connected")), duration=row.get("duration_s"),
-                            derived_date=bool(row.get("derived_date"))))
+        events.append(
+            Event(
+                "call",
+                at,
+                row.get("number", ""),
+                contact=row.get("contact", ""),
+                sources=_source(item, kind, **where),
+                direction=BORROWER_DIRECTIONS.get(row.get("direction", ""), "unknown"),
+                connected=bool(row.get("connected")),
+                duration=row.get("duration_s"),
+                derived_date=bool(row.get("derived_date")),
+            )
+        )
     return events, []
 
 
@@ -81,14 +133,31 @@ def screenshot_inputs(item: EvidenceItem, ocr: OcrResult | None, relative: str =
         unconfirmed = ocr.times_confirmed_at is None
         target = "third_party" if relative else "borrower"
         kind = "third_party_contact" if relative else "message"
-        events = [Event(kind, datetime.fromisoformat(t["at"]), number, target, relative,
-                        sources=_source(item, "screenshot", text=t["text"]),
-                        estimated=unconfirmed and t.get("estimated", True))
-                  for t in ocr.message_times]
-    sentences = [Sentence(str(item.pk), line["text"], {"line": line["id"]}, item.occurred_at, "screenshot",
-                          line["speaker"], line["speaker_source"],
-                          line["speaker"] == "collector" and line["speaker_source"] == "user")
-                 for line in ocr_line_rows(ocr, item)]
+        events = [
+            Event(
+                kind,
+                datetime.fromisoformat(t["at"]),
+                number,
+                target,
+                relative,
+                sources=_source(item, "screenshot", text=t["text"]),
+                estimated=unconfirmed and t.get("estimated", True),
+            )
+            for t in ocr.message_times
+        ]
+    sentences = [
+        Sentence(
+            str(item.pk),
+            line["text"],
+            {"line": line["id"]},
+            item.occurred_at,
+            "screenshot",
+            line["speaker"],
+            line["speaker_source"],
+            line["speaker"] == "collector" and line["speaker_source"] == "user",
+        )
+        for line in ocr_line_rows(ocr, item)
+    ]
     return events, sentences
 
 
@@ -98,28 +167,48 @@ def screen_recording_inputs(item: EvidenceItem, ocr: OcrResult | None, transcrip
     events, sentences = [], []
     if ocr is not None:
         number = ocr.phone_numbers[0] if len(ocr.phone_numbers) == 1 else item.counterparty_number
-        events = [Event("message", datetime.fromisoformat(t["at"]), number,
-                        sources=_source(item, "screen_recording", line=t.get("line"), second=t.get("second"),
-                                        text=t["text"]))
-                  for t in ocr.message_times]
-        sentences = [Sentence(str(item.pk), line["text"], {"line": i, "second": line.get("t")}, item.occurred_at,
-                              "screen_recording")
-                     for i, line in enumerate(ocr.lines)]
+        events = [
+            Event(
+                "message",
+                datetime.fromisoformat(t["at"]),
+                number,
+                sources=_source(item, "screen_recording", line=t.get("line"), second=t.get("second"), text=t["text"]),
+            )
+            for t in ocr.message_times
+        ]
+        sentences = [
+            Sentence(
+                str(item.pk), line["text"], {"line": i, "second": line.get("t")}, item.occurred_at, "screen_recording"
+            )
+            for i, line in enumerate(ocr.lines)
+        ]
     for seg in transcript.segments if transcript else []:
         at = item.occurred_at + timedelta(seconds=seg["start"]) if item.occurred_at else None
-        sentences.append(Sentence(str(item.pk), seg["text"], {"start": seg["start"], "end": seg["end"]}, at,
-                                  "screen_recording"))
+        sentences.append(
+            Sentence(str(item.pk), seg["text"], {"start": seg["start"], "end": seg["end"]}, at, "screen_recording")
+        )
     return events, sentences
 
 
 def statement_inputs(item: EvidenceItem):
     contact = f"{item.author_relation} {item.author_name}".strip()
-    events = [Event("third_party_contact", item.occurred_at, item.counterparty_number, "third_party", contact,
-                    _source(item, "statement"))]
+    events = [
+        Event(
+            "third_party_contact",
+            item.occurred_at,
+            item.counterparty_number,
+            "third_party",
+            contact,
+            _source(item, "statement"),
+        )
+    ]
     with evidence_storage().open(item.stored_name, "rb") as fh:
         lines = fh.read().decode("utf-8", errors="replace").splitlines()
-    sentences = [Sentence(str(item.pk), line, {"line": i}, item.occurred_at, "statement", "third_party")
-                 for i, line in enumerate(lines) if line.strip() and i >= 4]  # after the author header
+    sentences = [
+        Sentence(str(item.pk), line, {"line": i}, item.occurred_at, "statement", "third_party")
+        for i, line in enumerate(lines)
+        if line.strip() and i >= 4
+    ]  # after the author header
     return events, sentences
 
 
@@ -128,17 +217,32 @@ def manual_inputs(event: ManualEvent):
     contact = f"{event.contact_relation} {event.contact_name}".strip()
     source = [{"evidence": "", "source": "manual", "manual_event": str(event.pk)}]
     kind = event.kind if event.kind != ManualEvent.Kind.OTHER else "other"
-    events = [Event(kind, event.occurred_at, event.number, "third_party" if third else "borrower", contact, source,
-                    connected=kind == "call" and event.connected)]
-    sentences = [Sentence("", event.description, {"manual_event": str(event.pk)}, event.occurred_at, "manual", "victim")] \
-        if event.description else []
+    events = [
+        Event(
+            kind,
+            event.occurred_at,
+            event.number,
+            "third_party" if third else "borrower",
+            contact,
+            source,
+            connected=kind == "call" and event.connected,
+        )
+    ]
+    sentences = (
+        [Sentence("", event.description, {"manual_event": str(event.pk)}, event.occurred_at, "manual", "victim")]
+        if event.description
+        else []
+    )
     return events, sentences
 
 
 def _statement_authors(items) -> dict[str, str]:
     """Statement id → "relation name" of its author, for the files a relative attached to it."""
-    return {str(i.pk): f"{i.author_relation} {i.author_name}".strip()
-            for i in items if i.kind == EvidenceItem.Kind.STATEMENT}
+    return {
+        str(i.pk): f"{i.author_relation} {i.author_name}".strip()
+        for i in items
+        if i.kind == EvidenceItem.Kind.STATEMENT
+    }
 
 
 def case_inputs(case: Case) -> tuple[list[Event], list[Sentence]]:

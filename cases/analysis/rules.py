@@ -40,18 +40,25 @@ class Provision:
         if day is None:
             return True
         return (self.effective_from is None or day >= self.effective_from) and (
-            self.effective_to is None or day < self.effective_to)
+            self.effective_to is None or day < self.effective_to
+        )
 
     def binds(self, lender_kind: str) -> bool:
         """True when the provision applies to a lender of `lender_kind` (an unknown kind: only general ones)."""
         return not self.lender_kinds or lender_kind in self.lender_kinds
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "document": self.document["title"], "binding": self.document.get("binding", ""),
-                "document_kind": self.document.get("kind", ""),
-                "article": self.article, "version": self.version or self.document.get("version", ""),
-                "wording": self.wording, "wording_status": self.wording_status,
-                "lender_kinds": list(self.lender_kinds)}
+        return {
+            "id": self.id,
+            "document": self.document["title"],
+            "binding": self.document.get("binding", ""),
+            "document_kind": self.document.get("kind", ""),
+            "article": self.article,
+            "version": self.version or self.document.get("version", ""),
+            "wording": self.wording,
+            "wording_status": self.wording_status,
+            "lender_kinds": list(self.lender_kinds),
+        }
 
 
 @dataclass(frozen=True)
@@ -109,19 +116,32 @@ def provision_from_toml(raw: dict, documents: dict) -> Provision:
     if raw["wording_status"] not in WORDING_STATUSES:
         raise ValueError(f"provision {raw['id']}: unknown wording_status {raw['wording_status']!r}")
     return Provision(
-        id=raw["id"], document=document, article=raw["article"], wording=raw["wording"],
-        wording_status=raw["wording_status"], version=raw.get("version", ""),
+        id=raw["id"],
+        document=document,
+        article=raw["article"],
+        wording=raw["wording"],
+        wording_status=raw["wording_status"],
+        version=raw.get("version", ""),
         effective_from=_day(raw.get("effective_from", document.get("effective_from"))),
         effective_to=_day(raw.get("effective_to", document.get("effective_to"))),
-        lender_kinds=tuple(raw.get("lender_kinds", ())), checked=raw.get("checked", ""),
+        lender_kinds=tuple(raw.get("lender_kinds", ())),
+        checked=raw.get("checked", ""),
         unlawful_debt_only=bool(raw.get("unlawful_debt_only", False)),
     )
 
 
 def _rule(raw: dict) -> Rule:
     base = {"id", "category", "type", "title", "title_en", "provisions", "kind"}
-    return Rule(raw["id"], raw["category"], raw["type"], raw["title"], raw["provisions"],
-                {k: v for k, v in raw.items() if k not in base}, raw.get("title_en", ""), raw.get("kind", "violation"))
+    return Rule(
+        raw["id"],
+        raw["category"],
+        raw["type"],
+        raw["title"],
+        raw["provisions"],
+        {k: v for k, v in raw.items() if k not in base},
+        raw.get("title_en", ""),
+        raw.get("kind", "violation"),
+    )
 
 
 @lru_cache(maxsize=8)
@@ -141,5 +161,14 @@ def load_rule_set(jurisdiction: str) -> RuleSet:
         missing = set(rule.provisions) - provisions.keys()
         if missing:
             raise ValueError(f"rule {rule.id} cites unknown provisions {sorted(missing)}")
-    return RuleSet(data["jurisdiction"], data["name"], data["timezone"], data["disclaimer"], provisions, rules,
-                   load_lexicon(LEXICON_FOR[data["jurisdiction"]]), data["language"], data.get("disclaimer_en", ""))
+    return RuleSet(
+        data["jurisdiction"],
+        data["name"],
+        data["timezone"],
+        data["disclaimer"],
+        provisions,
+        rules,
+        load_lexicon(LEXICON_FOR[data["jurisdiction"]]),
+        data["language"],
+        data.get("disclaimer_en", ""),
+    )

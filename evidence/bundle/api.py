@@ -44,8 +44,12 @@ class BundleOut(Schema):
 def bundle_out(bundle: Bundle) -> dict:
     ready = bundle.status == Bundle.Status.READY
     return {
-        "id": bundle.pk, "status": bundle.status, "progress": bundle.progress, "error": bundle.error,
-        "sha256": bundle.pdf_sha256, "zip_sha256": bundle.zip_sha256,
+        "id": bundle.pk,
+        "status": bundle.status,
+        "progress": bundle.progress,
+        "error": bundle.error,
+        "sha256": bundle.pdf_sha256,
+        "zip_sha256": bundle.zip_sha256,
         "pdf_url": reverse("api:bundle_pdf", args=[bundle.pk]) if ready else None,
         "zip_url": reverse("api:bundle_zip", args=[bundle.pk]) if ready else None,
     }
@@ -57,10 +61,16 @@ def create_bundle(request, case_id: UUID, payload: BundleIn | None = None):
     case = get_case_for_user(request.user, case_id, need=Need.BUILD)
     payload = payload or BundleIn()
     try:
-        bundle = bundle_create(case=case, actor=actor_from_request(request), item_ids=payload.items,
-                               case_number=payload.case_number.strip(), submitter=payload.submitter.strip(),
-                               submitter_role=payload.submitter_role, submitted_to=payload.submitted_to.strip(),
-                               copies=payload.copies)
+        bundle = bundle_create(
+            case=case,
+            actor=actor_from_request(request),
+            item_ids=payload.items,
+            case_number=payload.case_number.strip(),
+            submitter=payload.submitter.strip(),
+            submitter_role=payload.submitter_role,
+            submitted_to=payload.submitted_to.strip(),
+            copies=payload.copies,
+        )
     except BundleRefused as exc:
         raise ApiError(400, str(exc), "no_items") from None
     return Status(202, {"id": bundle.pk, "status": bundle.status})

@@ -22,9 +22,25 @@ from evidence.storage.workfiles import local_original
 
 K = EvidenceItem.Kind
 # What the exhibits prove, in the order a court reads them (证明对象).
-GROUPS: dict[int, str] = {1: "借款关系", 2: "催收骚扰（本人）", 3: "联系第三人（爆通讯录）", 4: "损害后果", 5: "身份及主体"}
-GROUP_OF_KIND: dict[str, int] = {K.LOAN_CONTRACT: 1, K.CALL_RECORDING: 2, K.SCREENSHOT: 2, K.CALL_LOG: 2, K.DOCUMENT: 2,
-                 K.STATEMENT: 3, K.WITNESS_FORM: 3, K.MEDICAL_RECORD: 4, K.DAMAGE_PROOF: 4, K.ID_DOCUMENT: 5}
+GROUPS: dict[int, str] = {
+    1: "借款关系",
+    2: "催收骚扰（本人）",
+    3: "联系第三人（爆通讯录）",
+    4: "损害后果",
+    5: "身份及主体",
+}
+GROUP_OF_KIND: dict[str, int] = {
+    K.LOAN_CONTRACT: 1,
+    K.CALL_RECORDING: 2,
+    K.SCREENSHOT: 2,
+    K.CALL_LOG: 2,
+    K.DOCUMENT: 2,
+    K.STATEMENT: 3,
+    K.WITNESS_FORM: 3,
+    K.MEDICAL_RECORD: 4,
+    K.DAMAGE_PROOF: 4,
+    K.ID_DOCUMENT: 5,
+}
 # 证明目的 when neither the user nor the findings say more: what each kind of exhibit usually proves.
 DEFAULT_PURPOSE: dict[str, str] = {
     K.CALL_RECORDING: "证明催收方于该时间致电及通话内容",
@@ -40,22 +56,39 @@ DEFAULT_PURPOSE: dict[str, str] = {
     K.SCREEN_RECORDING: "证明催收方发送的信息内容及发送时间（录屏可保留对方撤回前的内容）",
 }
 SOURCE: dict[str, str] = {
-    K.CALL_RECORDING: "提交人手机通话录音", K.SCREENSHOT: "提交人手机截图", K.STATEMENT: "书面陈述",
-    K.DOCUMENT: "提交人提供的文件", K.CALL_LOG: "提交人手机通话记录导出", K.LOAN_CONTRACT: "提交人提供的借款合同或订单",
-    K.ID_DOCUMENT: "提交人提供的身份证明", K.MEDICAL_RECORD: "医疗机构出具的病历或诊断证明",
-    K.DAMAGE_PROOF: "提交人提供的损失凭证", K.WITNESS_FORM: "证人签名的证人证言",
+    K.CALL_RECORDING: "提交人手机通话录音",
+    K.SCREENSHOT: "提交人手机截图",
+    K.STATEMENT: "书面陈述",
+    K.DOCUMENT: "提交人提供的文件",
+    K.CALL_LOG: "提交人手机通话记录导出",
+    K.LOAN_CONTRACT: "提交人提供的借款合同或订单",
+    K.ID_DOCUMENT: "提交人提供的身份证明",
+    K.MEDICAL_RECORD: "医疗机构出具的病历或诊断证明",
+    K.DAMAGE_PROOF: "提交人提供的损失凭证",
+    K.WITNESS_FORM: "证人签名的证人证言",
     K.SCREEN_RECORDING: "提交人手机录屏",
 }
-KIND_ZH: dict[str, str] = {K.CALL_RECORDING: "通话录音", K.SCREENSHOT: "截图", K.STATEMENT: "书面陈述", K.DOCUMENT: "文件",
-           K.CALL_LOG: "通话记录", K.LOAN_CONTRACT: "借款合同或订单", K.ID_DOCUMENT: "身份证明",
-           K.MEDICAL_RECORD: "病历或诊断证明", K.DAMAGE_PROOF: "损失凭证", K.WITNESS_FORM: "证人证言（签名扫描件）",
-           K.SCREEN_RECORDING: "录屏"}
+KIND_ZH: dict[str, str] = {
+    K.CALL_RECORDING: "通话录音",
+    K.SCREENSHOT: "截图",
+    K.STATEMENT: "书面陈述",
+    K.DOCUMENT: "文件",
+    K.CALL_LOG: "通话记录",
+    K.LOAN_CONTRACT: "借款合同或订单",
+    K.ID_DOCUMENT: "身份证明",
+    K.MEDICAL_RECORD: "病历或诊断证明",
+    K.DAMAGE_PROOF: "损失凭证",
+    K.WITNESS_FORM: "证人证言（签名扫描件）",
+    K.SCREEN_RECORDING: "录屏",
+}
 PAPER: set[str] = {K.LOAN_CONTRACT, K.ID_DOCUMENT, K.MEDICAL_RECORD, K.DAMAGE_PROOF}
 ELECTRONIC_COPY = "电子数据副本；原始载体由提交人保存，可当庭核对"
 ROLE_ZH = {"plaintiff": "原告", "reporter": "报案人", "complainant": "投诉人"}
 # What a call list is, by what it was read from.
-CALL_RECORD_SOURCE = {"carrier": "运营商通话详单（第三方数据，由用户从运营商处获取）",
-                      "call_screenshot": "提交人手机通话记录截图（机器识别，以图片为准）"}
+CALL_RECORD_SOURCE = {
+    "carrier": "运营商通话详单（第三方数据，由用户从运营商处获取）",
+    "call_screenshot": "提交人手机通话记录截图（机器识别，以图片为准）",
+}
 MAX_TEXT = 6000  # characters of a document's text layer shown in the PDF
 SUMMARY_CHARS = 60
 
@@ -105,7 +138,9 @@ def own_account(item: EvidenceItem, victim_name: str) -> bool:
     """A statement the victim typed about their own experience (当事人陈述, not 证人证言)."""
     if item.kind != K.STATEMENT or from_link(item):
         return False
-    return item.author_relation.strip() in ("本人", "自己", "self", "") or item.author_name.strip() == victim_name.strip()
+    return (
+        item.author_relation.strip() in ("本人", "自己", "self", "") or item.author_name.strip() == victim_name.strip()
+    )
 
 
 def group_of(item: EvidenceItem, victim_name: str) -> int:
@@ -145,8 +180,11 @@ def original_or_copy(item: EvidenceItem, victim_name: str) -> str:
     if item.kind == K.STATEMENT and from_link(item):
         return "在线提交的电子数据副本；经一次性链接在线提交，提交人身份未经核验"
     if item.kind == K.STATEMENT:
-        return "电子数据副本（由提交人在本系统录入）" if own_account(item, victim_name) else \
-            "电子数据副本（由提交人代为录入，陈述人身份未经核验）"
+        return (
+            "电子数据副本（由提交人在本系统录入）"
+            if own_account(item, victim_name)
+            else "电子数据副本（由提交人代为录入，陈述人身份未经核验）"
+        )
     if item.kind == K.WITNESS_FORM:
         return "签名原件的扫描件；原件由提交人保存，可当庭核对"
     if item.kind in PAPER:
@@ -178,7 +216,11 @@ def describe(item: EvidenceItem, tz: ZoneInfo, role: str = "提交人") -> str:
         who = f"{item.author_relation}{item.author_name}".strip() or "陈述人"
         if from_link(item):
             return f"{who}的书面陈述（经一次性链接在线提交）{when}".strip()
-        return f"{role}本人的陈述 {when}".strip() if evidence_type(item, "") == "当事人陈述" else f"{who}的书面陈述 {when}".strip()
+        return (
+            f"{role}本人的陈述 {when}".strip()
+            if evidence_type(item, "") == "当事人陈述"
+            else f"{who}的书面陈述 {when}".strip()
+        )
     return f"{KIND_ZH.get(item.kind, '文件')}：{what}"
 
 
@@ -223,8 +265,11 @@ def _read_text(name: str) -> str:
 def entries_with_results(bundle) -> list:
     """The bundle's entries in order, their items loaded with every processing result in two
     queries, rather than four more per exhibit."""
-    return list(bundle.entries.select_related("item__uploaded_by", "item__timestamp", "item__transcript", "item__ocr")
-                .prefetch_related("item__derived_files"))
+    return list(
+        bundle.entries.select_related(
+            "item__uploaded_by", "item__timestamp", "item__transcript", "item__ocr"
+        ).prefetch_related("item__derived_files")
+    )
 
 
 def _result(item: EvidenceItem, name: str) -> Any:
@@ -241,13 +286,26 @@ def statement_body(text: str) -> str:
     return body if sep and head.startswith("陈述人") else text
 
 
-def exhibit_for(number: int, item: EvidenceItem, label: str = "", tz: ZoneInfo | None = None,
-                role: str = "提交人", victim_name: str = "") -> Exhibit:
+def exhibit_for(
+    number: int,
+    item: EvidenceItem,
+    label: str = "",
+    tz: ZoneInfo | None = None,
+    role: str = "提交人",
+    victim_name: str = "",
+) -> Exhibit:
     """Collect one exhibit's facts and content from the processing results."""
     tz = tz or ZoneInfo("Asia/Shanghai")
-    exhibit = Exhibit(number, item, item.purpose or DEFAULT_PURPOSE.get(item.kind, ""), SOURCE.get(item.kind, ""),
-                      _result(item, "timestamp"), _result(item, "transcript"), _result(item, "ocr"),
-                      label=label or str(number))
+    exhibit = Exhibit(
+        number,
+        item,
+        item.purpose or DEFAULT_PURPOSE.get(item.kind, ""),
+        SOURCE.get(item.kind, ""),
+        _result(item, "timestamp"),
+        _result(item, "transcript"),
+        _result(item, "ocr"),
+        label=label or str(number),
+    )
     derived = {d.kind: d for d in item.derived_files.all()}
     if "thumbnail" in derived:
         exhibit.thumbnail = derived["thumbnail"].stored_name
@@ -266,7 +324,9 @@ def exhibit_for(number: int, item: EvidenceItem, label: str = "", tz: ZoneInfo |
     if item.mime.startswith("image/"):
         exhibit.tiles = print_tiles(item)
     if exhibit.transcript is not None:
-        exhibit.sentences = [{**row, "who": _who(row, item.counterparty_number)} for row in segment_rows(exhibit.transcript)]
+        exhibit.sentences = [
+            {**row, "who": _who(row, item.counterparty_number)} for row in segment_rows(exhibit.transcript)
+        ]
     if exhibit.ocr is not None:
         exhibit.lines = [{**row, "who": _who(row)} for row in ocr_line_rows(exhibit.ocr, item)]
     return exhibit
@@ -293,7 +353,11 @@ def purposes_from_findings(findings, exhibits: list[Exhibit]) -> None:
     for exhibit in exhibits:
         found = titles.get(str(exhibit.item.pk))
         if found and not exhibit.item.purpose:
-            exhibit.purpose = f"{DEFAULT_PURPOSE.get(exhibit.item.kind, '证明')}；并证明：{'；'.join(dict.fromkeys(found))}"
+            exhibit.purpose = (
+                f"{DEFAULT_PURPOSE.get(exhibit.item.kind, '证明')}；并证明：{'；'.join(dict.fromkeys(found))}"
+            )
+
+
 def _who(row: dict, number: str = "") -> str:
     """The speaker as the bundle prints it (催收方（号码）／本人／其他人): only what the user confirmed is stated."""
     if row["speaker_source"] != "user":
@@ -319,10 +383,16 @@ def exhibit_numbers_for(findings, exhibits: list[Exhibit]) -> list[dict]:
     by_id = {str(e.item.pk): e for e in exhibits}
     rows = []
     for f in findings:
-        shown = sorted({by_id[eid].number: by_id[eid] for eid in f.evidence if eid in by_id}.values(),
-                       key=lambda e: e.number)
-        rows.append({"finding": f, "exhibits": [e.label for e in shown],
-                     "provision": "；".join(f"《{p['document']}》（{p['binding']}）{p['article']}" for p in f.provisions)})
+        shown = sorted(
+            {by_id[eid].number: by_id[eid] for eid in f.evidence if eid in by_id}.values(), key=lambda e: e.number
+        )
+        rows.append(
+            {
+                "finding": f,
+                "exhibits": [e.label for e in shown],
+                "provision": "；".join(f"《{p['document']}》（{p['binding']}）{p['article']}" for p in f.provisions),
+            }
+        )
     return rows
 
 
@@ -336,7 +406,12 @@ def add_corroboration(exhibits: list[Exhibit], links: dict[str, list[dict]]) -> 
         if exhibit.item.kind != EvidenceItem.Kind.CALL_RECORDING:
             continue
         exhibit.corroboration = [
-            {"exhibit": number[s["evidence"]], "row": s.get("row"), "source": CORROBORATING_SOURCE.get(s["source"], ""),
-             "at": (s.get("at") or "").replace("T", " ")[:19]}
-            for s in links.get(str(exhibit.item.pk), []) if s.get("evidence") in number
+            {
+                "exhibit": number[s["evidence"]],
+                "row": s.get("row"),
+                "source": CORROBORATING_SOURCE.get(s["source"], ""),
+                "at": (s.get("at") or "").replace("T", " ")[:19],
+            }
+            for s in links.get(str(exhibit.item.pk), [])
+            if s.get("evidence") in number
         ]

@@ -27,7 +27,7 @@ class StorageFetcher(URLFetcher):
 
     def fetch(self, url, headers=None):
         if url.startswith(SCHEME):
-            with evidence_storage().open(url[len(SCHEME):], "rb") as fh:
+            with evidence_storage().open(url[len(SCHEME) :], "rb") as fh:
                 return URLFetcherResponse(url, fh.read(), {"Content-Type": "image/jpeg"})
         if url.startswith("data:"):
             return super().fetch(url, headers)

@@ -30,14 +30,25 @@ class BundleRefused(Exception):
     """The chosen items cannot make a bundle (none, or not the case's ready items)."""
 
 
-def bundle_create(*, case, actor: Actor, item_ids: list | None = None, case_number: str = "",
-                  submitter: str = "", submitter_role: str = "", submitted_to: str = "", copies: int = 1) -> Bundle:
+def bundle_create(
+    *,
+    case,
+    actor: Actor,
+    item_ids: list | None = None,
+    case_number: str = "",
+    submitter: str = "",
+    submitter_role: str = "",
+    submitted_to: str = "",
+    copies: int = 1,
+) -> Bundle:
     """Record a bundle of the chosen items (default: every ready item by time) and queue its making.
 
     The exhibits are grouped by what they prove and numbered within each group (证据1-1…)."""
     if item_ids:
-        found = {str(i.pk): i for i in case.items.filter(pk__in=item_ids, status=EvidenceItem.Status.READY,
-                                                          withdrawn_at=None)}
+        found = {
+            str(i.pk): i
+            for i in case.items.filter(pk__in=item_ids, status=EvidenceItem.Status.READY, withdrawn_at=None)
+        }
         if len(found) != len(set(map(str, item_ids))):
             raise BundleRefused(_("Only this case's processed items can go into a bundle."))
         items = [found[str(i)] for i in item_ids]
@@ -48,12 +59,21 @@ def bundle_create(*, case, actor: Actor, item_ids: list | None = None, case_numb
     if submitter_role and submitter_role not in Bundle.Role.values:
         raise BundleRefused(_("Unknown role of the person submitting the bundle."))
     with transaction.atomic():
-        bundle = Bundle.objects.create(case=case, created_by=actor.user, case_number=case_number, submitter=submitter,
-                                       submitter_role=submitter_role, submitted_to=submitted_to,
-                                       copies=max(1, int(copies or 1)))
-        BundleItem.objects.bulk_create([
-            BundleItem(bundle=bundle, item=item, position=n, label=label)
-            for n, (item, label) in enumerate(bundle_content.in_groups(items, case.victim_name), start=1)])
+        bundle = Bundle.objects.create(
+            case=case,
+            created_by=actor.user,
+            case_number=case_number,
+            submitter=submitter,
+            submitter_role=submitter_role,
+            submitted_to=submitted_to,
+            copies=max(1, int(copies or 1)),
+        )
+        BundleItem.objects.bulk_create(
+            [
+                BundleItem(bundle=bundle, item=item, position=n, label=label)
+                for n, (item, label) in enumerate(bundle_content.in_groups(items, case.victim_name), start=1)
+            ]
+        )
         custody_record(case=case, action="bundle_requested", actor=actor, bundle=str(bundle.pk), items=len(items))
         queue.enqueue_bundle(bundle.pk)
     return bundle
@@ -70,8 +90,10 @@ def bundle_context(bundle: Bundle) -> dict:
     analysis = case_analyse(case)
     tz = ZoneInfo(analysis.rule_set.timezone)
     role = bundle_content.ROLE_ZH.get(bundle.submitter_role, "提交人")
-    exhibits = [bundle_content.exhibit_for(e.position, e.item, e.label, tz, role, case.victim_name)
-                for e in bundle_content.entries_with_results(bundle)]
+    exhibits = [
+        bundle_content.exhibit_for(e.position, e.item, e.label, tz, role, case.victim_name)
+        for e in bundle_content.entries_with_results(bundle)
+    ]
     for exhibit in exhibits:
         exhibit.verify_url = bundle_pdf.verify_url(bundle.verify_secret, exhibit.item.sha256)
         exhibit.qr = bundle_pdf.qr_data_uri(exhibit.verify_url)
@@ -82,20 +104,33 @@ def bundle_context(bundle: Bundle) -> dict:
     received = sorted(i.received_at for i in items)
     stamps = [e.stamp for e in exhibits if e.stamp]
     return {
-        "bundle": bundle, "case": case, "exhibits": exhibits, "made_at": timezone.now(),
-        "groups": _groups(exhibits), "role": role, "timezone": analysis.rule_set.timezone,
+        "bundle": bundle,
+        "case": case,
+        "exhibits": exhibits,
+        "made_at": timezone.now(),
+        "groups": _groups(exhibits),
+        "role": role,
+        "timezone": analysis.rule_set.timezone,
         "zone": "北京时间" if analysis.rule_set.timezone == "Asia/Shanghai" else analysis.rule_set.timezone,
-        "operator": settings.SITE_OPERATOR, "operator_relation": settings.SITE_OPERATOR_RELATION, "clues": [f for f in analysis.findings if f.kind == "clue"],
-        "counts": bundle_content.kind_counts(exhibits), "first": first, "last": last,
-        "rule_set": analysis.rule_set, "findings": bundle_content.exhibit_numbers_for([f for f in analysis.findings if f.kind != "clue"], exhibits),
+        "operator": settings.SITE_OPERATOR,
+        "operator_relation": settings.SITE_OPERATOR_RELATION,
+        "clues": [f for f in analysis.findings if f.kind == "clue"],
+        "counts": bundle_content.kind_counts(exhibits),
+        "first": first,
+        "last": last,
+        "rule_set": analysis.rule_set,
+        "findings": bundle_content.exhibit_numbers_for([f for f in analysis.findings if f.kind != "clue"], exhibits),
         # Only numbers the victim confirmed as collectors' are drawn: a mother's calls are no collection.
-        "charts": charts(collector_contacts(analysis.events), analysis.rule_set,
-                         ("经确认的催收号码每日来电次数", "各时段来电和消息")),
+        "charts": charts(
+            collector_contacts(analysis.events), analysis.rule_set, ("经确认的催收号码每日来电次数", "各时段来电和消息")
+        ),
         "custody": list(CustodyEvent.objects.filter(case=case).select_related("actor").order_by("id")),
-        "chain_ok": chain_first_break(case) is None, "site_url": settings.SITE_URL.rstrip("/"),
+        "chain_ok": chain_first_break(case) is None,
+        "site_url": settings.SITE_URL.rstrip("/"),
         "https": settings.SITE_URL.startswith("https"),
         "uploaders": sorted({i.uploaded_by.get_username() for i in items if i.uploaded_by}),
-        "received_first": received[0], "received_last": received[-1],
+        "received_first": received[0],
+        "received_last": received[-1],
         "storage_description": _storage_description(),
         "stamp_summary": _stamp_summary(stamps, len(exhibits)),
         "integrity_summary": _integrity_summary(items),
@@ -124,8 +159,10 @@ def _stamp_summary(stamps: list[Timestamp], total: int) -> str:
     receipts = len(stamps) - len(tsa)
     parts = []
     if tsa:
-        parts.append(f"{len(tsa)} 项证据的哈希值取得了时间戳机构（{', '.join(sorted({s.authority for s in tsa}))}）"
-                     f"出具的 RFC 3161 时间戳")
+        parts.append(
+            f"{len(tsa)} 项证据的哈希值取得了时间戳机构（{', '.join(sorted({s.authority for s in tsa}))}）"
+            f"出具的 RFC 3161 时间戳"
+        )
     if receipts:
         parts.append(f"{receipts} 项证据仅有服务器以自有密钥签名的回执（未配置独立时间戳机构，证明力较弱）")
     if total - len(stamps):
@@ -143,23 +180,51 @@ def _manifest(bundle: Bundle, exhibits: list, pdf_sha256: str, anchor: CustodyAn
     items = []
     for e in exhibits:
         stamp = bundle_zip.stamp_entry(e.number, e.stamp)
-        items.append({
-            "exhibit": e.number, "label": f"证据{e.label}", "id": str(e.item.pk), "kind": e.item.kind, "original_filename": e.item.original_filename,
-            "file": f"originals/{e.number:02d}_{bundle_zip.safe_name(e.item.original_filename)}",
-            "sha256": e.item.sha256, "size": e.item.size, "mime": e.item.mime,
-            "received_at": e.item.received_at.isoformat(),
-            "occurred_at": e.item.occurred_at.isoformat() if e.item.occurred_at else None,
-            "timestamp": {"file": stamp[0], "kind": e.stamp.kind, "time": e.stamp.gen_time.isoformat(),
-                          "authority": e.stamp.authority} if stamp else None,
-        })
+        items.append(
+            {
+                "exhibit": e.number,
+                "label": f"证据{e.label}",
+                "id": str(e.item.pk),
+                "kind": e.item.kind,
+                "original_filename": e.item.original_filename,
+                "file": f"originals/{e.number:02d}_{bundle_zip.safe_name(e.item.original_filename)}",
+                "sha256": e.item.sha256,
+                "size": e.item.size,
+                "mime": e.item.mime,
+                "received_at": e.item.received_at.isoformat(),
+                "occurred_at": e.item.occurred_at.isoformat() if e.item.occurred_at else None,
+                "timestamp": {
+                    "file": stamp[0],
+                    "kind": e.stamp.kind,
+                    "time": e.stamp.gen_time.isoformat(),
+                    "authority": e.stamp.authority,
+                }
+                if stamp
+                else None,
+            }
+        )
     anchor_entry = bundle_zip.custody_entry(anchor)
     assert anchor_entry is not None
-    custody = {"events": anchor.events, "head": anchor.head, "digest": anchor.digest,
-               "timestamp": {"file": anchor_entry[0], "kind": anchor.kind,
-                             "time": anchor.gen_time.isoformat(), "authority": anchor.authority}}
-    return {"bundle": str(bundle.pk), "case": {"id": str(bundle.case_id), "title": bundle.case.title},
-            "made_at": timezone.now().isoformat(), "pdf": "bundle.pdf", "pdf_sha256": pdf_sha256, "items": items,
-            "custody": custody}
+    custody = {
+        "events": anchor.events,
+        "head": anchor.head,
+        "digest": anchor.digest,
+        "timestamp": {
+            "file": anchor_entry[0],
+            "kind": anchor.kind,
+            "time": anchor.gen_time.isoformat(),
+            "authority": anchor.authority,
+        },
+    }
+    return {
+        "bundle": str(bundle.pk),
+        "case": {"id": str(bundle.case_id), "title": bundle.case.title},
+        "made_at": timezone.now().isoformat(),
+        "pdf": "bundle.pdf",
+        "pdf_sha256": pdf_sha256,
+        "items": items,
+        "custody": custody,
+    }
 
 
 def bundle_build(bundle: Bundle) -> Bundle:
@@ -190,11 +255,29 @@ def bundle_build(bundle: Bundle) -> Bundle:
             zip_name = storage.save(f"{folder}/bundle.zip", File(fh))
     with transaction.atomic():
         Bundle.objects.filter(pk=bundle.pk).update(
-            status=Bundle.Status.READY, progress=100, pdf_name=pdf_name, zip_name=zip_name, pdf_sha256=pdf_sha,
-            zip_sha256=zip_sha, manifest_sha256=manifest_sha, custody_anchor=anchor, finished=timezone.now(), error="")
-        custody_record(case=bundle.case, action="bundle_built", actor=WORKER, bundle=str(bundle.pk),
-                       pdf_sha256=pdf_sha, zip_sha256=zip_sha, manifest_sha256=manifest_sha,
-                       items=len(context["exhibits"]), custody_head=anchor.head, custody_events=anchor.events)
+            status=Bundle.Status.READY,
+            progress=100,
+            pdf_name=pdf_name,
+            zip_name=zip_name,
+            pdf_sha256=pdf_sha,
+            zip_sha256=zip_sha,
+            manifest_sha256=manifest_sha,
+            custody_anchor=anchor,
+            finished=timezone.now(),
+            error="",
+        )
+        custody_record(
+            case=bundle.case,
+            action="bundle_built",
+            actor=WORKER,
+            bundle=str(bundle.pk),
+            pdf_sha256=pdf_sha,
+            zip_sha256=zip_sha,
+            manifest_sha256=manifest_sha,
+            items=len(context["exhibits"]),
+            custody_head=anchor.head,
+            custody_events=anchor.events,
+        )
     bundle.refresh_from_db()
     return bundle
 

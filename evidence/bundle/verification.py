@@ -39,13 +39,19 @@ def _day(moment):
 
 
 def _exhibits(bundle: Bundle, sha256: str) -> list[dict]:
-    entries = BundleItem.objects.filter(bundle=bundle, item__sha256=sha256, item__withdrawn_at=None).select_related("item")
+    entries = BundleItem.objects.filter(bundle=bundle, item__sha256=sha256, item__withdrawn_at=None).select_related(
+        "item"
+    )
     stamps = {s.item_id: s for s in Timestamp.objects.filter(item__in=[e.item_id for e in entries])}
-    return [{
-        "exhibit": e.position, "received_on": _day(e.item.received_at),
-        "stamp_on": _day(stamps[e.item_id].gen_time) if e.item_id in stamps else None,
-        "stamp_kind": stamps[e.item_id].get_kind_display() if e.item_id in stamps else "",
-    } for e in entries]
+    return [
+        {
+            "exhibit": e.position,
+            "received_on": _day(e.item.received_at),
+            "stamp_on": _day(stamps[e.item_id].gen_time) if e.item_id in stamps else None,
+            "stamp_kind": stamps[e.item_id].get_kind_display() if e.item_id in stamps else "",
+        }
+        for e in entries
+    ]
 
 
 def verify_hash(sha256: str, code: str = "") -> dict:
@@ -57,9 +63,12 @@ def verify_hash(sha256: str, code: str = "") -> dict:
     sha256 = clean_hash(sha256)
     bundle = bundle_for_code(code) if code else None
     own = Bundle.objects.filter(status=Bundle.Status.READY, pdf_sha256=sha256) | Bundle.objects.filter(
-        status=Bundle.Status.READY, zip_sha256=sha256)
+        status=Bundle.Status.READY, zip_sha256=sha256
+    )
     return {
-        "sha256": sha256, "code_given": bool(code), "code_ok": bundle is not None,
+        "sha256": sha256,
+        "code_given": bool(code),
+        "code_ok": bundle is not None,
         "bundle_made_on": _day(bundle.finished) if bundle else None,
         "exhibits": _exhibits(bundle, sha256) if bundle else [],
         "bundles": [{"made_on": _day(b.finished), "what": "PDF" if b.pdf_sha256 == sha256 else "ZIP"} for b in own],

@@ -20,12 +20,15 @@ from evidence.models import Bundle
 def bundle_new(request, case_id):
     case = get_case_for_user(request.user, case_id, need=Need.BUILD)
     try:
-        bundle = bundle_create(case=case, actor=actor_from_request(request),
-                               case_number=request.POST.get("case_number", "").strip()[:100],
-                               submitter=request.POST.get("submitter", "").strip()[:100],
-                               submitter_role=request.POST.get("submitter_role", ""),
-                               submitted_to=request.POST.get("submitted_to", "").strip()[:200],
-                               copies=_copies(request.POST.get("copies")))
+        bundle = bundle_create(
+            case=case,
+            actor=actor_from_request(request),
+            case_number=request.POST.get("case_number", "").strip()[:100],
+            submitter=request.POST.get("submitter", "").strip()[:100],
+            submitter_role=request.POST.get("submitter_role", ""),
+            submitted_to=request.POST.get("submitted_to", "").strip()[:200],
+            copies=_copies(request.POST.get("copies")),
+        )
     except BundleRefused as exc:
         messages.error(request, str(exc))
         return redirect("case-detail", case_id=case.id)

@@ -49,8 +49,12 @@ class UploadOut(Schema):
 
 def upload_out(upload: ChunkedUpload) -> dict:
     return {
-        "id": upload.id, "filename": upload.filename, "size": upload.size, "offset": upload.offset,
-        "chunk_bytes": resumable.CHUNK_BYTES, "url": reverse("api:upload_piece", args=[upload.id]),
+        "id": upload.id,
+        "filename": upload.filename,
+        "size": upload.size,
+        "offset": upload.offset,
+        "chunk_bytes": resumable.CHUNK_BYTES,
+        "url": reverse("api:upload_piece", args=[upload.id]),
         "complete": upload.item_id is not None,
         "evidence": evidence_out(upload.item) if upload.item else None,
     }
@@ -68,8 +72,14 @@ def upload_begin(request, case_id: UUID, payload: UploadIn):
     details = payload.dict(exclude={"filename", "size", "sha256"})
     details = {k: v.isoformat() if isinstance(v, datetime) else (v or "") for k, v in details.items()}
     try:
-        upload = resumable.upload_begin(case=case, user=request.user, filename=payload.filename, size=payload.size,
-                                        client_sha256=payload.sha256, details=details)
+        upload = resumable.upload_begin(
+            case=case,
+            user=request.user,
+            filename=payload.filename,
+            size=payload.size,
+            client_sha256=payload.sha256,
+            details=details,
+        )
     except services.IntakeError as exc:
         raise _api_error(exc) from None
     return Status(201, upload_out(upload))
@@ -95,14 +105,30 @@ def upload_status(request, upload_id: UUID, response: HttpResponse):
 
 
 PIECE_BODY = {
-    "parameters": [{"in": "header", "name": "Upload-Offset", "required": True, "schema": {"type": "integer", "minimum": 0}}],
-    "requestBody": {"required": True, "content": {"application/offset+octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+    "parameters": [
+        {"in": "header", "name": "Upload-Offset", "required": True, "schema": {"type": "integer", "minimum": 0}}
+    ],
+    "requestBody": {
+        "required": True,
+        "content": {"application/offset+octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    },
 }
 
 
-@router.patch("/uploads/{upload_id}", url_name="upload_piece",
-              response={200: UploadOut, 201: UploadOut, 400: ErrorOut, 409: ErrorOut, 411: ErrorOut, 413: ErrorOut, 415: ErrorOut},
-              openapi_extra=PIECE_BODY)
+@router.patch(
+    "/uploads/{upload_id}",
+    url_name="upload_piece",
+    response={
+        200: UploadOut,
+        201: UploadOut,
+        400: ErrorOut,
+        409: ErrorOut,
+        411: ErrorOut,
+        413: ErrorOut,
+        415: ErrorOut,
+    },
+    openapi_extra=PIECE_BODY,
+)
 def upload_piece(request, upload_id: UUID, response: HttpResponse):
     """Send the piece that starts at byte `Upload-Offset`. The piece that completes the file
     (or an empty piece at the end, to finish again after a lost reply) makes the evidence item: 201."""

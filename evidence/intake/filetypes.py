@@ -9,8 +9,11 @@ TEXT_TYPES = {"text/plain", "text/csv"}
 PDF = "application/pdf"
 JSON = "application/json"  # BCR writes one beside each recording: the call's direction, SIM and contact
 # Carriers' itemised records (运营商详单) and phone exports as Excel workbooks.
-SPREADSHEET_TYPES = {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/vnd.ms-excel",
-                     "application/CDFV2"}
+SPREADSHEET_TYPES = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.ms-excel",
+    "application/CDFV2",
+}
 
 # Everything scriptable a browser could run (SVG, HTML) is refused on purpose.
 REFUSED = {"image/svg+xml", "text/html", "application/xhtml+xml", "text/xml", "application/xml"}

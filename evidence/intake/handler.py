@@ -107,7 +107,6 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
             upload.sha256 = self._sha256.hexdigest()  # type: ignore[attr-defined]  # see sha256_of
         return upload
 
-
     def upload_interrupted(self) -> None:
         self.set_problem(INTERRUPTED)
         super().upload_interrupted()

@@ -26,19 +26,34 @@ def quota_check(owner, *, add_bytes: int, add_items: int = 1) -> None:
     """Raise IntakeError (413, `quota_exceeded`) when adding these would pass the owner's quota."""
     used_bytes, used_items = _usage(owner)
     if settings.QUOTA_MB and used_bytes + add_bytes > settings.QUOTA_MB * MB:
-        raise IntakeError("quota_exceeded", _(
-            "This account's storage is full: it may hold %(mb)d MB of evidence and %(used)d MB are used. "
-            "Nothing was added.") % {"mb": settings.QUOTA_MB, "used": used_bytes // MB}, 413)
+        raise IntakeError(
+            "quota_exceeded",
+            _(
+                "This account's storage is full: it may hold %(mb)d MB of evidence and %(used)d MB are used. "
+                "Nothing was added."
+            )
+            % {"mb": settings.QUOTA_MB, "used": used_bytes // MB},
+            413,
+        )
     if settings.QUOTA_ITEMS and used_items + add_items > settings.QUOTA_ITEMS:
-        raise IntakeError("quota_exceeded", _(
-            "This account already holds %(count)d items, the most allowed. Nothing was added.")
-            % {"count": settings.QUOTA_ITEMS}, 413)
+        raise IntakeError(
+            "quota_exceeded",
+            _("This account already holds %(count)d items, the most allowed. Nothing was added.")
+            % {"count": settings.QUOTA_ITEMS},
+            413,
+        )
 
 
 def open_uploads_check(owner) -> None:
     """Raise IntakeError (429, `too_many_uploads`) when the owner has the most uploads in progress allowed."""
     limit = settings.QUOTA_OPEN_UPLOADS
     if limit and ChunkedUpload.objects.filter(case__owner=owner, item=None).count() >= limit:
-        raise IntakeError("too_many_uploads", _(
-            "%(count)d uploads are already in progress, the most allowed at once. Let them finish, or wait until "
-            "unfinished ones are cleared, then try again.") % {"count": limit}, 429)
+        raise IntakeError(
+            "too_many_uploads",
+            _(
+                "%(count)d uploads are already in progress, the most allowed at once. Let them finish, or wait until "
+                "unfinished ones are cleared, then try again."
+            )
+            % {"count": limit},
+            429,
+        )

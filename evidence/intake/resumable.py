@@ -43,7 +43,11 @@ class OffsetMismatch(services.IntakeError):
     """A piece that does not start where the file so far ends; `offset` says where it must."""
 
     def __init__(self, offset: int):
-        super().__init__("offset_mismatch", _("This piece does not start where the upload stands; resume from the offset given."), 409)
+        super().__init__(
+            "offset_mismatch",
+            _("This piece does not start where the upload stands; resume from the offset given."),
+            409,
+        )
         self.offset = offset
 
 
@@ -83,8 +87,9 @@ def upload_begin(*, case, user, filename: str, size: int, client_sha256: str, de
     _details_form(details)
     quotas.open_uploads_check(case.owner)
     quotas.quota_check(case.owner, add_bytes=size)
-    upload = ChunkedUpload.objects.create(case=case, created_by=user, filename=filename, size=size,
-                                          client_sha256=client_sha256, fields=details)
+    upload = ChunkedUpload.objects.create(
+        case=case, created_by=user, filename=filename, size=size, client_sha256=client_sha256, fields=details
+    )
     path = part_path(upload)
     path.parent.mkdir(parents=True, exist_ok=True)
     if _part_key():
@@ -109,7 +114,9 @@ def upload_append(upload: ChunkedUpload, *, offset: int, stream, length: int) ->
     if offset != upload.offset:
         raise OffsetMismatch(upload.offset)
     if length > MAX_CHUNK_BYTES:
-        raise services.IntakeError("chunk_too_large", _("A piece may be at most %(mb)d MB.") % {"mb": MAX_CHUNK_BYTES // 2**20}, 413)
+        raise services.IntakeError(
+            "chunk_too_large", _("A piece may be at most %(mb)d MB.") % {"mb": MAX_CHUNK_BYTES // 2**20}, 413
+        )
     if offset + length > upload.size:
         raise services.IntakeError("beyond_end", _("This piece goes past the size announced for the file."))
     path = part_path(upload)
@@ -117,7 +124,11 @@ def upload_append(upload: ChunkedUpload, *, offset: int, stream, length: int) ->
         # The scratch file went (a scratch folder on tmpfs after a restart): what came so far is
         # lost, so the upload ends here and the page starts the file again from its first byte.
         upload_discard(upload)
-        raise services.IntakeError("upload_lost", _("The part of this file received so far was lost on the server. Please send the file again."), 410)
+        raise services.IntakeError(
+            "upload_lost",
+            _("The part of this file received so far was lost on the server. Please send the file again."),
+            410,
+        )
     with tempfile.NamedTemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR, suffix=".piece") as piece:
         _receive(stream, piece, length)
         with transaction.atomic():
@@ -181,9 +192,14 @@ def _plain(upload: ChunkedUpload) -> Iterator[Path]:
                 plain.write(data)
         except InvalidTag as exc:
             upload_discard(upload)
-            raise services.IntakeError("upload_damaged", _(
-                "The pieces kept for this upload were changed on the server. Nothing was kept; "
-                "please upload the file again."), 409) from exc
+            raise services.IntakeError(
+                "upload_damaged",
+                _(
+                    "The pieces kept for this upload were changed on the server. Nothing was kept; "
+                    "please upload the file again."
+                ),
+                409,
+            ) from exc
         plain.flush()
         yield Path(plain.name)
 
@@ -193,9 +209,14 @@ def _take_in(upload: ChunkedUpload, actor: Actor, path: Path):
     sha256 = file_sha256(path)
     try:
         if upload.client_sha256 and sha256 != upload.client_sha256:
-            raise services.IntakeError("hash_mismatch", _(
-                "The file that arrived (SHA-256 %(server)s) is not the file your device fingerprinted (%(client)s). "
-                "Nothing was kept; please upload it again.") % {"server": sha256, "client": upload.client_sha256})
+            raise services.IntakeError(
+                "hash_mismatch",
+                _(
+                    "The file that arrived (SHA-256 %(server)s) is not the file your device fingerprinted (%(client)s). "
+                    "Nothing was kept; please upload it again."
+                )
+                % {"server": sha256, "client": upload.client_sha256},
+            )
         form = _details_form(upload.fields)
         mime, kind = services.check_file(str(path), upload.size, form.cleaned_data["kind"])
     except services.IntakeError:
@@ -204,9 +225,17 @@ def _take_in(upload: ChunkedUpload, actor: Actor, path: Path):
     fields = {**form.item_fields(), "kind": kind, "original_filename": upload.filename}
     transfer = {"transfer": "resumable", "client_sha256_matched": bool(upload.client_sha256)}
     with open(path, "rb") as fh:
-        item, created = services.evidence_create(case=upload.case, actor=actor, content=File(fh, name=upload.filename),
-                                                 sha256=sha256, size=upload.size, mime=mime, fields=fields,
-                                                 transfer=transfer, check_quota=False)
+        item, created = services.evidence_create(
+            case=upload.case,
+            actor=actor,
+            content=File(fh, name=upload.filename),
+            sha256=sha256,
+            size=upload.size,
+            mime=mime,
+            fields=fields,
+            transfer=transfer,
+            check_quota=False,
+        )
     upload.item = item
     upload.save(update_fields=["item", "updated"])
     part_path(upload).unlink(missing_ok=True)

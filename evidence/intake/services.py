@@ -37,10 +37,14 @@ def upload_problem(problem: str) -> IntakeError:
     if problem == handler.UNSAFE_NAME:
         return IntakeError(
             "unsafe_filename",
-            _("The file name contains characters that are not allowed (path parts, control or direction characters). Rename the file and try again."),
+            _(
+                "The file name contains characters that are not allowed (path parts, control or direction characters). Rename the file and try again."
+            ),
         )
     if problem == handler.INTERRUPTED:
-        return IntakeError("upload_incomplete", _("The upload was cut off before the whole file arrived. Please try again."))
+        return IntakeError(
+            "upload_incomplete", _("The upload was cut off before the whole file arrived. Please try again.")
+        )
     raise ValueError(f"unknown upload problem {problem!r}")
 
 
@@ -72,8 +76,18 @@ def check_file(path: str, size: int, kind: str) -> tuple[str, str]:
     return mime, kind
 
 
-def evidence_create(*, case, actor: Actor, content, sha256: str, size: int, mime: str, fields: dict,
-                    transfer: dict | None = None, check_quota: bool = True):
+def evidence_create(
+    *,
+    case,
+    actor: Actor,
+    content,
+    sha256: str,
+    size: int,
+    mime: str,
+    fields: dict,
+    transfer: dict | None = None,
+    check_quota: bool = True,
+):
     """Store an original and create its item; return (item, created).
 
     `transfer` adds facts about how the bytes arrived to the custody record.
@@ -96,12 +110,25 @@ def evidence_create(*, case, actor: Actor, content, sha256: str, size: int, mime
     try:
         with transaction.atomic():
             item = EvidenceItem.objects.create(
-                case=case, stored_name=stored_name, size=size, mime=mime, sha256=sha256,
-                uploaded_by=actor.user, **fields,
+                case=case,
+                stored_name=stored_name,
+                size=size,
+                mime=mime,
+                sha256=sha256,
+                uploaded_by=actor.user,
+                **fields,
             )
-            custody_record(case=case, item=item, action="received", actor=actor,
-                           sha256=sha256, size=size, mime=mime, original_filename=item.original_filename,
-                           **(transfer or {}))
+            custody_record(
+                case=case,
+                item=item,
+                action="received",
+                actor=actor,
+                sha256=sha256,
+                size=size,
+                mime=mime,
+                original_filename=item.original_filename,
+                **(transfer or {}),
+            )
             queue.enqueue_item(item.pk)
     except IntegrityError:
         # Another request stored the same bytes in this case a moment ago.
@@ -118,30 +145,44 @@ def evidence_create_from_upload(*, case, actor: Actor, upload: TemporaryUploaded
     An empty `kind` is decided from the file's content."""
     mime, kind = check_upload(upload, kind)
     fields = {**fields, "kind": kind, "original_filename": upload.name}
-    return evidence_create(case=case, actor=actor, content=upload, sha256=handler.sha256_of(upload),
-                           size=upload.size or 0, mime=mime, fields=fields)
+    return evidence_create(
+        case=case,
+        actor=actor,
+        content=upload,
+        sha256=handler.sha256_of(upload),
+        size=upload.size or 0,
+        mime=mime,
+        fields=fields,
+    )
 
 
 def statement_text(*, author_name: str, relation: str, contact: str, text: str) -> str:
     """Return the text original of a typed statement: who wrote it, then what they wrote."""
-    return (
-        f"陈述人 Author: {author_name}\n"
-        f"与当事人关系 Relation: {relation}\n"
-        f"联系方式 Contact: {contact}\n"
-        f"\n{text}\n"
-    )
+    return f"陈述人 Author: {author_name}\n与当事人关系 Relation: {relation}\n联系方式 Contact: {contact}\n\n{text}\n"
 
 
-def evidence_create_statement(*, case, actor: Actor, author_name: str, relation: str,
-                              contact: str, text: str, fields: dict):
+def evidence_create_statement(
+    *, case, actor: Actor, author_name: str, relation: str, contact: str, text: str, fields: dict
+):
     """Store a typed statement as a UTF-8 text original; return (item, created)."""
     if not text.strip():
         raise IntakeError("empty_statement", _("Write the statement before sending it."))
     data = statement_text(author_name=author_name, relation=relation, contact=contact, text=text).encode()
     sha256 = hashlib.sha256(data).hexdigest()
     fields = {
-        **fields, "kind": EvidenceItem.Kind.STATEMENT, "original_filename": f"statement-{sha256[:8]}.txt",
-        "author_name": author_name, "author_relation": relation, "author_contact": contact,
+        **fields,
+        "kind": EvidenceItem.Kind.STATEMENT,
+        "original_filename": f"statement-{sha256[:8]}.txt",
+        "author_name": author_name,
+        "author_relation": relation,
+        "author_contact": contact,
     }
-    return evidence_create(case=case, actor=actor, content=ContentFile(data), sha256=sha256,
-                           size=len(data), mime="text/plain", fields=fields)
+    return evidence_create(
+        case=case,
+        actor=actor,
+        content=ContentFile(data),
+        sha256=sha256,
+        size=len(data),
+        mime="text/plain",
+        fields=fields,
+    )

@@ -30,10 +30,18 @@ def take_in(request, case, upload) -> tuple[EvidenceItem, bool]:
             raise form_error(form)
         data = form.cleaned_data
         return services.evidence_create_statement(
-            case=case, actor=actor, author_name=data["author_name"], relation=data["relation"],
-            contact=data["contact"], text=data["text"], fields=form.item_fields(),
+            case=case,
+            actor=actor,
+            author_name=data["author_name"],
+            relation=data["relation"],
+            contact=data["contact"],
+            text=data["text"],
+            fields=form.item_fields(),
         )
     return services.evidence_create_from_upload(
-        case=case, actor=actor, upload=upload,
-        kind=details.cleaned_data["kind"], fields=details.item_fields(),
+        case=case,
+        actor=actor,
+        upload=upload,
+        kind=details.cleaned_data["kind"],
+        fields=details.item_fields(),
     )

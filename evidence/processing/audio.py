@@ -84,8 +84,9 @@ def probe_audio(path: str, max_seconds: float | None = None) -> AudioInfo:
     return AudioInfo(info.duration_s, info.sample_rate, info.channels, codec) if codec else info
 
 
-def iter_audio(path: str, rate: int = WHISPER_RATE, *, window_s: float = WINDOW_SECONDS,
-               max_seconds: float | None = None) -> Iterator[tuple[float, np.ndarray]]:
+def iter_audio(
+    path: str, rate: int = WHISPER_RATE, *, window_s: float = WINDOW_SECONDS, max_seconds: float | None = None
+) -> Iterator[tuple[float, np.ndarray]]:
     """Yield (start second, samples) windows of the recording, a SILK voice message decoded first (see _iter_audio)."""
     with decodable(path) as (readable, _codec):
         yield from _iter_audio(readable, rate, window_s=window_s, max_seconds=max_seconds)
@@ -130,8 +131,9 @@ def _declared_seconds(container, stream) -> float | None:
     return None
 
 
-def _iter_audio(path: str, rate: int = WHISPER_RATE, *, window_s: float = WINDOW_SECONDS,
-               max_seconds: float | None = None) -> Iterator[tuple[float, np.ndarray]]:
+def _iter_audio(
+    path: str, rate: int = WHISPER_RATE, *, window_s: float = WINDOW_SECONDS, max_seconds: float | None = None
+) -> Iterator[tuple[float, np.ndarray]]:
     """Yield (start second, mono float32 samples in [-1, 1] at `rate` Hz) windows of the recording.
 
     Raise AudioTooLong when the header declares, or the samples decoded so far
@@ -188,7 +190,7 @@ def _quiet_cut(window: np.ndarray, rate: int) -> int:
     search = min(15 * rate, len(window) // 4) // block * block
     if search < block:
         return len(window)
-    tail = window[len(window) - search:].reshape(-1, block)
+    tail = window[len(window) - search :].reshape(-1, block)
     quietest = int(np.argmin(np.sqrt(np.mean(np.square(tail, dtype=np.float64), axis=1))))
     return len(window) - search + quietest * block + block // 2
 

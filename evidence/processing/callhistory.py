@@ -135,8 +135,9 @@ def screenshot_clock(lines: list[OcrLine], height: float) -> time | None:
     return None
 
 
-def read_call_history(lines: list[OcrLine], image, taken: datetime, tz: ZoneInfo, *,
-                      require_title: bool = True) -> list[dict]:
+def read_call_history(
+    lines: list[OcrLine], image, taken: datetime, tz: ZoneInfo, *, require_title: bool = True
+) -> list[dict]:
     """Return the picture's call rows: number, contact, at, direction, duration_s, connected,
     derived_date, count (calls grouped into the row), box and the text read; [] when it is not a call list.
 
@@ -147,8 +148,11 @@ def read_call_history(lines: list[OcrLine], image, taken: datetime, tz: ZoneInfo
     if clock is not None:
         taken = datetime.combine(taken.astimezone(tz).date(), clock, tzinfo=tz)
     body = [line for line in lines if _cy(line) >= height * 0.045]
-    timed = [(line, w) for line in body
-             if not extract_phone_numbers(line.text) and (w := read_when(line.text, taken, tz)) is not None]
+    timed = [
+        (line, w)
+        for line in body
+        if not extract_phone_numbers(line.text) and (w := read_when(line.text, taken, tz)) is not None
+    ]
     # A row's date sits at the right of the list; the same kind of text on the left is a label.
     anchors = sorted([(line, w) for line, w in timed if _cx(line) > width * 0.5], key=lambda lw: _cy(lw[0]))
     if len(anchors) < 2 and not any(w in line.text for line in lines for w in TITLE_WORDS):
@@ -156,8 +160,13 @@ def read_call_history(lines: list[OcrLine], image, taken: datetime, tz: ZoneInfo
     if require_title and len(anchors) < 3 and not any(w in line.text for line in lines[:12] for w in TITLE_WORDS):
         return []
     centres = [_cy(a) for a, _ in anchors]
-    pitch = median([b - a for a, b in zip(centres, centres[1:], strict=False)]) if len(centres) > 1 \
-        else 4 * _height(anchors[0][0]) if anchors else 0
+    pitch = (
+        median([b - a for a, b in zip(centres, centres[1:], strict=False)])
+        if len(centres) > 1
+        else 4 * _height(anchors[0][0])
+        if anchors
+        else 0
+    )
     rows: list[dict] = []
     for index, (anchor, when) in enumerate(anchors):
         top = (centres[index - 1] + centres[index]) / 2 if index else centres[index] - pitch / 2
@@ -174,9 +183,15 @@ def _row(members: list[OcrLine], anchor: OcrLine, when: When, image, width: int)
     text = " ".join(line.text for line in sorted(members, key=lambda x: (_cy(x), _cx(x))))
     numbers = extract_phone_numbers(" ".join(line.text for line in others))
     labels = [line for line in others if any(w in line.text for w in LABEL_WORDS) or _DURATION.search(line.text)]
-    names = [line for line in others if line not in labels and _cx(line) < width * 0.6
-             and not extract_phone_numbers(line.text) and not _LOCATION.search(line.text)
-             and read_when(line.text, datetime.now(), ZoneInfo("UTC")) is None]
+    names = [
+        line
+        for line in others
+        if line not in labels
+        and _cx(line) < width * 0.6
+        and not extract_phone_numbers(line.text)
+        and not _LOCATION.search(line.text)
+        and read_when(line.text, datetime.now(), ZoneInfo("UTC")) is None
+    ]
     # The row's title is its largest text: the name, or the number where there is no name.
     numbered = [line for line in others if extract_phone_numbers(line.text) and _cx(line) < width * 0.6]
     title = max(names + numbered, key=lambda line: (round(_height(line) / 4), -_cy(line)), default=None)
@@ -192,7 +207,18 @@ def _row(members: list[OcrLine], anchor: OcrLine, when: When, image, width: int)
         direction = "missed"
     duration = next((seconds_of(m.group()) for line in labels if (m := _DURATION.search(line.text))), None)
     connected = False if direction in ("missed", "rejected") else (True if duration else None)
-    return {"number": numbers[0] if numbers else "", "contact": contact, "at": when.at,
-            "day": when.day.isoformat() if when.day else None, "when_text": when.text,
-            "derived_date": when.derived, "direction": direction, "duration_s": duration, "connected": connected,
-            "count": count, "red": red, "box": _bounds(members), "text": text}
+    return {
+        "number": numbers[0] if numbers else "",
+        "contact": contact,
+        "at": when.at,
+        "day": when.day.isoformat() if when.day else None,
+        "when_text": when.text,
+        "derived_date": when.derived,
+        "direction": direction,
+        "duration_s": duration,
+        "connected": connected,
+        "count": count,
+        "red": red,
+        "box": _bounds(members),
+        "text": text,
+    }

@@ -19,12 +19,29 @@ HEADERS = {
     "direction": ("类型", "type", "direction", "呼叫类型"),
     "duration": ("时长", "duration"),
 }
-DIRECTIONS = {"来电": "incoming", "呼入": "incoming", "incoming": "incoming", "in": "incoming",
-              "未接": "missed", "未接来电": "missed", "missed": "missed",
-              "去电": "outgoing", "呼出": "outgoing", "outgoing": "outgoing", "out": "outgoing",
-              "拒接": "rejected", "rejected": "rejected"}
-FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y年%m月%d日 %H:%M:%S",
-           "%Y年%m月%d日 %H:%M")
+DIRECTIONS = {
+    "来电": "incoming",
+    "呼入": "incoming",
+    "incoming": "incoming",
+    "in": "incoming",
+    "未接": "missed",
+    "未接来电": "missed",
+    "missed": "missed",
+    "去电": "outgoing",
+    "呼出": "outgoing",
+    "outgoing": "outgoing",
+    "out": "outgoing",
+    "拒接": "rejected",
+    "rejected": "rejected",
+}
+FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y年%m月%d日 %H:%M:%S",
+    "%Y年%m月%d日 %H:%M",
+)
 
 
 class CallLogUnreadable(Exception):
@@ -75,7 +92,13 @@ def parse_call_log(data: bytes) -> list[dict]:
         cell = {field: row[index].strip() if index < len(row) else "" for field, index in columns.items()}
         if not cell["number"]:
             continue
-        calls.append({"row": n, "number": normalise(cell["number"]), "at": _when(cell["datetime"]),
-                      "direction": DIRECTIONS.get(cell.get("direction", "").lower(), ""),
-                      "duration_s": _seconds(cell.get("duration", ""))})
+        calls.append(
+            {
+                "row": n,
+                "number": normalise(cell["number"]),
+                "at": _when(cell["datetime"]),
+                "direction": DIRECTIONS.get(cell.get("direction", "").lower(), ""),
+                "duration_s": _seconds(cell.get("duration", "")),
+            }
+        )
     return calls

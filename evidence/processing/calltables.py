@@ -35,8 +35,9 @@ def json_rows(rows: list[dict]) -> list[dict]:
     return [{**r, "at": r["at"].isoformat() if r.get("at") else None} for r in rows]
 
 
-def picture_rows(path: str, taken: datetime, tz: ZoneInfo, *, require_title: bool = True,
-                 threads: int = 1) -> tuple[list[dict], list]:
+def picture_rows(
+    path: str, taken: datetime, tz: ZoneInfo, *, require_title: bool = True, threads: int = 1
+) -> tuple[list[dict], list]:
     """OCR a picture and read its call rows; also return the OCR lines."""
     lines = ocr.ocr_lines(path, threads)
     with Image.open(path) as image:
@@ -48,8 +49,12 @@ def scanned_pdf_rows(path: str, taken: datetime, tz: ZoneInfo, threads: int = 1)
     """A scanned call log: each page rendered by poppler's pdftoppm, then read like a photo."""
     rows: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["pdftoppm", "-r", "150", "-png", "-l", "20", path, f"{tmp}/page"], check=True,
-                       capture_output=True, timeout=300)
+        subprocess.run(
+            ["pdftoppm", "-r", "150", "-png", "-l", "20", path, f"{tmp}/page"],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
         for page_no, page in enumerate(sorted(Path(tmp).glob("page*.png")), start=1):
             found, _lines = picture_rows(str(page), taken, tz, require_title=False, threads=threads)
             rows += [{**r, "row": f"p{page_no} r{r['row']}", "page": page_no} for r in found]
@@ -72,6 +77,9 @@ def read_rows(item, path: str, tz: ZoneInfo, threads: int = 1) -> tuple[list[dic
         rows = scanned_pdf_rows(path, taken, tz, threads)
         if not rows:
             raise
-        return json_rows(rows), "call_screenshot", {"reference": taken.isoformat(), "reference_from": basis,
-                                                     "scanned": True}
+        return (
+            json_rows(rows),
+            "call_screenshot",
+            {"reference": taken.isoformat(), "reference_from": basis, "scanned": True},
+        )
     return json_rows(rows), "carrier" if is_carrier else "call_log", {}

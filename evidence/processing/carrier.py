@@ -28,16 +28,34 @@ HEADERS = {
 NOT_DIRECTION = ("通信类型", "业务类型")
 # Words in a header that only carriers' itemised records use.
 CARRIER_WORDS = ("对方号码", "起始时间", "通信方式", "通信时长", "通话地点", "通信地点", "主叫", "被叫", "通信类型")
-DIRECTIONS = {"来电": "incoming", "呼入": "incoming", "被叫": "incoming", "incoming": "incoming", "in": "incoming",
-              "未接": "missed", "未接来电": "missed", "missed": "missed",
-              "去电": "outgoing", "呼出": "outgoing", "主叫": "outgoing", "outgoing": "outgoing", "out": "outgoing",
-              "拒接": "rejected", "已拒接": "rejected", "rejected": "rejected",
-              "呼转": "forwarded", "呼叫转移": "forwarded"}
+DIRECTIONS = {
+    "来电": "incoming",
+    "呼入": "incoming",
+    "被叫": "incoming",
+    "incoming": "incoming",
+    "in": "incoming",
+    "未接": "missed",
+    "未接来电": "missed",
+    "missed": "missed",
+    "去电": "outgoing",
+    "呼出": "outgoing",
+    "主叫": "outgoing",
+    "outgoing": "outgoing",
+    "out": "outgoing",
+    "拒接": "rejected",
+    "已拒接": "rejected",
+    "rejected": "rejected",
+    "呼转": "forwarded",
+    "呼叫转移": "forwarded",
+}
 _DATETIME = re.compile(
     r"(?:(?P<year>20\d{2})\s*[年/\-.]\s*)?(?P<month>\d{1,2})\s*[月/\-.]\s*(?P<day>\d{1,2})\s*日?"
-    r"[\sT]*(?P<hour>\d{1,2})[:：时](?P<minute>\d{2})(?:[:：分](?P<second>\d{2}))?")
-_COMPACT = re.compile(r"(?<!\d)(?P<year>20\d{2})(?P<month>\d{2})(?P<day>\d{2})(?P<hour>\d{2})(?P<minute>\d{2})"
-                      r"(?P<second>\d{2})(?!\d)")
+    r"[\sT]*(?P<hour>\d{1,2})[:：时](?P<minute>\d{2})(?:[:：分](?P<second>\d{2}))?"
+)
+_COMPACT = re.compile(
+    r"(?<!\d)(?P<year>20\d{2})(?P<month>\d{2})(?P<day>\d{2})(?P<hour>\d{2})(?P<minute>\d{2})"
+    r"(?P<second>\d{2})(?!\d)"
+)
 _PERIOD = re.compile(r"(20\d{2})\s*[年\-/.]\s*(\d{1,2})\s*月?")
 
 
@@ -84,8 +102,15 @@ def datetime_of(value, tz: ZoneInfo, period: tuple[int, int] | None = None) -> d
         # A December record read in January: a month after the period's belongs to the year before.
         year = period[0] if int(parts["month"]) <= period[1] else period[0] - 1
     try:
-        return datetime(year, int(parts["month"]), int(parts["day"]), int(parts["hour"]), int(parts["minute"]),
-                        int(parts["second"] or 0), tzinfo=tz)
+        return datetime(
+            year,
+            int(parts["month"]),
+            int(parts["day"]),
+            int(parts["hour"]),
+            int(parts["minute"]),
+            int(parts["second"] or 0),
+            tzinfo=tz,
+        )
     except ValueError:
         return None
 
@@ -95,8 +120,16 @@ def _columns(header: list) -> dict[str, int]:
     found: dict[str, int] = {}
     for field, words in HEADERS.items():
         for word in words:
-            index = next((i for i, name in enumerate(names) if word in name and i not in found.values()
-                          and not (field == "direction" and any(n in name for n in NOT_DIRECTION))), None)
+            index = next(
+                (
+                    i
+                    for i, name in enumerate(names)
+                    if word in name
+                    and i not in found.values()
+                    and not (field == "direction" and any(n in name for n in NOT_DIRECTION))
+                ),
+                None,
+            )
             if index is not None:
                 found[field] = index
                 break
@@ -122,8 +155,9 @@ def period_of(text: str) -> tuple[int, int] | None:
     return (int(match[1]), int(match[2])) if match and 1 <= int(match[2]) <= 12 else None
 
 
-def rows_to_calls(rows: list[list], tz: ZoneInfo, *, period: tuple[int, int] | None = None,
-                  row_numbers: list | None = None) -> tuple[list[dict], bool]:
+def rows_to_calls(
+    rows: list[list], tz: ZoneInfo, *, period: tuple[int, int] | None = None, row_numbers: list | None = None
+) -> tuple[list[dict], bool]:
     """Return the calls of a table and whether it is a carrier's record.
 
     Each call: row (as the file counts it), number, at, direction, duration_s, connected, location."""
@@ -134,7 +168,7 @@ def rows_to_calls(rows: list[list], tz: ZoneInfo, *, period: tuple[int, int] | N
         period = period_of(" ".join(str(c or "") for row in rows[:start] for c in row))
     carrier = is_carrier_header(rows[start])
     calls = []
-    for offset, row in enumerate(rows[start + 1:], start=start + 1):
+    for offset, row in enumerate(rows[start + 1 :], start=start + 1):
         cell = {field: row[index] if index < len(row) else "" for field, index in columns.items()}
         number = normalise_number(str(cell["number"] or ""))
         at = datetime_of(cell["datetime"], tz, period)
@@ -145,9 +179,17 @@ def rows_to_calls(rows: list[list], tz: ZoneInfo, *, period: tuple[int, int] | N
         connected = None if duration is None else duration > 0
         if direction in ("missed", "rejected"):
             connected = False
-        calls.append({"row": row_numbers[offset] if row_numbers else offset + 1, "number": number,
-                      "at": at, "direction": direction, "duration_s": duration, "connected": connected,
-                      "location": str(cell.get("location") or "").strip()})
+        calls.append(
+            {
+                "row": row_numbers[offset] if row_numbers else offset + 1,
+                "number": number,
+                "at": at,
+                "direction": direction,
+                "duration_s": duration,
+                "connected": connected,
+                "location": str(cell.get("location") or "").strip(),
+            }
+        )
     return calls, carrier
 
 
@@ -256,18 +298,27 @@ def text_lines_to_calls(text: str, tz: ZoneInfo) -> list[dict]:
         when = _COMPACT.search(line) or _DATETIME.search(line)
         if not when:
             continue
-        rest = line[:when.start()] + " " + line[when.end():]
+        rest = line[: when.start()] + " " + line[when.end() :]
         number = _LINE_NUMBER.search(rest)
         at = datetime_of(when.group(), tz, period)
         if not number or at is None:
             continue
-        tail = rest[number.end():]
-        duration = next((seconds_of(m.group()) for m in re.finditer(r"\d+:\d{2}(?::\d{2})?|(?:\d+\s*(?:小时|分|秒))+",
-                                                                      tail)), None)
+        tail = rest[number.end() :]
+        duration = next(
+            (seconds_of(m.group()) for m in re.finditer(r"\d+:\d{2}(?::\d{2})?|(?:\d+\s*(?:小时|分|秒))+", tail)), None
+        )
         direction = direction_of(next((w for w in DIRECTIONS if len(w) > 1 and w in rest), ""))
-        calls.append({"row": n, "number": normalise_number(number.group()), "at": at, "direction": direction,
-                      "duration_s": duration, "connected": None if duration is None else duration > 0,
-                      "location": ""})
+        calls.append(
+            {
+                "row": n,
+                "number": normalise_number(number.group()),
+                "at": at,
+                "direction": direction,
+                "duration_s": duration,
+                "connected": None if duration is None else duration > 0,
+                "location": "",
+            }
+        )
     return calls
 
 
@@ -280,7 +331,8 @@ def read_call_table(path: str, mime: str, tz: ZoneInfo) -> tuple[list[dict], boo
     if mime == "application/pdf":
         rows, where, text = pdf_rows(path)
         carrier_text = sum(word in text for word in CARRIER_WORDS) >= 2 or any(
-            n in text for n in ("中国移动", "中国联通", "中国电信", "详单"))
+            n in text for n in ("中国移动", "中国联通", "中国电信", "详单")
+        )
         try:
             calls, carrier = rows_to_calls(rows, tz, period=period_of(text), row_numbers=where)
         except CallTableUnreadable:

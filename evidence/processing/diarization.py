@@ -48,9 +48,12 @@ class Diarization:
 
     def as_dict(self) -> dict:
         """As stored on the transcript: turns as [start, end, voice], centroids rounded."""
-        return {"method": self.method, "engine": "silero-vad+resemblyzer",
-                "turns": [[t.start, t.end, t.voice] for t in self.turns],
-                "centroids": [[round(x, 5) for x in c] for c in self.centroids]}
+        return {
+            "method": self.method,
+            "engine": "silero-vad+resemblyzer",
+            "turns": [[t.start, t.end, t.voice] for t in self.turns],
+            "centroids": [[round(x, 5) for x in c] for c in self.centroids],
+        }
 
 
 @lru_cache(maxsize=1)
@@ -65,8 +68,14 @@ def speech_regions(samples: np.ndarray) -> list[tuple[float, float]]:
     import torch
     from silero_vad import get_speech_timestamps
 
-    found = get_speech_timestamps(torch.from_numpy(np.ascontiguousarray(samples, dtype=np.float32)), _vad(),
-                                  sampling_rate=RATE, threshold=VAD_THRESHOLD, min_silence_duration_ms=200, speech_pad_ms=30)
+    found = get_speech_timestamps(
+        torch.from_numpy(np.ascontiguousarray(samples, dtype=np.float32)),
+        _vad(),
+        sampling_rate=RATE,
+        threshold=VAD_THRESHOLD,
+        min_silence_duration_ms=200,
+        speech_pad_ms=30,
+    )
     return [(s["start"] / RATE, s["end"] / RATE) for s in found if (s["end"] - s["start"]) / RATE >= MIN_SPEECH_S]
 
 
@@ -111,11 +120,11 @@ def embed_chunks(samples: np.ndarray, chunks: list[tuple[float, float]]) -> np.n
     lstm, linear = _encoder()
     owners, batches = [], []
     for index, (start, end) in enumerate(chunks):
-        mel = _mel(samples[int(start * RATE):int(end * RATE)])
+        mel = _mel(samples[int(start * RATE) : int(end * RATE)])
         if len(mel) < WINDOW:
             mel = np.pad(mel, ((0, WINDOW - len(mel)), (0, 0)))
         for first in range(0, max(len(mel) - WINDOW, 0) + 1, STEP):
-            batches.append(mel[first:first + WINDOW])
+            batches.append(mel[first : first + WINDOW])
             owners.append(index)
     if not batches:
         return np.zeros((0, 256), dtype=np.float32)
@@ -174,7 +183,7 @@ def separate_sides(left: np.ndarray, right: np.ndarray) -> bool:
     n = min(len(left), len(right)) // frame
     if n < 10:
         return False
-    energy = [np.sqrt(np.mean(np.square(x[:n * frame].reshape(n, frame)), axis=1)) + 1e-6 for x in (left, right)]
+    energy = [np.sqrt(np.mean(np.square(x[: n * frame].reshape(n, frame)), axis=1)) + 1e-6 for x in (left, right)]
     ratio = 20 * np.log10(energy[0] / energy[1])
     level = np.maximum(energy[0], energy[1])
     loud = level > level.max() / 30  # within 30 dB of the loudest moment
@@ -184,8 +193,11 @@ def separate_sides(left: np.ndarray, right: np.ndarray) -> bool:
 
 def diarize_channels(left: np.ndarray, right: np.ndarray) -> Diarization:
     """One voice per channel: voice 0 is the left channel, voice 1 the right."""
-    turns = [Turn(round(s, 2), round(e, 2), voice) for voice, side in enumerate((left, right))
-             for s, e in speech_regions(side)]
+    turns = [
+        Turn(round(s, 2), round(e, 2), voice)
+        for voice, side in enumerate((left, right))
+        for s, e in speech_regions(side)
+    ]
     return Diarization("channels", sorted(turns, key=lambda t: t.start))
 
 

@@ -45,14 +45,24 @@ class FilenameFacts:
     @property
     def found(self) -> list[str]:
         """The names of the facts that came from the file name."""
-        return [name for name, value in (("counterparty_number", self.number), ("occurred_at", self.occurred_at)) if value]
+        return [
+            name for name, value in (("counterparty_number", self.number), ("occurred_at", self.occurred_at)) if value
+        ]
 
     def as_metadata(self) -> dict:
         """What the item keeps of the reading, so the page can say where the facts came from."""
-        return {"maker": self.maker, "numbers": list(self.numbers), "contact": self.contact,
-                "direction": self.direction, "precision": self.precision, "guessed": self.guessed,
-                "truncated": self.truncated, "ask_number": self.ask_number, "sidecar": bool(self.extra.get("sidecar")),
-                "occurred_at": self.occurred_at.isoformat() if self.occurred_at else None}
+        return {
+            "maker": self.maker,
+            "numbers": list(self.numbers),
+            "contact": self.contact,
+            "direction": self.direction,
+            "precision": self.precision,
+            "guessed": self.guessed,
+            "truncated": self.truncated,
+            "ask_number": self.ask_number,
+            "sidecar": bool(self.extra.get("sidecar")),
+            "occurred_at": self.occurred_at.isoformat() if self.occurred_at else None,
+        }
 
 
 def normalise_number(raw: str) -> str:
@@ -82,8 +92,10 @@ _MIUI = re.compile(r"^(?P<word>[^@]*)@(?P<parties>.*\(.*)_" + _TS14 + r"$")
 _MIUI_PARTY = re.compile(r"(?P<name>[^()]*)\((?P<number>[\d+ps]+)\)")
 _HUAWEI = re.compile(r"^(?:(?P<name>[^@]+)@)?(?P<number>\+?[\d ]{3,20})_" + _TS14 + r"$")
 _COLOROS = re.compile(r"^(?P<who>.+)-(?P<ts>\d{10})$")
-_BCR = re.compile(r"^(?P<date>\d{8})_(?P<time>\d{6})\.(?P<ms>\d{3})(?P<offset>[+-]\d{4})_(?P<dir>in|out|conference)"
-                  r"(?:_sim(?P<sim>\d))?(?:_(?P<number>\+?\d+))?(?:_(?P<name>.+))?$")
+_BCR = re.compile(
+    r"^(?P<date>\d{8})_(?P<time>\d{6})\.(?P<ms>\d{3})(?P<offset>[+-]\d{4})_(?P<dir>in|out|conference)"
+    r"(?:_sim(?P<sim>\d))?(?:_(?P<number>\+?\d+))?(?:_(?P<name>.+))?$"
+)
 _LINEAGE = re.compile(r"^(?P<number>\+?\d{3,15})_(?P<date>\d{6})_(?P<time>\d{6})(?P<ms>\d{3})?$")
 _LINEAGE_CALLRECORD = re.compile(r"^CallRecord_(?P<date>\d{8})-(?P<time>\d{6})_(?P<number>\+?\d{3,15})$")
 _IPHONE = re.compile(r"^(?:通话录音|Call Recording|Call with|与.+的通话|New Recording|新录音)", re.IGNORECASE)
@@ -98,9 +110,15 @@ def _miui(stem: str, tz: ZoneInfo) -> FilenameFacts | None:
         return None
     numbers = tuple(n for n in (_miui_number(p["number"]) for p in parties) if _plausible(n))
     # A party cut by the 50-character limit leaves an unclosed "(" after the last complete one.
-    truncated = "(" in match["parties"][parties[-1].end():]
-    return FilenameFacts(numbers[0] if numbers else "", _wall(match["ts"], "%Y%m%d%H%M%S", tz), "miui", numbers,
-                         parties[0]["name"].strip("_ "), truncated=truncated)
+    truncated = "(" in match["parties"][parties[-1].end() :]
+    return FilenameFacts(
+        numbers[0] if numbers else "",
+        _wall(match["ts"], "%Y%m%d%H%M%S", tz),
+        "miui",
+        numbers,
+        parties[0]["name"].strip("_ "),
+        truncated=truncated,
+    )
 
 
 def _huawei(stem: str, tz: ZoneInfo) -> FilenameFacts | None:
@@ -110,7 +128,9 @@ def _huawei(stem: str, tz: ZoneInfo) -> FilenameFacts | None:
     number = normalise_number(match["number"])
     if not _plausible(number):
         return None
-    return FilenameFacts(number, _wall(match["ts"], "%Y%m%d%H%M%S", tz), "huawei", (number,), (match["name"] or "").strip())
+    return FilenameFacts(
+        number, _wall(match["ts"], "%Y%m%d%H%M%S", tz), "huawei", (number,), (match["name"] or "").strip()
+    )
 
 
 def _coloros(stem: str, tz: ZoneInfo) -> FilenameFacts | None:
@@ -124,8 +144,9 @@ def _coloros(stem: str, tz: ZoneInfo) -> FilenameFacts | None:
     digits = normalise_number(who)
     is_number = re.fullmatch(r"[\d +\-()]+", who) is not None and _plausible(digits)
     number = digits if is_number else ""
-    return FilenameFacts(number, when, "coloros", (number,) if number else (), "" if is_number else who,
-                         precision="minute")
+    return FilenameFacts(
+        number, when, "coloros", (number,) if number else (), "" if is_number else who, precision="minute"
+    )
 
 
 def _bcr(stem: str, tz: ZoneInfo) -> FilenameFacts | None:
@@ -138,8 +159,15 @@ def _bcr(stem: str, tz: ZoneInfo) -> FilenameFacts | None:
     when = local.replace(microsecond=int(match["ms"]) * 1000).astimezone(tz) if local else None
     number = normalise_number(match["number"] or "")
     direction = {"in": "incoming", "out": "outgoing"}.get(match["dir"], "")
-    return FilenameFacts(number, when, "bcr", (number,) if number else (), (match["name"] or "").strip(), direction,
-                         extra={"offset": match["offset"], "sim": match["sim"] or ""})
+    return FilenameFacts(
+        number,
+        when,
+        "bcr",
+        (number,) if number else (),
+        (match["name"] or "").strip(),
+        direction,
+        extra={"offset": match["offset"], "sim": match["sim"] or ""},
+    )
 
 
 def _lineage(stem: str, tz: ZoneInfo) -> FilenameFacts | None:
@@ -161,11 +189,14 @@ def _iphone(stem: str, tz: ZoneInfo) -> FilenameFacts | None:
 
 # The generic reading: a mobile or a landline with area code, and a date and time in the
 # separators recorders use (20230512143000, 2023-05-12 14-30-00, 230512_143000, 2203021149).
-_GENERIC_NUMBER = re.compile(r"(?<![\d])(?:(?:\+|00)86[\s\-]?)?(?:1[3-9]\d(?:[\s\-]?\d){8}|0\d{2,3}[\s\-]?\d{7,8}"
-                             r"|9[56]\d{3,4}|\+(?!86)\d{6,14})(?![\d])")
+_GENERIC_NUMBER = re.compile(
+    r"(?<![\d])(?:(?:\+|00)86[\s\-]?)?(?:1[3-9]\d(?:[\s\-]?\d){8}|0\d{2,3}[\s\-]?\d{7,8}"
+    r"|9[56]\d{3,4}|\+(?!86)\d{6,14})(?![\d])"
+)
 _GENERIC_WHEN = re.compile(
     r"(?<!\d)(?P<year>(?:19|20)?\d{2})[-_.]?(?P<month>\d{2})[-_.]?(?P<day>\d{2})[ _\-T]?"
-    r"(?P<hour>\d{2})[-_.:]?(?P<minute>\d{2})(?:[-_.:]?(?P<second>\d{2}))?(?!\d)")
+    r"(?P<hour>\d{2})[-_.:]?(?P<minute>\d{2})(?:[-_.:]?(?P<second>\d{2}))?(?!\d)"
+)
 
 
 def generic_when(stem: str, tz: ZoneInfo) -> tuple[datetime, tuple[int, int], str] | None:
@@ -179,8 +210,15 @@ def generic_when(stem: str, tz: ZoneInfo) -> tuple[datetime, tuple[int, int], st
                 continue
             year = int(parts["year"]) + (2000 if len(parts["year"]) == 2 else 0)
             try:
-                when = datetime(year, int(parts["month"]), int(parts["day"]), int(parts["hour"]),
-                                int(parts["minute"]), int(parts["second"] or 0), tzinfo=tz)
+                when = datetime(
+                    year,
+                    int(parts["month"]),
+                    int(parts["day"]),
+                    int(parts["hour"]),
+                    int(parts["minute"]),
+                    int(parts["second"] or 0),
+                    tzinfo=tz,
+                )
             except ValueError:
                 continue
             return when, match.span(), "second" if with_seconds else "minute"
@@ -191,10 +229,16 @@ def _generic(stem: str, tz: ZoneInfo) -> FilenameFacts:
     found = generic_when(stem, tz)
     occurred, span, precision = found if found else (None, None, "second")
     # The date part is removed before looking for the number, so a timestamp is never taken for one.
-    rest = stem[:span[0]] + " " + stem[span[1]:] if span else stem
+    rest = stem[: span[0]] + " " + stem[span[1] :] if span else stem
     numbers = tuple(dict.fromkeys(normalise_number(m.group()) for m in _GENERIC_NUMBER.finditer(rest)))
-    return FilenameFacts(numbers[0] if numbers else "", occurred, "generic" if numbers or occurred else "", numbers,
-                         precision=precision, guessed=bool(numbers or occurred))
+    return FilenameFacts(
+        numbers[0] if numbers else "",
+        occurred,
+        "generic" if numbers or occurred else "",
+        numbers,
+        precision=precision,
+        guessed=bool(numbers or occurred),
+    )
 
 
 PARSERS = (_bcr, _miui, _coloros, _lineage, _huawei, _iphone)
@@ -230,8 +274,16 @@ def parse_bcr_sidecar(data: bytes, tz: ZoneInfo = SHANGHAI) -> FilenameFacts | N
             when = when.astimezone(tz) if when.tzinfo else when.replace(tzinfo=tz)
         except ValueError:
             when = None
-    name = next((str(c.get("contact_name") or c.get("caller_name") or "") for c in calls), "") or \
-        str(doc.get("call_log_name") or "")
+    name = next((str(c.get("contact_name") or c.get("caller_name") or "") for c in calls), "") or str(
+        doc.get("call_log_name") or ""
+    )
     direction = {"in": "incoming", "out": "outgoing"}.get(str(doc.get("direction")), "")
-    return FilenameFacts(numbers[0] if numbers else "", when, "bcr", numbers, name, direction,
-                         extra={"sim": str(doc.get("sim_slot") or "")})
+    return FilenameFacts(
+        numbers[0] if numbers else "",
+        when,
+        "bcr",
+        numbers,
+        name,
+        direction,
+        extra={"sim": str(doc.get("sim_slot") or "")},
+    )

@@ -31,8 +31,10 @@ def ocr_lines(path: str, threads: int = 1) -> list[OcrLine]:
     """Return the text lines of an image, top to bottom, with their boxes and confidence;
     ONNX Runtime uses `threads` threads (the worker's TRANSCRIBE_THREADS)."""
     result, _elapsed = _engine(threads)(path)
-    lines = [OcrLine(text, [[float(x), float(y)] for x, y in box], round(float(score), 3))
-             for box, text, score in (result or [])]
+    lines = [
+        OcrLine(text, [[float(x), float(y)] for x, y in box], round(float(score), 3))
+        for box, text, score in (result or [])
+    ]
     return sorted(lines, key=lambda line: (line.box[0][1], line.box[0][0]))
 
 
@@ -90,8 +92,9 @@ def extract_message_times(text: str, reference: date) -> list[dict]:
                 continue
             try:
                 day = _day(kind, match.groupdict(), reference)
-                at = datetime(day.year, day.month, day.day, _hour(match.groupdict()), int(match["minute"]),
-                              tzinfo=SHANGHAI)
+                at = datetime(
+                    day.year, day.month, day.day, _hour(match.groupdict()), int(match["minute"]), tzinfo=SHANGHAI
+                )
             except ValueError:
                 taken.append(match.span())  # its clock belongs to the impossible date
                 continue

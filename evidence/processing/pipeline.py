@@ -86,8 +86,10 @@ def job_run(job: ProcessingJob) -> None:
         _finish(job, JobStatus.FAILED, error=str(exc), detail={"ok": False, "error": str(exc)})
     except OriginalChanged:
         log.error("item %s: stored original %s no longer matches its hash", item.pk, item.stored_name)
-        error = gettext_noop("The stored file no longer matches the bytes received, so nothing was made from it. "
-                             "This was logged for the site's operator; the hash recorded at upload still stands.")
+        error = gettext_noop(
+            "The stored file no longer matches the bytes received, so nothing was made from it. "
+            "This was logged for the site's operator; the hash recorded at upload still stands."
+        )
         _finish(job, JobStatus.FAILED, error=error, detail={"ok": False, "error": "original_changed"})
     except steps.TransientError:
         job.status = JobStatus.PENDING
@@ -98,7 +100,9 @@ def job_run(job: ProcessingJob) -> None:
         error = gettext_noop("Processing failed unexpectedly. The original is safe; please try again later.")
         _finish(job, JobStatus.FAILED, error=error, detail={"ok": False, "error": "unexpected"})
     else:
-        _finish(job, JobStatus.SKIPPED if result.pop("skipped", False) else JobStatus.DONE, detail={"ok": True, **result})
+        _finish(
+            job, JobStatus.SKIPPED if result.pop("skipped", False) else JobStatus.DONE, detail={"ok": True, **result}
+        )
 
 
 def job_give_up(job_id: int, error: str) -> None:
@@ -112,16 +116,18 @@ def _finish(job: ProcessingJob, status: str, *, detail: dict, error: str = "") -
     with transaction.atomic():
         job.status, job.error, job.progress = status, error, 100 if status == JobStatus.DONE else job.progress
         job.save(update_fields=["status", "error", "progress", "updated"])
-        custody_record(case=item.case, item=item, action=f"processed_{job.step}", actor=WORKER,
-                       sha256=item.sha256, **detail)
+        custody_record(
+            case=item.case, item=item, action=f"processed_{job.step}", actor=WORKER, sha256=item.sha256, **detail
+        )
         pipeline_continue(item)
 
 
 # A job whose worker died this many times is failed for good instead of started again: a file
 # that kills the worker (for memory, say) would otherwise be re-queued forever.
 MAX_JOB_RESTARTS = 2
-DIED_REPEATEDLY = gettext_noop("Processing of this file stopped unexpectedly several times, so it was given up. "
-                               "The original is safe.")
+DIED_REPEATEDLY = gettext_noop(
+    "Processing of this file stopped unexpectedly several times, so it was given up. The original is safe."
+)
 
 
 def requeue_stuck_jobs(*, pending_after: timedelta, running_after: timedelta) -> int:
@@ -132,18 +138,22 @@ def requeue_stuck_jobs(*, pending_after: timedelta, running_after: timedelta) ->
     running one whose worker already died MAX_JOB_RESTARTS times is failed.
     """
     now = timezone.now()
-    stuck = ProcessingJob.objects.filter(status=JobStatus.PENDING, updated__lt=now - pending_after) | \
-        ProcessingJob.objects.filter(status=JobStatus.RUNNING, updated__lt=now - running_after)
+    stuck = ProcessingJob.objects.filter(
+        status=JobStatus.PENDING, updated__lt=now - pending_after
+    ) | ProcessingJob.objects.filter(status=JobStatus.RUNNING, updated__lt=now - running_after)
     count = 0
     for job in stuck.select_related("item__case"):
         died = job.status == JobStatus.RUNNING
         if died and job.restarts >= MAX_JOB_RESTARTS:
             log.warning("job %s (%s of item %s) gave up after %s restarts", job.pk, job.step, job.item_id, job.restarts)
-            _finish(job, JobStatus.FAILED, error=DIED_REPEATEDLY, detail={"ok": False, "error": "worker died repeatedly"})
+            _finish(
+                job, JobStatus.FAILED, error=DIED_REPEATEDLY, detail={"ok": False, "error": "worker died repeatedly"}
+            )
             continue
         with transaction.atomic():
             ProcessingJob.objects.filter(pk=job.pk).update(
-                status=JobStatus.PENDING, updated=now, restarts=job.restarts + (1 if died else 0))
+                status=JobStatus.PENDING, updated=now, restarts=job.restarts + (1 if died else 0)
+            )
             enqueue(job)
         count += 1
     return count

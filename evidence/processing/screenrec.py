@@ -107,8 +107,14 @@ def read_screen_recording(path: str, threads: int = 1) -> ScreenText:
                     seen[key]["last_t"] = round(t, 2)  # still on screen
                     continue
                 box = [[x / scale, y / scale] for x, y in line.box]
-                seen[key] = {"text": line.text, "t": round(t, 2), "last_t": round(t, 2), "box": box,
-                             "confidence": line.confidence, "frame": index}
+                seen[key] = {
+                    "text": line.text,
+                    "t": round(t, 2),
+                    "last_t": round(t, 2),
+                    "box": box,
+                    "confidence": line.confidence,
+                    "frame": index,
+                }
                 result.lines.append(seen[key])
     with av.open(path) as container:
         result.duration_s = round(container.duration / av.time_base, 3) if container.duration else 0.0

@@ -73,8 +73,7 @@ def step_timestamp(item: EvidenceItem) -> dict:
     existing = Timestamp.objects.filter(item=item).first()
     if existing is None:
         existing = Timestamp.objects.create(item=item, original_sha256=item.sha256, **_stamp(item).__dict__)
-    return {"timestamp_kind": existing.kind, "gen_time": existing.gen_time.isoformat(),
-            "authority": existing.authority}
+    return {"timestamp_kind": existing.kind, "gen_time": existing.gen_time.isoformat(), "authority": existing.authority}
 
 
 def _stamp(item: EvidenceItem) -> timestamps.Stamp:
@@ -84,16 +83,22 @@ def _stamp(item: EvidenceItem) -> timestamps.Stamp:
         raise TransientError(str(exc)) from exc
     except timestamps.TsaInvalid as exc:
         # Not a time stamp: nothing is stored. It may be a tampering network, so ask again.
-        raise TransientError(str(exc), final=gettext_noop(
-            "The time-stamping authority's reply could not be verified (wrong signature, certificate or "
-            "digest), so this file has no trusted time stamp.")) from exc
+        raise TransientError(
+            str(exc),
+            final=gettext_noop(
+                "The time-stamping authority's reply could not be verified (wrong signature, certificate or "
+                "digest), so this file has no trusted time stamp."
+            ),
+        ) from exc
     except timestamps.TsaRefused as exc:
         raise StepFailed(gettext_noop("The time-stamping authority refused to stamp this file.")) from exc
 
 
 # Shown for a recording longer than MAX_AUDIO_MINUTES: the original stays evidence as received.
-TOO_LONG = gettext_noop("The recording is too long to be processed here. The original is kept as evidence, "
-                        "without a transcript or a copy to listen to.")
+TOO_LONG = gettext_noop(
+    "The recording is too long to be processed here. The original is kept as evidence, "
+    "without a transcript or a copy to listen to."
+)
 
 
 def max_audio_seconds() -> float:
@@ -123,11 +128,19 @@ def step_audio(item: EvidenceItem) -> dict:
         item.counterparty_number, from_name = facts.number, [*from_name, "counterparty_number"]
     if facts.occurred_at and not item.occurred_at:
         item.occurred_at, from_name = facts.occurred_at, [*from_name, "occurred_at"]
-    item.metadata = {**item.metadata, "audio": info.__dict__, "from_filename": from_name,
-                     "filename": facts.as_metadata()}
+    item.metadata = {
+        **item.metadata,
+        "audio": info.__dict__,
+        "from_filename": from_name,
+        "filename": facts.as_metadata(),
+    }
     item.save(update_fields=["counterparty_number", "occurred_at", "metadata"])
-    return {"audio": info.__dict__, "from_filename": from_name, "filename_maker": facts.maker,
-            "listening_copy_sha256": listen.sha256}
+    return {
+        "audio": info.__dict__,
+        "from_filename": from_name,
+        "filename_maker": facts.maker,
+        "listening_copy_sha256": listen.sha256,
+    }
 
 
 def _stem(name: str) -> str:
@@ -148,9 +161,15 @@ def sidecar_facts(named: filenames.FilenameFacts, sidecar: filenames.FilenameFac
     """The file name's facts completed from the sidecar (which knows the contact's name and the direction)."""
     from dataclasses import replace
 
-    return replace(named, number=named.number or sidecar.number, numbers=named.numbers or sidecar.numbers,
-                   contact=named.contact or sidecar.contact, direction=sidecar.direction or named.direction,
-                   occurred_at=named.occurred_at or sidecar.occurred_at, extra={**named.extra, "sidecar": True})
+    return replace(
+        named,
+        number=named.number or sidecar.number,
+        numbers=named.numbers or sidecar.numbers,
+        contact=named.contact or sidecar.contact,
+        direction=sidecar.direction or named.direction,
+        occurred_at=named.occurred_at or sidecar.occurred_at,
+        extra={**named.extra, "sidecar": True},
+    )
 
 
 def step_transcribe(item: EvidenceItem) -> dict:
@@ -160,14 +179,24 @@ def step_transcribe(item: EvidenceItem) -> dict:
         return {"skipped": True, "reason": "the screen recording has no sound"}
     kept = Transcript.objects.filter(item=item).exclude(edits={}, reviewed_at=None).first()
     if kept is not None:  # the user's review is tied to these sentences: never replace them under it
-        return {"skipped": True, "reason": "transcript already reviewed", "transcript_sha256": _json_sha256(kept.segments)}
+        return {
+            "skipped": True,
+            "reason": "transcript already reviewed",
+            "transcript_sha256": _json_sha256(kept.segments),
+        }
     with local_original(item) as path:
         windows = audio.iter_audio(path, max_seconds=max_audio_seconds())
         try:
             result = transcribe.transcribe_windows(
-                windows, model=settings.WHISPER_MODEL, download_root=settings.WHISPER_DOWNLOAD_ROOT,
-                language=settings.WHISPER_LANGUAGE, device=settings.WHISPER_DEVICE, engine=settings.TRANSCRIBE_ENGINE,
-                options=transcribe.Options(beam_size=settings.TRANSCRIBE_BEAM_SIZE, threads=settings.TRANSCRIBE_THREADS),
+                windows,
+                model=settings.WHISPER_MODEL,
+                download_root=settings.WHISPER_DOWNLOAD_ROOT,
+                language=settings.WHISPER_LANGUAGE,
+                device=settings.WHISPER_DEVICE,
+                engine=settings.TRANSCRIBE_ENGINE,
+                options=transcribe.Options(
+                    beam_size=settings.TRANSCRIBE_BEAM_SIZE, threads=settings.TRANSCRIBE_THREADS
+                ),
             )
         except audio.AudioTooLong as exc:
             raise StepFailed(TOO_LONG) from exc
@@ -176,15 +205,27 @@ def step_transcribe(item: EvidenceItem) -> dict:
         except transcribe.ModelUnavailable as exc:
             raise TransientError(str(exc)) from exc
     segments = [s.as_dict() for s in result.segments]
-    Transcript.objects.update_or_create(item=item, defaults={
-        "original_sha256": item.sha256, "engine": result.engine, "model": Path(result.model).name,
-        "language": result.language, "segments": segments, "text": result.text,
-    })
+    Transcript.objects.update_or_create(
+        item=item,
+        defaults={
+            "original_sha256": item.sha256,
+            "engine": result.engine,
+            "model": Path(result.model).name,
+            "language": result.language,
+            "segments": segments,
+            "text": result.text,
+        },
+    )
     # Speech that stayed without (enough) text: said in the step's result, so a gap is not taken for silence.
-    return {"segments": len(segments), "engine": result.engine, "model": Path(result.model).name,
-            "transcript_sha256": _json_sha256(segments), "speech_without_text": result.warnings,
-            # Phone numbers read out in the call (spoken digits are written as digits by then).
-            "phone_numbers": ocr.extract_phone_numbers(result.text)}
+    return {
+        "segments": len(segments),
+        "engine": result.engine,
+        "model": Path(result.model).name,
+        "transcript_sha256": _json_sha256(segments),
+        "speech_without_text": result.warnings,
+        # Phone numbers read out in the call (spoken digits are written as digits by then).
+        "phone_numbers": ocr.extract_phone_numbers(result.text),
+    }
 
 
 def step_speakers(item: EvidenceItem) -> dict:
@@ -199,8 +240,12 @@ def step_speakers(item: EvidenceItem) -> dict:
             raise StepFailed(gettext_noop("The recording could not be decoded; it may be damaged.")) from exc
     speakers.speakers_suggest(transcript, found.as_dict(), speakers.case_voiceprint(item.case, exclude=transcript))
     transcript.save(update_fields=["diarization", "speakers"])
-    return {"method": found.method, "voices": len(found.centroids), "turns": len(found.turns),
-            "speakers_sha256": _json_sha256(transcript.speakers)}
+    return {
+        "method": found.method,
+        "voices": len(found.centroids),
+        "turns": len(found.turns),
+        "speakers_sha256": _json_sha256(transcript.speakers),
+    }
 
 
 def _json_sha256(value) -> str:
@@ -217,8 +262,10 @@ def step_image(item: EvidenceItem) -> dict:
         except images.ImageRefused as exc:
             raise StepFailed(gettext_noop("The image could not be read safely.")) from exc
         derived = save_derived(item, "thumbnail", thumb.read_bytes(), "jpg", "image/jpeg")
-    item.metadata = {**item.metadata, "image": {"format": info.format, "width": info.width,
-                                                "height": info.height, "exif": info.exif}}
+    item.metadata = {
+        **item.metadata,
+        "image": {"format": info.format, "width": info.width, "height": info.height, "exif": info.exif},
+    }
     item.save(update_fields=["metadata"])
     return {"thumbnail_sha256": derived.sha256}
 
@@ -233,27 +280,47 @@ def step_ocr(item: EvidenceItem) -> dict:
         lines = ocr.ocr_lines(path, settings.TRANSCRIBE_THREADS)
     text = "\n".join(line.text for line in lines)
     # Relative times are read against the screenshot's own day, never silently the upload day.
-    reference, basis = screen_dates.reference_day(item.metadata, [line.__dict__ for line in lines],
-                                                  item.occurred_at, item.received_at)
-    times = screen_dates.message_times([line.__dict__ for line in lines],
-                                       (item.metadata.get("image") or {}).get("height"), reference)
+    reference, basis = screen_dates.reference_day(
+        item.metadata, [line.__dict__ for line in lines], item.occurred_at, item.received_at
+    )
+    times = screen_dates.message_times(
+        [line.__dict__ for line in lines], (item.metadata.get("image") or {}).get("height"), reference
+    )
     # A screenshot of the dialer's call history also gives one call per row.
     tz = case_timezone(item.case)
     taken, taken_from = calltables.picture_taken(item, tz)
     with local_original(item) as path, Image.open(path) as image:
         calls = callhistory.read_call_history(lines, image, taken, tz)
     if calls:
-        item.metadata = {**item.metadata, "call_log": calltables.json_rows(calls), "call_log_source": "call_screenshot",
-                         "reference": taken.isoformat(), "reference_from": taken_from}
+        item.metadata = {
+            **item.metadata,
+            "call_log": calltables.json_rows(calls),
+            "call_log_source": "call_screenshot",
+            "reference": taken.isoformat(),
+            "reference_from": taken_from,
+        }
         item.save(update_fields=["metadata"])
-    OcrResult.objects.update_or_create(item=item, defaults={
-        "original_sha256": item.sha256, "engine": "rapidocr-onnxruntime", "text": text,
-        "lines": [line.__dict__ for line in lines], "phone_numbers": ocr.extract_phone_numbers(text),
-        "message_times": times, "reference_date": reference, "reference_basis": basis,
-    })
-    return {"lines": len(lines), "message_times": len(times), "call_rows": len(calls),
-            "reference_date": reference.isoformat(), "reference_basis": basis,
-            "ocr_sha256": _json_sha256([line.__dict__ for line in lines])}
+    OcrResult.objects.update_or_create(
+        item=item,
+        defaults={
+            "original_sha256": item.sha256,
+            "engine": "rapidocr-onnxruntime",
+            "text": text,
+            "lines": [line.__dict__ for line in lines],
+            "phone_numbers": ocr.extract_phone_numbers(text),
+            "message_times": times,
+            "reference_date": reference,
+            "reference_basis": basis,
+        },
+    )
+    return {
+        "lines": len(lines),
+        "message_times": len(times),
+        "call_rows": len(calls),
+        "reference_date": reference.isoformat(),
+        "reference_basis": basis,
+        "ocr_sha256": _json_sha256([line.__dict__ for line in lines]),
+    }
 
 
 def step_document(item: EvidenceItem) -> dict:
@@ -294,6 +361,8 @@ def _bcr_sidecar(item: EvidenceItem) -> dict:
         recording.save(update_fields=["metadata"])
         updated.append(str(recording.pk))
     return {"bcr_sidecar": True, "direction": facts.direction, "recordings_updated": updated}
+
+
 def step_scan(item: EvidenceItem) -> dict:
     """A scanned or photographed paper (contract, ID card, medical record, signed form): an image gets
     its preview like a screenshot, a PDF its page count and text like a document."""
@@ -307,7 +376,9 @@ def step_call_log(item: EvidenceItem) -> dict:
     itemised record (CSV, XLSX, XLS, PDF), or a picture or scan of the call history."""
     with local_original(item) as path:
         try:
-            rows, source, facts = calltables.read_rows(item, path, case_timezone(item.case), settings.TRANSCRIBE_THREADS)
+            rows, source, facts = calltables.read_rows(
+                item, path, case_timezone(item.case), settings.TRANSCRIBE_THREADS
+            )
         except (calllog.CallLogUnreadable, carrier.CallTableUnreadable) as exc:
             raise StepFailed(gettext_noop("No phone number and time columns were found in this call log.")) from exc
     if not rows:
@@ -338,14 +409,29 @@ def step_screen(item: EvidenceItem) -> dict:
     for line_no, line in enumerate(found.lines):
         for t in ocr.extract_message_times(line["text"], reference):
             times.append({"text": t["text"], "at": t["at"].isoformat(), "line": line_no, "second": line["t"]})
-    OcrResult.objects.update_or_create(item=item, defaults={
-        "original_sha256": item.sha256, "engine": "rapidocr-onnxruntime", "text": text, "lines": found.lines,
-        "phone_numbers": ocr.extract_phone_numbers(text), "message_times": times,
-    })
-    item.metadata = {**item.metadata, "video": {"duration_s": found.duration_s, "width": found.width,
-                                                "height": found.height, "frames_read": found.frames,
-                                                "has_audio": has_audio, "reference_from": basis,
-                                                "created": found.created.isoformat() if found.created else None}}
+    OcrResult.objects.update_or_create(
+        item=item,
+        defaults={
+            "original_sha256": item.sha256,
+            "engine": "rapidocr-onnxruntime",
+            "text": text,
+            "lines": found.lines,
+            "phone_numbers": ocr.extract_phone_numbers(text),
+            "message_times": times,
+        },
+    )
+    item.metadata = {
+        **item.metadata,
+        "video": {
+            "duration_s": found.duration_s,
+            "width": found.width,
+            "height": found.height,
+            "frames_read": found.frames,
+            "has_audio": has_audio,
+            "reference_from": basis,
+            "created": found.created.isoformat() if found.created else None,
+        },
+    }
     item.save(update_fields=fields)
     return {"lines": len(found.lines), "frames_read": len(found.frames), "ocr_sha256": _json_sha256(found.lines)}
 
@@ -372,9 +458,16 @@ STEPS_BY_KIND: dict[str, list[str]] = {
     EvidenceItem.Kind.STATEMENT: ["integrity", "timestamp"],
     EvidenceItem.Kind.CALL_LOG: ["integrity", "timestamp", "call_log"],
     EvidenceItem.Kind.SCREEN_RECORDING: ["integrity", "timestamp", "screen", "transcribe"],
-    **{kind: ["integrity", "timestamp", "scan"] for kind in (
-        EvidenceItem.Kind.LOAN_CONTRACT, EvidenceItem.Kind.ID_DOCUMENT, EvidenceItem.Kind.MEDICAL_RECORD,
-        EvidenceItem.Kind.DAMAGE_PROOF, EvidenceItem.Kind.WITNESS_FORM)},
+    **{
+        kind: ["integrity", "timestamp", "scan"]
+        for kind in (
+            EvidenceItem.Kind.LOAN_CONTRACT,
+            EvidenceItem.Kind.ID_DOCUMENT,
+            EvidenceItem.Kind.MEDICAL_RECORD,
+            EvidenceItem.Kind.DAMAGE_PROOF,
+            EvidenceItem.Kind.WITNESS_FORM,
+        )
+    },
 }
 
 # A step that must not run on what an earlier one refused: OCR never decodes an image the image

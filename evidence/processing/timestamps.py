@@ -51,12 +51,14 @@ class Stamp:
 
 def rfc3161_request(sha256_hex: str, nonce: int) -> bytes:
     """Return the DER TimeStampReq for a SHA-256 digest, asking for the TSA's certificate."""
-    return tsp.TimeStampReq({
-        "version": 1,
-        "message_imprint": {"hash_algorithm": {"algorithm": "sha256"}, "hashed_message": bytes.fromhex(sha256_hex)},
-        "nonce": nonce,
-        "cert_req": True,
-    }).dump()
+    return tsp.TimeStampReq(
+        {
+            "version": 1,
+            "message_imprint": {"hash_algorithm": {"algorithm": "sha256"}, "hashed_message": bytes.fromhex(sha256_hex)},
+            "nonce": nonce,
+            "cert_req": True,
+        }
+    ).dump()
 
 
 def tsa_roots(ca_file: str = "") -> list[x509.Certificate]:
@@ -102,8 +104,9 @@ def rfc3161_verify(reply: bytes, sha256_hex: str, roots: list[x509.Certificate],
 def rfc3161_stamp(sha256_hex: str, url: str, ca_file: str = "", timeout: float = 30) -> Stamp:
     """Ask the TSA at `url` to stamp the digest; return the Stamp (token = the whole DER reply)."""
     nonce = secrets.randbits(63)
-    request = urllib.request.Request(url, data=rfc3161_request(sha256_hex, nonce),
-                                     headers={"Content-Type": "application/timestamp-query"})
+    request = urllib.request.Request(
+        url, data=rfc3161_request(sha256_hex, nonce), headers={"Content-Type": "application/timestamp-query"}
+    )
     context = ssl.create_default_context(cafile=ca_file or None)
     try:
         with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
@@ -126,8 +129,7 @@ def load_or_create_key(path: Path) -> Ed25519PrivateKey:
         return key
     key = Ed25519PrivateKey.generate()
     path.parent.mkdir(parents=True, exist_ok=True)
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption())
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:
         fh.write(pem)
@@ -141,9 +143,13 @@ def key_fingerprint(public: Ed25519PublicKey) -> str:
 
 def server_receipt(sha256_hex: str, item_id: str, now: datetime, key: Ed25519PrivateKey) -> Stamp:
     """Return a receipt (JSON with an Ed25519 signature over its claims) signed by this server."""
-    claims = {"sha256": sha256_hex, "item": item_id, "time": now.isoformat(),
-              "key": key_fingerprint(key.public_key()),
-              "note": "Server-signed receipt, not an independent time-stamping authority."}
+    claims = {
+        "sha256": sha256_hex,
+        "item": item_id,
+        "time": now.isoformat(),
+        "key": key_fingerprint(key.public_key()),
+        "note": "Server-signed receipt, not an independent time-stamping authority.",
+    }
     payload = json.dumps(claims, sort_keys=True, separators=(",", ":")).encode()
     document = {"claims": claims, "signature": base64.b64encode(key.sign(payload)).decode()}
     return Stamp("server_receipt", json.dumps(document, sort_keys=True).encode(), now, claims["key"])

@@ -155,41 +155,82 @@ def load_faster_whisper(model: str, download_root: str | None, device: str | Non
     device = device or "auto"
     compute = "int8" if device in ("cpu", "auto") else "float16"
     try:
-        return WhisperModel(model, device=device, compute_type=compute, download_root=download_root or None,
-                            cpu_threads=threads)
+        return WhisperModel(
+            model, device=device, compute_type=compute, download_root=download_root or None, cpu_threads=threads
+        )
     except (OSError, RuntimeError, ValueError) as exc:  # ValueError: a missing folder taken for a hub name
         raise ModelUnavailable(f"{model}: {exc}") from exc
 
 
-def whisper_segments(samples: np.ndarray, *, model: str, download_root: str | None, language: str,
-                     device: str | None, options: Options = Options(), temperatures=TEMPERATURES,
-                     beam_size: int | None = None) -> list[dict]:
+def whisper_segments(
+    samples: np.ndarray,
+    *,
+    model: str,
+    download_root: str | None,
+    language: str,
+    device: str | None,
+    options: Options = Options(),
+    temperatures=TEMPERATURES,
+    beam_size: int | None = None,
+) -> list[dict]:
     """Return openai-whisper's raw segments for 16 kHz mono samples."""
     loaded = load_whisper(model, download_root, device, options.threads)
     beam = beam_size or options.beam_size
     result = loaded.transcribe(
-        samples, language=language or None, condition_on_previous_text=False,
-        compression_ratio_threshold=MAX_COMPRESSION_RATIO, logprob_threshold=-1.0, no_speech_threshold=0.6,
-        initial_prompt=options.prompt, fp16=loaded.device.type == "cuda", temperature=temperatures,
-        beam_size=beam if beam > 1 else None, best_of=beam if beam > 1 else None, verbose=None,
+        samples,
+        language=language or None,
+        condition_on_previous_text=False,
+        compression_ratio_threshold=MAX_COMPRESSION_RATIO,
+        logprob_threshold=-1.0,
+        no_speech_threshold=0.6,
+        initial_prompt=options.prompt,
+        fp16=loaded.device.type == "cuda",
+        temperature=temperatures,
+        beam_size=beam if beam > 1 else None,
+        best_of=beam if beam > 1 else None,
+        verbose=None,
     )
     return result["segments"]
 
 
-def faster_whisper_segments(samples: np.ndarray, *, model: str, download_root: str | None, language: str,
-                            device: str | None, options: Options = Options(), temperatures=TEMPERATURES,
-                            beam_size: int | None = None) -> list[dict]:
+def faster_whisper_segments(
+    samples: np.ndarray,
+    *,
+    model: str,
+    download_root: str | None,
+    language: str,
+    device: str | None,
+    options: Options = Options(),
+    temperatures=TEMPERATURES,
+    beam_size: int | None = None,
+) -> list[dict]:
     """Return faster-whisper's segments for 16 kHz mono samples, as openai-whisper shapes them."""
     loaded = load_faster_whisper(model, download_root, device, options.threads)
     beam = beam_size or options.beam_size
     segments, _info = loaded.transcribe(
-        samples, language=language or None, condition_on_previous_text=False,
-        compression_ratio_threshold=MAX_COMPRESSION_RATIO, log_prob_threshold=-1.0, no_speech_threshold=0.6,
-        initial_prompt=options.prompt, beam_size=beam, best_of=beam, temperature=list(temperatures),
+        samples,
+        language=language or None,
+        condition_on_previous_text=False,
+        compression_ratio_threshold=MAX_COMPRESSION_RATIO,
+        log_prob_threshold=-1.0,
+        no_speech_threshold=0.6,
+        initial_prompt=options.prompt,
+        beam_size=beam,
+        best_of=beam,
+        temperature=list(temperatures),
         vad_filter=False,  # the speech is found before (`speech_regions`), for both engines alike
     )
-    return [{"start": s.start, "end": s.end, "text": s.text, "no_speech_prob": s.no_speech_prob,
-             "avg_logprob": s.avg_logprob, "compression_ratio": s.compression_ratio} for s in segments]
+    return [
+        {
+            "start": s.start,
+            "end": s.end,
+            "text": s.text,
+            "no_speech_prob": s.no_speech_prob,
+            "avg_logprob": s.avg_logprob,
+            "compression_ratio": s.compression_ratio,
+        }
+        for s in segments
+    ]
 
 
 ENGINES = {"openai-whisper": whisper_segments, "faster-whisper": faster_whisper_segments}
@@ -200,10 +241,16 @@ def speech_regions(samples: np.ndarray, threshold: float = 0.35) -> list[tuple[i
     """Return (start, end) sample indexes of the speech Silero VAD finds, padded a little."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-    found = get_speech_timestamps(samples, VadOptions(
-        threshold=threshold, min_speech_duration_ms=250, min_silence_duration_ms=500, speech_pad_ms=200,
-        max_speech_duration_s=MAX_CHUNK_S,
-    ))
+    found = get_speech_timestamps(
+        samples,
+        VadOptions(
+            threshold=threshold,
+            min_speech_duration_ms=250,
+            min_silence_duration_ms=500,
+            speech_pad_ms=200,
+            max_speech_duration_s=MAX_CHUNK_S,
+        ),
+    )
     return [(r["start"], r["end"]) for r in found]
 
 
@@ -214,8 +261,7 @@ def group_regions(regions: list[tuple[int, int]], rate: int = WHISPER_RATE) -> l
     for region in regions:
         if pieces:
             current = pieces[-1]
-            if (region[0] - current[-1][1] < BREAK_PAUSE_S * rate
-                    and region[1] - current[0][0] <= MAX_CHUNK_S * rate):
+            if region[0] - current[-1][1] < BREAK_PAUSE_S * rate and region[1] - current[0][0] <= MAX_CHUNK_S * rate:
                 current.append(region)
                 continue
         pieces.append([region])
@@ -256,8 +302,15 @@ def clean_segments(raw_segments: list[dict], language: str, prompt: str | None =
         text = normalise_numbers(heard) if language == "zh" else heard
         if segments and (segments[-1].heard or segments[-1].text) == heard:
             continue
-        segments.append(Segment(round(float(raw["start"]), 2), round(float(raw["end"]), 2), text,
-                                heard if heard != text else "", tuple(raw.get("flags", ()))))
+        segments.append(
+            Segment(
+                round(float(raw["start"]), 2),
+                round(float(raw["end"]), 2),
+                text,
+                heard if heard != text else "",
+                tuple(raw.get("flags", ())),
+            )
+        )
     return segments
 
 
@@ -297,8 +350,9 @@ class _Decoder:
     def raw(self, piece: list[tuple[int, int]], retry: bool = False) -> list[dict]:
         start, end = piece[0][0], piece[-1][1]
         kwargs: dict[str, Any] = {"temperatures": TEMPERATURES[1:], "beam_size": 5} if retry else {}
-        raw = self.decode(self.samples[start:end], language=self.language, options=self.options,
-                          **self.model_args, **kwargs)
+        raw = self.decode(
+            self.samples[start:end], language=self.language, options=self.options, **self.model_args, **kwargs
+        )
         offset = start / WHISPER_RATE
         return [{**r, "start": r["start"] + offset, "end": r["end"] + offset} for r in raw]
 
@@ -323,8 +377,12 @@ class _Decoder:
         best = retried if self.chars(retried) > self.chars(raw) else raw
         if not still_short and best is retried:
             return retried, None
-        warning = {"start": round(piece[0][0] / WHISPER_RATE, 2), "end": round(piece[-1][1] / WHISPER_RATE, 2),
-                   "speech_s": round(speech_s, 1), "chars": self.chars(best)}
+        warning = {
+            "start": round(piece[0][0] / WHISPER_RATE, 2),
+            "end": round(piece[-1][1] / WHISPER_RATE, 2),
+            "speech_s": round(speech_s, 1),
+            "chars": self.chars(best),
+        }
         return [{**r, "flags": ("short_for_speech",)} for r in best], warning
 
     def fill_gaps(self, piece: list[tuple[int, int]], raw: list[dict], warnings: list[dict]) -> list[dict]:
@@ -335,7 +393,8 @@ class _Decoder:
         for start, end in piece:
             start_s, end_s = start / WHISPER_RATE, end / WHISPER_RATE
             if end_s - start_s < MIN_GAP_REGION_S or any(
-                    min(r["end"], end_s) - max(r["start"], start_s) >= 0.3 for r in kept):
+                min(r["end"], end_s) - max(r["start"], start_s) >= 0.3 for r in kept
+            ):
                 continue
             alone = [r for r in self.raw([(start, end)]) if keep_segment(r, self.options.prompt)]
             near = "".join(_squash(r["text"]) for r in kept if r["end"] > start_s - 5 and r["start"] < end_s + 5)
@@ -343,8 +402,14 @@ class _Decoder:
             if text and not _repeats(text, near):
                 added += alone
             elif not text and end_s - start_s >= MIN_SPEECH_FOR_CHECK_S / 2:
-                warnings.append({"start": round(start_s, 2), "end": round(end_s, 2),
-                                 "speech_s": round(end_s - start_s, 1), "chars": 0})
+                warnings.append(
+                    {
+                        "start": round(start_s, 2),
+                        "end": round(end_s, 2),
+                        "speech_s": round(end_s - start_s, 1),
+                        "chars": 0,
+                    }
+                )
         return sorted(raw + added, key=lambda r: r["start"])
 
     def _short(self, raw: list[dict], speech_s: float) -> bool:
@@ -359,9 +424,16 @@ def _repeats(text: str, near: str) -> bool:
     return matched >= 0.5 * len(text)
 
 
-def transcribe(samples: np.ndarray, *, model: str, download_root: str | None = None, language: str = "zh",
-               device: str | None = None, engine: str = "faster-whisper",
-               options: Options | None = None) -> TranscriptResult:
+def transcribe(
+    samples: np.ndarray,
+    *,
+    model: str,
+    download_root: str | None = None,
+    language: str = "zh",
+    device: str | None = None,
+    engine: str = "faster-whisper",
+    options: Options | None = None,
+) -> TranscriptResult:
     """Transcribe 16 kHz mono samples; a silent recording, or one without speech, gives no segments."""
     options = options or Options()
     result = TranscriptResult(language=language, engine=engine, model=model)
@@ -395,12 +467,15 @@ def transcribe_windows(windows: Iterable[tuple[float, np.ndarray]], *, model: st
     """Transcribe a recording given as (start second, 16 kHz mono samples) windows, one at a time,
     so a long call never sits in memory whole (the windows end in pauses; see audio.iter_audio).
     Takes transcribe()'s arguments; times are the recording's."""
-    result = TranscriptResult(language=kwargs.get("language", "zh"), engine=kwargs.get("engine", "faster-whisper"),
-                              model=model)
+    result = TranscriptResult(
+        language=kwargs.get("language", "zh"), engine=kwargs.get("engine", "faster-whisper"), model=model
+    )
     for start, samples in windows:
         part = transcribe(samples, model=model, **kwargs)
-        result.segments += [replace(s, start=round(s.start + start, 2), end=round(s.end + start, 2))
-                            for s in part.segments]
-        result.warnings += [{**w, "start": round(w["start"] + start, 2), "end": round(w["end"] + start, 2)}
-                            for w in part.warnings]
+        result.segments += [
+            replace(s, start=round(s.start + start, 2), end=round(s.end + start, 2)) for s in part.segments
+        ]
+        result.warnings += [
+            {**w, "start": round(w["start"] + start, 2), "end": round(w["end"] + start, 2)} for w in part.warnings
+        ]
     return result

@@ -33,8 +33,9 @@ def local_original(item: EvidenceItem) -> Iterator[str]:
         yield path
         return
     # In the scratch folder, not the system's temp: SCRATCH_DIR is where the README has plaintext kept.
-    with tempfile.NamedTemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR,
-                                     suffix=os.path.splitext(item.original_filename)[1]) as tmp:
+    with tempfile.NamedTemporaryFile(
+        dir=settings.FILE_UPLOAD_TEMP_DIR, suffix=os.path.splitext(item.original_filename)[1]
+    ) as tmp:
         with storage.open(item.stored_name, "rb") as fh:
             sha256 = stream_sha256(fh, copy_to=tmp)
         tmp.flush()
@@ -65,7 +66,8 @@ def save_derived(item: EvidenceItem, kind: str, content: bytes | File, ext: str,
         if saved != name:  # a concurrent run of the same step wrote the same bytes a moment ago
             storage.delete(saved)
     derived, _ = DerivedFile.objects.update_or_create(
-        item=item, kind=kind,
+        item=item,
+        kind=kind,
         defaults={"original_sha256": item.sha256, "stored_name": name, "mime": mime, "sha256": sha256},
     )
     return derived

@@ -18,15 +18,25 @@ def clock(seconds) -> str:
 
 # What each custody action means, in words (the stored code stays as it is: it is hashed into the chain).
 ACTIONS = {
-    "received": pgettext_lazy("custody", "received"), "case_created": pgettext_lazy("custody", "case opened"), "case_viewed": pgettext_lazy("custody", "case viewed"),
-    "item_viewed": pgettext_lazy("custody", "item viewed"), "original_downloaded": pgettext_lazy("custody", "original downloaded"),
-    "timestamp_downloaded": pgettext_lazy("custody", "time stamp downloaded"), "recording_played": pgettext_lazy("custody", "recording played"),
-    "withdrawn": pgettext_lazy("custody", "withdrawn from the case"), "note_added": pgettext_lazy("custody", "note added"),
-    "manual_event_added": pgettext_lazy("custody", "event recorded by hand"), "bundle_requested": pgettext_lazy("custody", "bundle requested"),
-    "bundle_built": pgettext_lazy("custody", "bundle made"), "bundle_pdf_downloaded": pgettext_lazy("custody", "bundle PDF downloaded"),
-    "bundle_zip_downloaded": pgettext_lazy("custody", "bundle ZIP downloaded"), "invitation_created": pgettext_lazy("custody", "invitation created"),
-    "invitation_accepted": pgettext_lazy("custody", "invitation accepted"), "invitation_revoked": pgettext_lazy("custody", "invitation cancelled"),
-    "access_revoked": pgettext_lazy("custody", "access revoked"), "statement_link_created": pgettext_lazy("custody", "statement link created"),
+    "received": pgettext_lazy("custody", "received"),
+    "case_created": pgettext_lazy("custody", "case opened"),
+    "case_viewed": pgettext_lazy("custody", "case viewed"),
+    "item_viewed": pgettext_lazy("custody", "item viewed"),
+    "original_downloaded": pgettext_lazy("custody", "original downloaded"),
+    "timestamp_downloaded": pgettext_lazy("custody", "time stamp downloaded"),
+    "recording_played": pgettext_lazy("custody", "recording played"),
+    "withdrawn": pgettext_lazy("custody", "withdrawn from the case"),
+    "note_added": pgettext_lazy("custody", "note added"),
+    "manual_event_added": pgettext_lazy("custody", "event recorded by hand"),
+    "bundle_requested": pgettext_lazy("custody", "bundle requested"),
+    "bundle_built": pgettext_lazy("custody", "bundle made"),
+    "bundle_pdf_downloaded": pgettext_lazy("custody", "bundle PDF downloaded"),
+    "bundle_zip_downloaded": pgettext_lazy("custody", "bundle ZIP downloaded"),
+    "invitation_created": pgettext_lazy("custody", "invitation created"),
+    "invitation_accepted": pgettext_lazy("custody", "invitation accepted"),
+    "invitation_revoked": pgettext_lazy("custody", "invitation cancelled"),
+    "access_revoked": pgettext_lazy("custody", "access revoked"),
+    "statement_link_created": pgettext_lazy("custody", "statement link created"),
     "statement_link_revoked": pgettext_lazy("custody", "statement link cancelled"),
     "complaint_created": pgettext_lazy("custody", "letter started"),
     "complaint_drafted": pgettext_lazy("custody", "letter drafted from the case"),
@@ -38,8 +48,10 @@ ACTIONS = {
     "exhibit_described": pgettext_lazy("custody", "exhibit's purpose described"),
     "witness_form_exported": pgettext_lazy("custody", "witness statement form printed"),
     "lender_described": pgettext_lazy("custody", "lender's kind recorded"),
-    "complaint_tracking_updated": pgettext_lazy("custody", "letter's progress updated"), "statement_link_used": pgettext_lazy("custody", "statement received by link"),
-    "number_classified": pgettext_lazy("custody", "number's role set"), "party_added": pgettext_lazy("custody", "party added"),
+    "complaint_tracking_updated": pgettext_lazy("custody", "letter's progress updated"),
+    "statement_link_used": pgettext_lazy("custody", "statement received by link"),
+    "number_classified": pgettext_lazy("custody", "number's role set"),
+    "party_added": pgettext_lazy("custody", "party added"),
     "transcript_corrected": pgettext_lazy("custody", "transcript sentence checked or corrected"),
     "transcript_reviewed": pgettext_lazy("custody", "transcript checked sentence by sentence"),
     "ocr_speakers_confirmed": pgettext_lazy("custody", "screenshot line's writer confirmed"),
@@ -56,17 +68,26 @@ def custody_action(action: str) -> str:
     return str(ACTIONS.get(action, action))
 
 
-DIRECTIONS = {"incoming": pgettext_lazy("call", "incoming"), "outgoing": pgettext_lazy("call", "outgoing"),
-              "missed": pgettext_lazy("call", "missed"), "rejected": pgettext_lazy("call", "rejected"),
-              "forwarded": pgettext_lazy("call", "forwarded"), "": pgettext_lazy("call", "not shown"),
-              "unknown": pgettext_lazy("call", "not shown")}
-SOURCE_NAMES = {"carrier": pgettext_lazy("source", "carrier's itemised record"),
-                "call_log": pgettext_lazy("source", "phone's call log"),
-                "call_screenshot": pgettext_lazy("source", "call-history picture"),
-                "recording": pgettext_lazy("source", "recording"), "screenshot": pgettext_lazy("source", "screenshot"),
-                "statement": pgettext_lazy("source", "statement"), "manual": pgettext_lazy("source", "entered by hand"),
-                "wechat_voice": pgettext_lazy("source", "WeChat voice message"),
-                "screen_recording": pgettext_lazy("source", "screen recording")}
+DIRECTIONS = {
+    "incoming": pgettext_lazy("call", "incoming"),
+    "outgoing": pgettext_lazy("call", "outgoing"),
+    "missed": pgettext_lazy("call", "missed"),
+    "rejected": pgettext_lazy("call", "rejected"),
+    "forwarded": pgettext_lazy("call", "forwarded"),
+    "": pgettext_lazy("call", "not shown"),
+    "unknown": pgettext_lazy("call", "not shown"),
+}
+SOURCE_NAMES = {
+    "carrier": pgettext_lazy("source", "carrier's itemised record"),
+    "call_log": pgettext_lazy("source", "phone's call log"),
+    "call_screenshot": pgettext_lazy("source", "call-history picture"),
+    "recording": pgettext_lazy("source", "recording"),
+    "screenshot": pgettext_lazy("source", "screenshot"),
+    "statement": pgettext_lazy("source", "statement"),
+    "manual": pgettext_lazy("source", "entered by hand"),
+    "wechat_voice": pgettext_lazy("source", "WeChat voice message"),
+    "screen_recording": pgettext_lazy("source", "screen recording"),
+}
 
 
 @register.filter
@@ -89,8 +110,10 @@ def box_style(box, size) -> str:
         width, height = float(size["width"]), float(size["height"])
     except (TypeError, ValueError, KeyError):
         return "display:none"
-    return (f"left:{100 * left / width:.2f}%;top:{100 * top / height:.2f}%;"
-            f"width:{100 * (right - left) / width:.2f}%;height:{100 * (bottom - top) / height:.2f}%")
+    return (
+        f"left:{100 * left / width:.2f}%;top:{100 * top / height:.2f}%;"
+        f"width:{100 * (right - left) / width:.2f}%;height:{100 * (bottom - top) / height:.2f}%"
+    )
 
 
 @register.filter
@@ -102,11 +125,15 @@ def iso_local(value: str) -> str:
 @register.filter
 def get_item(mapping: dict, key):
     return mapping.get(key) if mapping else None
+
+
 @register.simple_tag
 def tsa_configured() -> bool:
     """True when an independent RFC 3161 time-stamping authority is configured (TSA_URL): only then
     may a page speak of a trusted time stamp."""
     return bool(settings.TSA_URL)
+
+
 @register.filter
 def speaker_label(code: str) -> str:
     """Who said a sentence, in the reader's language (collector → 催收方, victim → 我, ...)."""

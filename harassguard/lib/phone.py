@@ -51,7 +51,7 @@ def normalise(raw: str) -> str:
 def _strip_china_code(digits: str) -> str:
     for prefix in ("+86", "0086"):
         if digits.startswith(prefix) and len(digits) - len(prefix) >= 5:
-            return digits[len(prefix):]
+            return digits[len(prefix) :]
     return digits
 
 
@@ -72,8 +72,10 @@ def find_numbers(text: str) -> list[str]:
     Amounts, order numbers and dates are not numbers: only what libphonenumber
     finds valid for the mainland (or with its own country code), and the
     service numbers above, count."""
-    found = [(m.start, phonenumbers.format_number(m.number, PhoneNumberFormat.E164))
-             for m in PhoneNumberMatcher(text, REGION)]
+    found = [
+        (m.start, phonenumbers.format_number(m.number, PhoneNumberFormat.E164))
+        for m in PhoneNumberMatcher(text, REGION)
+    ]
     found += [(m.start(), m.group()) for m in _SERVICE.finditer(text)]
     numbers: list[str] = []
     for _start, raw in sorted(found):

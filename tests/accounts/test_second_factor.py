@@ -85,8 +85,11 @@ def test_a_lawyers_api_token_issued_with_the_code_opens_shared_cases(settings, c
     lola = make_user("lola")
     Membership.objects.create(case=alice_case, user=lola, role="lawyer")
     device = TOTPDevice.objects.create(user=lola, confirmed=True)
-    r = client.post("/api/v1/auth/token", {"username": "lola", "password": "correct horse 42", "otp": code(device)},
-                    content_type="application/json")
+    r = client.post(
+        "/api/v1/auth/token",
+        {"username": "lola", "password": "correct horse 42", "otp": code(device)},
+        content_type="application/json",
+    )
     auth = {"HTTP_AUTHORIZATION": f"Bearer {r.json()['token']}"}
     assert [c["id"] for c in client.get("/api/v1/cases", **auth).json()] == [str(alice_case.id)]
     assert client.get(f"/api/v1/cases/{alice_case.id}", **auth).status_code == 200

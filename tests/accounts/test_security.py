@@ -7,8 +7,10 @@ def test_passwords_are_stored_with_argon2(client, settings):
     from django.contrib.auth import get_user_model
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
-    r = client.post("/accounts/signup/", {"username": "13800001111", "password1": "a long passphrase 42",
-                                          "password2": "a long passphrase 42"})
+    r = client.post(
+        "/accounts/signup/",
+        {"username": "13800001111", "password1": "a long passphrase 42", "password2": "a long passphrase 42"},
+    )
     assert r.status_code == 302
     assert get_user_model().objects.get(username="13800001111").password.startswith("argon2")
 

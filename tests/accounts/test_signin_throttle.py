@@ -24,8 +24,9 @@ def sign_in(client, username, password, **meta):
 
 
 def token(client, username, password, **meta):
-    return client.post("/api/v1/auth/token", {"username": username, "password": password},
-                       content_type="application/json", **meta)
+    return client.post(
+        "/api/v1/auth/token", {"username": username, "password": password}, content_type="application/json", **meta
+    )
 
 
 def via_proxy(client_ip):
@@ -116,8 +117,10 @@ def test_trusted_proxy_count_reads_the_address_the_proxy_appended(rf, settings):
     assert client_ip(rf.get("/", REMOTE_ADDR=PROXY)) == PROXY  # did not pass the proxy
     assert client_ip(rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="not an address")) == PROXY
     settings.TRUSTED_PROXY_COUNT = 2
-    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.7, 10.0.0.1")) \
+    assert (
+        client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.7, 10.0.0.1"))
         == "203.0.113.7"
+    )
     settings.TRUSTED_PROXY_COUNT = 0
     assert client_ip(forged) == PROXY
 
@@ -143,6 +146,7 @@ def test_old_counters_are_forgotten(client, alice):
     sign_in(client, "alice", "wrong")
     sign_in(Client(REMOTE_ADDR="198.51.100.2"), "alice", "wrong")
     Throttle.objects.filter(pk=Throttle.objects.order_by("pk").first().pk).update(
-        last=timezone.now() - timedelta(hours=25))
+        last=timezone.now() - timedelta(hours=25)
+    )
     forget_old_throttles.delay()
     assert Throttle.objects.count() == 3

@@ -12,8 +12,11 @@ PASSWORD = "a long passphrase 42"
 
 
 def sign_up(client, username, **extra):
-    return client.post("/accounts/signup/", {"username": username, "password1": PASSWORD, "password2": PASSWORD,
-                                             **extra}, HTTP_ACCEPT_LANGUAGE="en")
+    return client.post(
+        "/accounts/signup/",
+        {"username": username, "password1": PASSWORD, "password2": PASSWORD, **extra},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
 
 
 def errors(response) -> list[str]:

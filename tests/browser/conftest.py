@@ -17,8 +17,16 @@ from tests.integration.conftest import start_worker  # noqa: F401 (a fixture, us
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", REPO_ROOT / "test-artifacts" / "browser"))
 # Without the background-networking flags chromium keeps calling Google's hosts, which this closed network refuses.
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",
+]
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 DESKTOP = {"viewport": {"width": 1280, "height": 860}}
 # A slow mobile connection: 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up.
@@ -51,8 +59,9 @@ class Screen:
     """A browser window on the site that keeps a numbered screenshot of each step."""
 
     def __init__(self, browser, base_url: str, folder: Path, device: dict, slow: bool):
-        self.context = browser.new_context(**device, base_url=base_url, locale="zh-CN",
-                                           timezone_id="Asia/Shanghai", accept_downloads=True)
+        self.context = browser.new_context(
+            **device, base_url=base_url, locale="zh-CN", timezone_id="Asia/Shanghai", accept_downloads=True
+        )
         self.page = self.context.new_page()
         self.folder = folder
         self.steps = 0
@@ -73,8 +82,11 @@ class Screen:
         overflow = self.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{name}: the page is {overflow}px wider than the screen"
         violations = Axe().run(self.page).response["violations"]
-        blocking = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-                    for v in violations if v["impact"] in BLOCKING]
+        blocking = [
+            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in violations
+            if v["impact"] in BLOCKING
+        ]
         assert blocking == [], f"{name}: {blocking}"
 
 

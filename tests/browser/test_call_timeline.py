@@ -10,11 +10,12 @@ from tests.cases.test_timeline_sources import carrier_xlsx
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.browser]
 
 
-def test_a_call_history_picture_and_the_carrier_record_meet_on_the_timeline(site, screens, alice, alice_case,
-                                                                                tmp_path):
-    shot = render("oppo", [Row("138 0013 8000", "呼入 1分20秒", "昨天 23:47"),
-                           Row("李经理", "未接", "星期一 22:30", missed=True)],
-                  tmp_path / "Screenshot_2023-10-12-10-24-33-123_com.android.contacts.png")
+def test_a_call_history_picture_and_the_carrier_record_meet_on_the_timeline(site, screens, alice, alice_case, tmp_path):
+    shot = render(
+        "oppo",
+        [Row("138 0013 8000", "呼入 1分20秒", "昨天 23:47"), Row("李经理", "未接", "星期一 22:30", missed=True)],
+        tmp_path / "Screenshot_2023-10-12-10-24-33-123_com.android.contacts.png",
+    )
     record = tmp_path / "详单_202310.xlsx"
     record.write_bytes(carrier_xlsx())
     screen = screens(site.url, PHONE, slow=True)
@@ -25,8 +26,9 @@ def test_a_call_history_picture_and_the_carrier_record_meet_on_the_timeline(site
     page.wait_for_load_state("load")  # the uploader's scripts (deferred) are in place before the files are chosen
     page.set_input_files("#id_file", [str(shot), str(record)])
     page.click("#upload-form button[type=submit]")
-    page.wait_for_function("() => document.querySelectorAll('#upload-list .stage[data-status=ready]').length === 2",
-                           timeout=240_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('#upload-list .stage[data-status=ready]').length === 2", timeout=240_000
+    )
 
     page.goto(f"/cases/{alice_case.id}/timeline/")
     page.wait_for_selector("ol.events")

@@ -12,8 +12,11 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.browser]
 
 MOTHER, COLLECTOR = "13811115678", "17011112222"
 # The mother rings five times; the collector four times, all answered: over the daily limit once confirmed.
-LOG = ("号码,类型,通话时间,通话时长\n" + "".join(f"{MOTHER},来电,2025-05-12 {h}:05:00,30秒\n" for h in (8, 9, 12, 18, 21))
-       + "".join(f"{COLLECTOR},来电,2025-05-12 {h}:10:00,40秒\n" for h in (10, 11, 14, 16)))
+LOG = (
+    "号码,类型,通话时间,通话时长\n"
+    + "".join(f"{MOTHER},来电,2025-05-12 {h}:05:00,30秒\n" for h in (8, 9, 12, 18, 21))
+    + "".join(f"{COLLECTOR},来电,2025-05-12 {h}:10:00,40秒\n" for h in (10, 11, 14, 16))
+)
 
 
 @pytest.fixture

@@ -52,8 +52,11 @@ def test_a_relative_sends_a_statement_with_a_screenshot_through_the_link(site, s
 
 
 def test_a_lawyer_reviews_a_shared_case_at_a_desk(site, screens, alice, alice_case, client, alice_api):
-    r = client.post(f"/api/v1/cases/{alice_case.id}/evidence",
-                    {"file": SimpleUploadedFile("shot.png", png_bytes()), "kind": "screenshot"}, **alice_api)
+    r = client.post(
+        f"/api/v1/cases/{alice_case.id}/evidence",
+        {"file": SimpleUploadedFile("shot.png", png_bytes()), "kind": "screenshot"},
+        **alice_api,
+    )
     assert r.status_code == 201
     _invite, raw = invitation_create(case=alice_case, actor=Actor(user=alice), role="lawyer")
     make_user("lawyer_zhang")

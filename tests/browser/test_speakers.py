@@ -16,15 +16,26 @@ REPLY = "你再骂我老赖我就报警"
 @pytest.fixture
 def recording(send):
     item = send("13812345678_20250512231500.wav", wav_bytes(seconds=6, freq_step=3), "call_recording")
-    Transcript.objects.update_or_create(item=item, defaults={
-        "original_sha256": item.sha256, "engine": "openai-whisper", "model": "small", "language": "zh",
-        "text": "", "segments": [{"start": 0.5, "end": 2.5, "text": "你就是个老赖，明天去你单位找"},
-                                 {"start": 3.0, "end": 5.5, "text": REPLY}]})
+    Transcript.objects.update_or_create(
+        item=item,
+        defaults={
+            "original_sha256": item.sha256,
+            "engine": "openai-whisper",
+            "model": "small",
+            "language": "zh",
+            "text": "",
+            "segments": [
+                {"start": 0.5, "end": 2.5, "text": "你就是个老赖，明天去你单位找"},
+                {"start": 3.0, "end": 5.5, "text": REPLY},
+            ],
+        },
+    )
     return item
 
 
-def test_the_victim_marks_speakers_and_checks_a_transcript_on_a_phone(live_server, screens, alice, alice_case,
-                                                                       recording):
+def test_the_victim_marks_speakers_and_checks_a_transcript_on_a_phone(
+    live_server, screens, alice, alice_case, recording
+):
     screen = screens(live_server.url, PHONE)
     page = screen.page
     sign_in(screen, "alice")

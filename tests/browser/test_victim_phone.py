@@ -21,8 +21,12 @@ CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 def phone_files(tmp_path_factory):
     """Two recordings as phones make them (AMR, m4a) and a screenshot of a collector's text message."""
     folder = tmp_path_factory.mktemp("phone")
-    first = speak("This is the collection department. Pay today or we will call your mother and your manager. "
-                  "We know where you live.", folder / "a.wav", speed=140)
+    first = speak(
+        "This is the collection department. Pay today or we will call your mother and your manager. "
+        "We know where you live.",
+        folder / "a.wav",
+        speed=140,
+    )
     second = speak("Why are you not answering. We will call everyone in your contacts tonight.", folder / "b.wav")
     shot = Image.new("RGB", (720, 360), "white")
     draw = ImageDraw.Draw(shot)
@@ -30,9 +34,11 @@ def phone_files(tmp_path_factory):
     draw.text((30, 40), "10690000 2026-11-20 23:41", fill="black", font=font)
     draw.text((30, 120), "再不还钱就通知你全部通讯录", fill="black", font=font)
     shot.save(folder / "Screenshot_20261120_234100.png")
-    return [encode(first, folder / "13800138000_20261120233000.amr", "amr"),
-            encode(second, folder / "call_20261121_081500.m4a", "m4a"),
-            folder / "Screenshot_20261120_234100.png"]
+    return [
+        encode(first, folder / "13800138000_20261120233000.amr", "amr"),
+        encode(second, folder / "call_20261121_081500.m4a", "m4a"),
+        folder / "Screenshot_20261120_234100.png",
+    ]
 
 
 def test_a_victim_on_a_phone_collects_evidence_and_takes_the_bundle(site, screens, phone_files, tmp_path):
@@ -68,16 +74,18 @@ def test_a_victim_on_a_phone_collects_evidence_and_takes_the_bundle(site, screen
     rows.first.wait_for()
     # The page is not blocked while the files go up: each row has its own bar and status.
     assert rows.count() == 3 and page.locator("#upload-list progress").count() == 3
-    page.wait_for_function("() => document.querySelectorAll('#upload-list .stage[data-status=ready]').length === 3",
-                           timeout=240_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('#upload-list .stage[data-status=ready]').length === 3", timeout=240_000
+    )
     screen.shot("uploaded-and-ready")
     for path, row in zip(phone_files, rows.all(), strict=True):
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         assert digest in row.inner_text()  # the fingerprint computed on the phone and confirmed by the server
         assert "服务器计算出相同的指纹" in row.inner_text()
         assert "时间戳或签名回执" in row.locator(".stage").inner_text()
-    assert {i.sha256 for i in EvidenceItem.objects.all()} == {hashlib.sha256(p.read_bytes()).hexdigest()
-                                                              for p in phone_files}
+    assert {i.sha256 for i in EvidenceItem.objects.all()} == {
+        hashlib.sha256(p.read_bytes()).hexdigest() for p in phone_files
+    }
 
     rows.first.locator("a").click()
     lines = page.locator(".transcript li")

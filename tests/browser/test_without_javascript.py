@@ -37,8 +37,15 @@ def test_the_site_switches_to_english_and_stays_there(site, screens, alice, alic
     sign_in(screen, "alice")
     screen.page.click("button[name=language][value=en]")
     screen.page.wait_for_selector("h1:has-text('My cases')")
-    for url in ["/", "/guide/", f"/cases/{alice_case.id}/", f"/cases/{alice_case.id}/upload/",
-                f"/cases/{alice_case.id}/sharing/", f"/cases/{alice_case.id}/statement-links/", "/accounts/sessions/"]:
+    for url in [
+        "/",
+        "/guide/",
+        f"/cases/{alice_case.id}/",
+        f"/cases/{alice_case.id}/upload/",
+        f"/cases/{alice_case.id}/sharing/",
+        f"/cases/{alice_case.id}/statement-links/",
+        "/accounts/sessions/",
+    ]:
         screen.page.goto(url)
         # Only what the user typed, quotations of Chinese law (marked lang="zh-Hans") and Chinese terms
         # glossed in brackets, such as "Case number (案号)", may be Chinese; everything else is English.

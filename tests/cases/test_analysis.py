@@ -35,11 +35,18 @@ def test_more_than_three_calls_a_day(calls, expected):
     assert (f.count if f else None) == expected
     if f:
         assert f.worst_days == [{"date": "2025-05-12", "calls": 4, "party": ""}]
-        assert f.evidence == ["e0", "e1", "e2", "e3"] and [e["evidence"] for e in f.events] == [["e0"], ["e1"], ["e2"], ["e3"]]
+        assert f.evidence == ["e0", "e1", "e2", "e3"] and [e["evidence"] for e in f.events] == [
+            ["e0"],
+            ["e1"],
+            ["e2"],
+            ["e3"],
+        ]
 
 
 def test_calls_crossing_midnight_count_on_their_own_day():
-    events = [call(at(12, 23, 10 + i)) for i in range(0, 40, 10)][:2] + [call(at(13, 0, 5 + i)) for i in range(0, 30, 10)]
+    events = [call(at(12, 23, 10 + i)) for i in range(0, 40, 10)][:2] + [
+        call(at(13, 0, 5 + i)) for i in range(0, 30, 10)
+    ]
     assert finding(analyse(events, [], CN), "cn-calls-per-day") is None
 
 
@@ -67,8 +74,10 @@ def test_inconvenient_times_in_the_us(hh, mm, ss, flagged):
 
 
 def test_events_with_unknown_time_count_only_where_time_does_not_matter():
-    events = [call(None), Event("third_party_contact", None, "13812345678", "third_party", "母亲 王芳",
-                                [{"evidence": "s1"}])]
+    events = [
+        call(None),
+        Event("third_party_contact", None, "13812345678", "third_party", "母亲 王芳", [{"evidence": "s1"}]),
+    ]
     findings = analyse(events, [], CN)
     assert [f.rule for f in findings] == ["cn-third-party"]
     assert findings[0].examples[0]["text"] == "母亲 王芳"
@@ -110,10 +119,18 @@ COLLECTOR = [
     ("impersonation", "律师函已经寄到你家了"),
     ("disclosure", "你儿子在我们平台欠钱不还"),
 ]
-INNOCENT = ["请按时还款", "您好，您的账单已逾期三天，请尽快处理", "我会去法院咨询一下", "我是他妈妈，有什么事",
-            "我们会依法催收", "请问是张先生吗", "征信报告可以在人民银行查询",
-            # Reporting an overdue loan to the credit reference centre is lawful for a licensed lender.
-            "逾期会上征信", "如果继续逾期，将按规定报送征信"]
+INNOCENT = [
+    "请按时还款",
+    "您好，您的账单已逾期三天，请尽快处理",
+    "我会去法院咨询一下",
+    "我是他妈妈，有什么事",
+    "我们会依法催收",
+    "请问是张先生吗",
+    "征信报告可以在人民银行查询",
+    # Reporting an overdue loan to the credit reference centre is lawful for a licensed lender.
+    "逾期会上征信",
+    "如果继续逾期，将按规定报送征信",
+]
 
 
 @pytest.mark.parametrize("category,text", COLLECTOR)
@@ -146,10 +163,13 @@ def test_every_finding_cites_wording_and_the_standard_is_not_called_a_statute():
     assert "GB/T 45251—2025" in standard["document"]
 
 
-@pytest.mark.parametrize("day,document", [
-    ((2025, 3, 1), "GB/T 45251—2025"),  # the national standard, from 2025-02-28
-    ((2024, 8, 1), "互联网金融贷后催收业务指引"),  # the association's 2024 guideline before it
-])
+@pytest.mark.parametrize(
+    "day,document",
+    [
+        ((2025, 3, 1), "GB/T 45251—2025"),  # the national standard, from 2025-02-28
+        ((2024, 8, 1), "互联网金融贷后催收业务指引"),  # the association's 2024 guideline before it
+    ],
+)
 def test_the_numeric_rules_come_from_the_document_in_force(day, document):
     year, month, dom = day
     events = [call(datetime(year, month, dom, 9 + i, tzinfo=SH), evidence=f"e{i}") for i in range(4)]
@@ -207,8 +227,15 @@ def test_only_answered_calls_from_confirmed_collectors_count_per_lender():
     lender_b = [call(at(14, 12 + i), number=f"1702222000{i}", party="乙") for i in range(2)]
     events = mother + unconfirmed + missed + unknown_direction + lender_a + lender_b
     assert finding(analyse(events, [], CN), "cn-calls-per-day") is None
-    f = finding(analyse(events + [call(at(14, 15), number="17011110009", party="甲"),
-                                  call(at(14, 16), number="17011110008", party="甲")], [], CN), "cn-calls-per-day")
+    f = finding(
+        analyse(
+            events
+            + [call(at(14, 15), number="17011110009", party="甲"), call(at(14, 16), number="17011110008", party="甲")],
+            [],
+            CN,
+        ),
+        "cn-calls-per-day",
+    )
     assert f.worst_days == [{"date": "2025-05-14", "calls": 4, "party": "甲"}]
 
 
@@ -228,8 +255,13 @@ def test_a_contact_of_a_relative_from_a_number_known_to_be_no_collectors_is_not_
 def test_call_days_report_unanswered_calls_apart_and_unknown_directions_uncounted():
     from cases.analysis.engine import call_days
 
-    events = [call(at(12, 9)), call(at(12, 10), connected=False, direction="missed"),
-              call(at(12, 11), connected=False, direction="rejected"), call(at(12, 12), direction="unknown"),
-              call(at(12, 13), role="third_party")]
-    assert call_days(events, SH) == [{"date": "2025-05-12", "party": "", "calls": 3, "connected": 1,
-                                      "unknown_direction": 1}]
+    events = [
+        call(at(12, 9)),
+        call(at(12, 10), connected=False, direction="missed"),
+        call(at(12, 11), connected=False, direction="rejected"),
+        call(at(12, 12), direction="unknown"),
+        call(at(12, 13), role="third_party"),
+    ]
+    assert call_days(events, SH) == [
+        {"date": "2025-05-12", "party": "", "calls": 3, "connected": 1, "unknown_direction": 1}
+    ]

@@ -6,8 +6,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_token_is_issued_for_the_right_password(client, alice):
-    r = client.post("/api/v1/auth/token", {"username": "alice", "password": "correct horse 42"},
-                    content_type="application/json")
+    r = client.post(
+        "/api/v1/auth/token", {"username": "alice", "password": "correct horse 42"}, content_type="application/json"
+    )
     assert r.status_code == 200
     token = r.json()["token"]
     assert client.get("/api/v1/cases", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
@@ -27,8 +28,12 @@ def test_the_api_refuses_callers_without_credentials(client):
 
 
 def test_a_case_is_created_listed_and_read(client, alice_api):
-    r = client.post("/api/v1/cases", {"title": "小米借贷逾期催收", "platform": "小米借贷", "description": "每天二十个电话"},
-                    content_type="application/json", **alice_api)
+    r = client.post(
+        "/api/v1/cases",
+        {"title": "小米借贷逾期催收", "platform": "小米借贷", "description": "每天二十个电话"},
+        content_type="application/json",
+        **alice_api,
+    )
     assert r.status_code == 201, r.content
     case_id = r.json()["id"]
     assert [c["id"] for c in client.get("/api/v1/cases", **alice_api).json()] == [case_id]
@@ -52,8 +57,14 @@ def test_the_openapi_document_describes_the_endpoints(client):
     r = client.get("/api/v1/openapi.json")
     assert r.status_code == 200
     paths = r.json()["paths"]
-    for path in ["/api/v1/auth/token", "/api/v1/cases", "/api/v1/cases/{case_id}",
-                 "/api/v1/cases/{case_id}/evidence", "/api/v1/evidence/{item_id}", "/api/v1/evidence/{item_id}/original"]:
+    for path in [
+        "/api/v1/auth/token",
+        "/api/v1/cases",
+        "/api/v1/cases/{case_id}",
+        "/api/v1/cases/{case_id}/evidence",
+        "/api/v1/evidence/{item_id}",
+        "/api/v1/evidence/{item_id}/original",
+    ]:
         assert path in paths
     upload = paths["/api/v1/cases/{case_id}/evidence"]["post"]
     assert "multipart/form-data" in upload["requestBody"]["content"]
@@ -74,8 +85,10 @@ def test_a_session_post_without_the_csrf_token_is_refused(alice, alice_case):
     assert r.status_code == 403
 
 
-@pytest.mark.parametrize("url,payload", [("/api/v1/auth/token", {"username": "a\x00b", "password": "x"}),
-                                         ("/api/v1/cases", {"title": "a\x00b"})])
+@pytest.mark.parametrize(
+    "url,payload",
+    [("/api/v1/auth/token", {"username": "a\x00b", "password": "x"}), ("/api/v1/cases", {"title": "a\x00b"})],
+)
 def test_nul_characters_are_refused_not_a_server_error(client, alice_api, url, payload):
     # Found by the API fuzz test: PostgreSQL cannot store NUL in text.
     r = client.post(url, payload, content_type="application/json", **alice_api)

@@ -7,8 +7,18 @@ pytestmark = pytest.mark.django_db
 
 def test_the_guide_gives_the_advice_a_lawyer_expects(client):
     page = client.get("/guide/").content.decode()
-    for words in ("通话详单", "微信号", "整个对话", "公证", "书面要求", "只录您自己参与的通话", "反催收", "债务优化",
-                  "推荐性国家标准", "110"):
+    for words in (
+        "通话详单",
+        "微信号",
+        "整个对话",
+        "公证",
+        "书面要求",
+        "只录您自己参与的通话",
+        "反催收",
+        "债务优化",
+        "推荐性国家标准",
+        "110",
+    ):
         assert words in page, words
     assert "必须遵守" not in page
 

@@ -10,15 +10,21 @@ pytestmark = pytest.mark.django_db
 MOTHER, COLLECTOR, SECOND = "13812345678", "17011112222", "17133334444"
 HEADER = "号码,类型,通话时间,通话时长\n"
 # A day of a real export: the mother rings five times (two answered), the collector four times (two answered).
-DAY_LOG = HEADER + "".join([
-    f"{MOTHER},来电,2025-05-12 08:05:00,62秒\n", f"{MOTHER},未接,2025-05-12 09:40:00,0秒\n",
-    f"{MOTHER},来电,2025-05-12 12:15:00,3分12秒\n", f"{MOTHER},未接,2025-05-12 18:02:00,0秒\n",
-    f"{MOTHER},未接,2025-05-12 21:30:00,0秒\n",
-    f"{COLLECTOR},来电,2025-05-12 10:00:00,45秒\n", f"{COLLECTOR},未接,2025-05-12 11:00:00,0秒\n",
-    f"{COLLECTOR},拒接,2025-05-12 14:00:00,0秒\n", f"{COLLECTOR},来电,2025-05-12 16:30:00,1分05秒\n",
-    "+86 139-0000-1111,来电,2025-05-12 13:00:00,20秒\n",
-    "95588,呼出,2025-05-12 15:00:00,2分\n",
-])
+DAY_LOG = HEADER + "".join(
+    [
+        f"{MOTHER},来电,2025-05-12 08:05:00,62秒\n",
+        f"{MOTHER},未接,2025-05-12 09:40:00,0秒\n",
+        f"{MOTHER},来电,2025-05-12 12:15:00,3分12秒\n",
+        f"{MOTHER},未接,2025-05-12 18:02:00,0秒\n",
+        f"{MOTHER},未接,2025-05-12 21:30:00,0秒\n",
+        f"{COLLECTOR},来电,2025-05-12 10:00:00,45秒\n",
+        f"{COLLECTOR},未接,2025-05-12 11:00:00,0秒\n",
+        f"{COLLECTOR},拒接,2025-05-12 14:00:00,0秒\n",
+        f"{COLLECTOR},来电,2025-05-12 16:30:00,1分05秒\n",
+        "+86 139-0000-1111,来电,2025-05-12 13:00:00,20秒\n",
+        "95588,呼出,2025-05-12 15:00:00,2分\n",
+    ]
+)
 # Two answered calls from a second number the same evening.
 SECOND_LOG = (HEADER + f"{SECOND},来电,2025-05-12 19:00:00,30秒\n{SECOND},来电,2025-05-12 20:30:00,50秒\n").encode()
 
@@ -62,13 +68,23 @@ def test_nothing_is_counted_before_the_owner_confirms_a_collector(client, day_ca
 
 
 def test_the_mother_and_two_connected_collector_calls_make_no_finding_more_from_the_same_lender_do(
-        client, day_case, alice_api, send):
+    client, day_case, alice_api, send
+):
     lender = {"kind": "lender", "name": "某某小额贷款有限公司"}
     r = put(client, day_case, COLLECTOR, alice_api, role="collector", party=lender)
     assert r.status_code == 200, r.content
     assert r.json()["role"] == "collector" and r.json()["confirmed"] and r.json()["party"]["name"] == lender["name"]
-    assert put(client, day_case, MOTHER, alice_api, role="third_party",
-               party={"kind": "person", "name": "王芳", "relation": "母亲"}).status_code == 200
+    assert (
+        put(
+            client,
+            day_case,
+            MOTHER,
+            alice_api,
+            role="third_party",
+            party={"kind": "person", "name": "王芳", "relation": "母亲"},
+        ).status_code
+        == 200
+    )
     assert per_day(client, day_case, alice_api) is None  # 5 calls from the mother, 2 connected from the collector
 
     send("calls-2.csv", (HEADER + f"{SECOND},来电,2025-05-12 19:00:00,30秒\n").encode(), "call_log")
@@ -85,7 +101,11 @@ def test_the_mother_and_two_connected_collector_calls_make_no_finding_more_from_
     assert finding["worst_days"] == [{"date": "2025-05-12", "calls": 4, "party": lender["name"]}]
     # The exact events behind it, each with its exhibit and row: the connected calls, nothing else.
     assert [(e["number"], e["at"][11:16], e["connected"]) for e in finding["events"]] == [
-        (COLLECTOR, "10:00", True), (COLLECTOR, "16:30", True), (SECOND, "19:00", True), (SECOND, "20:30", True)]
+        (COLLECTOR, "10:00", True),
+        (COLLECTOR, "16:30", True),
+        (SECOND, "19:00", True),
+        (SECOND, "20:30", True),
+    ]
     assert all(e["evidence"] and e["sources"][0]["row"] for e in finding["events"])
 
 
@@ -98,8 +118,9 @@ def test_calls_of_two_lenders_are_not_pooled(client, day_case, alice_api, send):
 
 def test_an_agency_counts_under_the_lender_it_collects_for(client, day_case, alice_api, send):
     send("calls-2.csv", SECOND_LOG, "call_log")
-    lender = put(client, day_case, COLLECTOR, alice_api, role="collector",
-                 party={"kind": "lender", "name": "甲贷款公司"}).json()["party"]
+    lender = put(
+        client, day_case, COLLECTOR, alice_api, role="collector", party={"kind": "lender", "name": "甲贷款公司"}
+    ).json()["party"]
     agency = {"kind": "agency", "name": "某某信息咨询有限公司", "acts_for": lender["id"]}
     assert put(client, day_case, SECOND, alice_api, role="collector", party=agency).status_code == 200
     assert per_day(client, day_case, alice_api)["worst_days"][0]["party"] == "甲贷款公司"
@@ -114,7 +135,10 @@ def test_reclassifying_a_number_changes_the_findings_and_leaves_a_custody_record
     assert per_day(client, day_case, alice_api) is None
     events = CustodyEvent.objects.filter(case=day_case, action="number_classified").order_by("id")
     assert [(e.detail["number"], e.detail["role"]) for e in events] == [
-        (COLLECTOR, "collector"), (SECOND, "collector"), (SECOND, "other")]
+        (COLLECTOR, "collector"),
+        (SECOND, "collector"),
+        (SECOND, "other"),
+    ]
     assert events.last().detail["before"]["role"] == "collector"
 
 
@@ -127,7 +151,8 @@ def test_unanswered_calls_and_unknown_directions_are_facts_not_counted(client, a
     from cases.services import case_analyse
 
     assert case_analyse(alice_case).call_days == [
-        {"date": "2025-05-12", "party": "", "calls": 8, "connected": 0, "unknown_direction": 5}]
+        {"date": "2025-05-12", "party": "", "calls": 8, "connected": 0, "unknown_direction": 5}
+    ]
 
 
 def test_one_number_reads_as_in_the_list(client, day_case, alice_api):
@@ -139,8 +164,12 @@ def test_one_number_reads_as_in_the_list(client, day_case, alice_api):
 def test_numbers_are_normalised_and_malformed_ones_refused(client, day_case, alice_api):
     assert put(client, day_case, "+86 170-1111-2222", alice_api, role="borrower").json()["number"] == COLLECTOR
     assert put(client, day_case, "abc", alice_api, role="other").status_code == 400
-    assert put(client, day_case, COLLECTOR, alice_api, role="collector",
-               party={"kind": "person", "name": "王芳"}).status_code == 400
+    assert (
+        put(
+            client, day_case, COLLECTOR, alice_api, role="collector", party={"kind": "person", "name": "王芳"}
+        ).status_code
+        == 400
+    )
 
 
 def test_strangers_get_404_and_members_may_not_classify(client, day_case, alice_api, bob, bob_api):

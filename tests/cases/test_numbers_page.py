@@ -8,9 +8,12 @@ from evidence.models import CustodyEvent
 pytestmark = pytest.mark.django_db
 
 MOTHER, COLLECTOR = "13811115678", "17011112222"
-LOG = ("号码,类型,通话时间,通话时长\n" + "".join(f"{MOTHER},来电,2025-05-12 {h}:05:00,30秒\n" for h in (8, 9, 12, 18, 21))
-       + "".join(f"{COLLECTOR},来电,2025-05-12 {h}:10:00,40秒\n" for h in (10, 11, 14, 16))
-       + f"{COLLECTOR},,2025-05-12 17:00:00,40秒\n")
+LOG = (
+    "号码,类型,通话时间,通话时长\n"
+    + "".join(f"{MOTHER},来电,2025-05-12 {h}:05:00,30秒\n" for h in (8, 9, 12, 18, 21))
+    + "".join(f"{COLLECTOR},来电,2025-05-12 {h}:10:00,40秒\n" for h in (10, 11, 14, 16))
+    + f"{COLLECTOR},,2025-05-12 17:00:00,40秒\n"
+)
 
 
 @pytest.fixture
@@ -54,8 +57,10 @@ def test_one_tap_confirms_the_suggestion_and_the_finding_appears_with_its_events
 
 
 def test_a_relative_is_recorded_with_name_and_relation(client, case):
-    client.post(f"/cases/{case.id}/numbers/change/", {"number": MOTHER, "role": "third_party", "name": "王芳",
-                                                        "relation": "母亲"})
+    client.post(
+        f"/cases/{case.id}/numbers/change/",
+        {"number": MOTHER, "role": "third_party", "name": "王芳", "relation": "母亲"},
+    )
     row = CaseNumber.objects.get(case=case, number=MOTHER)
     assert row.role == "third_party" and (row.party.name, row.party.relation) == ("王芳", "母亲")
     assert "母亲 王芳 ✓" in page(client, case)
@@ -72,10 +77,14 @@ def test_a_collector_is_tied_to_a_lender_added_on_the_page(client, case):
 def test_members_read_the_page_strangers_get_404_only_the_owner_changes(client, case, bob):
     client.force_login(bob)
     assert client.get(f"/cases/{case.id}/numbers/").status_code == 404
-    assert client.post(f"/cases/{case.id}/numbers/change/", {"number": COLLECTOR, "role": "collector"}).status_code == 404
+    assert (
+        client.post(f"/cases/{case.id}/numbers/change/", {"number": COLLECTOR, "role": "collector"}).status_code == 404
+    )
     case.memberships.create(user=bob, role="viewer")
     assert COLLECTOR in page(client, case) and "确认：" not in page(client, case)
-    assert client.post(f"/cases/{case.id}/numbers/change/", {"number": COLLECTOR, "role": "collector"}).status_code == 403
+    assert (
+        client.post(f"/cases/{case.id}/numbers/change/", {"number": COLLECTOR, "role": "collector"}).status_code == 403
+    )
     assert client.post(f"/cases/{case.id}/parties/", {"kind": "lender", "name": "x"}).status_code == 403
     assert not CaseNumber.objects.exists() and not Party.objects.exists()
 

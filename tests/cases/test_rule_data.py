@@ -70,7 +70,9 @@ def test_the_2025_article_fifty_carries_the_contact_ban_and_the_higher_fine():
 def _sentence(text: str, day: tuple[int, int, int], source: str = "recording") -> Sentence:
     year, month, dom = day
     # The collector's words as the user confirmed them: only such words count (issue 13).
-    return Sentence("e1", text, {"line": 1}, datetime(year, month, dom, 15, tzinfo=SH), source, "collector", "user", True)
+    return Sentence(
+        "e1", text, {"line": 1}, datetime(year, month, dom, 15, tzinfo=SH), source, "collector", "user", True
+    )
 
 
 BEFORE, AFTER = (2025, 6, 1), (2026, 2, 1)
@@ -98,8 +100,14 @@ def test_harassment_after_2026_points_to_the_contact_ban():
 
 
 def test_disclosing_the_debt_to_contacts_cites_item_six():
-    contact = Event("third_party_contact", datetime(BEFORE[0], BEFORE[1], BEFORE[2], 10, tzinfo=SH), "13812345678", "third_party", "母亲",
-                    [{"evidence": "s1"}])
+    contact = Event(
+        "third_party_contact",
+        datetime(BEFORE[0], BEFORE[1], BEFORE[2], 10, tzinfo=SH),
+        "13812345678",
+        "third_party",
+        "母亲",
+        [{"evidence": "s1"}],
+    )
     found = next(f for f in analyse([contact], [], CN) if f.rule == "cn-third-party")
     assert "第四十二条第（六）项" in [p["article"] for p in found.provisions]
 
@@ -124,7 +132,8 @@ def test_unlawful_debt_offence_is_marked_as_such():
     assert ALL["criminal-293-1"].unlawful_debt_only and "非法债务" in ALL["criminal-293-1"].wording
 
 
-@pytest.mark.parametrize("code", ["platform", "regulator", "local_finance", "telecom", "nifa", "black_cat", "police",
-                                  "court"])
+@pytest.mark.parametrize(
+    "code", ["platform", "regulator", "local_finance", "telecom", "nifa", "black_cat", "police", "court"]
+)
 def test_every_channel_id_exists(code):
     assert code in load_channels().channels

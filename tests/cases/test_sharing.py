@@ -34,8 +34,10 @@ def test_a_lawyer_reads_and_makes_bundles_but_cannot_add_evidence(client, alice_
     assert join(client, lola, invite("lawyer")).status_code == 302
     assert client.get(f"/cases/{alice_case.id}/").status_code == 200
     assert alice_case.title in client.get("/").content.decode()
-    upload = client.post(f"/api/v1/cases/{alice_case.id}/evidence",
-                         {"file": SimpleUploadedFile("a.png", png_bytes()), "kind": "screenshot"})
+    upload = client.post(
+        f"/api/v1/cases/{alice_case.id}/evidence",
+        {"file": SimpleUploadedFile("a.png", png_bytes()), "kind": "screenshot"},
+    )
     assert upload.status_code == 403 and upload.json()["code"] == "forbidden"
     assert not EvidenceItem.objects.exists()
     bundle = client.post(f"/api/v1/cases/{alice_case.id}/bundles", {}, content_type="application/json")
@@ -48,7 +50,12 @@ def test_a_viewer_only_reads(client, alice_case, invite):
     join(client, vic, invite("viewer"))
     assert client.get(f"/api/v1/cases/{alice_case.id}").status_code == 200
     assert client.post(f"/api/v1/cases/{alice_case.id}/bundles", {}, content_type="application/json").status_code == 403
-    assert client.post(f"/cases/{alice_case.id}/statement/", {"author_name": "x", "relation": "y", "text": "z"}).status_code == 403
+    assert (
+        client.post(
+            f"/cases/{alice_case.id}/statement/", {"author_name": "x", "relation": "y", "text": "z"}
+        ).status_code
+        == 403
+    )
 
 
 def test_revoked_access_ends_on_the_next_request(client, alice, alice_case, invite):

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def link(client, alice, alice_case):
     client.force_login(alice)
-    page = client.post(f"/cases/{alice_case.id}/statement-links/", {"name": "王芳", "relation": "母亲"}).content.decode()
+    page = client.post(
+        f"/cases/{alice_case.id}/statement-links/", {"name": "王芳", "relation": "母亲"}
+    ).content.decode()
     client.logout()
     return re.search(r"http://testserver(/s/[^<\s]+/)", page).group(1)
 
@@ -27,10 +29,18 @@ def test_a_relative_sends_a_statement_with_a_screenshot_once(client, alice_case,
     page = client.get(link).content.decode()
     assert "王芳" in page and alice_case.title not in page
     assert 'value="王芳"' in page  # the owner's name for her, for her to confirm or correct
-    r = client.post(link, {"name": "王芳芳", "text": "5月12日晚上，13812345678打给我说我女儿欠钱。", "willing": "on",
-                           "contact": "139…",
-                           "counterparty_number": "13812345678", "files": [SimpleUploadedFile("shot.png", png_bytes())]},
-                    HTTP_ACCEPT_LANGUAGE="en")
+    r = client.post(
+        link,
+        {
+            "name": "王芳芳",
+            "text": "5月12日晚上，13812345678打给我说我女儿欠钱。",
+            "willing": "on",
+            "contact": "139…",
+            "counterparty_number": "13812345678",
+            "files": [SimpleUploadedFile("shot.png", png_bytes())],
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert r.status_code == 200 and "Thank you" in r.content.decode()
     statement = EvidenceItem.objects.get(kind="statement")
     # The witness's own name is the statement's author; the owner's label is kept beside it.
@@ -50,7 +60,14 @@ def test_a_relative_sends_a_statement_with_a_screenshot_once(client, alice_case,
 
 
 def test_a_bad_attachment_stores_nothing_and_keeps_the_link_open(client, link, media):
-    r = client.post(link, {"name": "王芳", "text": "他们打给我", "files": [SimpleUploadedFile("x.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>')]})
+    r = client.post(
+        link,
+        {
+            "name": "王芳",
+            "text": "他们打给我",
+            "files": [SimpleUploadedFile("x.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>')],
+        },
+    )
     assert r.status_code == 400
     assert not EvidenceItem.objects.exists()
     assert client.get(link).status_code == 200
@@ -79,12 +96,20 @@ def test_only_the_owner_makes_links(client, alice_case, bob):
     assert not StatementLink.objects.exists()
 
 
-def test_a_witness_statement_becomes_a_printable_form_and_its_signed_scan_is_linked(client, alice, alice_case, link,
-                                                                                   media):
+def test_a_witness_statement_becomes_a_printable_form_and_its_signed_scan_is_linked(
+    client, alice, alice_case, link, media
+):
     import subprocess
 
-    client.post(link, {"name": "王芳", "text": "5月12日晚上，13812345678打给我说我女儿欠钱。", "willing": "on",
-                       "contact": "13911112222"})
+    client.post(
+        link,
+        {
+            "name": "王芳",
+            "text": "5月12日晚上，13812345678打给我说我女儿欠钱。",
+            "willing": "on",
+            "contact": "13911112222",
+        },
+    )
     statement = EvidenceItem.objects.get(kind="statement")
     client.force_login(alice)
     page = client.get(f"/items/{statement.id}/").content.decode()
@@ -93,9 +118,26 @@ def test_a_witness_statement_becomes_a_printable_form_and_its_signed_scan_is_lin
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     text = subprocess.run(["pdftotext", "-", "-"], input=r.content, capture_output=True, check=True).stdout.decode()
     flat = text.replace("\n", "").replace(" ", "")
-    for field in ("证人证言", "姓名", "性别", "出生日期", "身份证号", "住址", "联系方式", "与当事人关系", "王芳", "13911112222",
-                  "打给我说我女儿欠钱", "以上内容属实，如有虚假愿承担法律责任", "如需要，本人愿意出庭作证", "签名", "指印",
-                  "日期", "附：证人身份证复印件", "经一次性链接在线提交的陈述（提交人身份未经核验）"):
+    for field in (
+        "证人证言",
+        "姓名",
+        "性别",
+        "出生日期",
+        "身份证号",
+        "住址",
+        "联系方式",
+        "与当事人关系",
+        "王芳",
+        "13911112222",
+        "打给我说我女儿欠钱",
+        "以上内容属实，如有虚假愿承担法律责任",
+        "如需要，本人愿意出庭作证",
+        "签名",
+        "指印",
+        "日期",
+        "附：证人身份证复印件",
+        "经一次性链接在线提交的陈述（提交人身份未经核验）",
+    ):
         assert field in flat, field
     assert CustodyEvent.objects.filter(action="witness_form_exported", item=statement).exists()
     r = client.post(f"/items/{statement.id}/signed-form/", {"file": SimpleUploadedFile("signed.png", png_bytes())})
@@ -105,9 +147,11 @@ def test_a_witness_statement_becomes_a_printable_form_and_its_signed_scan_is_lin
 
 
 def test_the_victims_own_account_is_not_a_witness_statement(client, alice, alice_case, alice_api):
-    r = client.post(f"/api/v1/cases/{alice_case.id}/evidence",
-                    {"kind": "statement", "author_name": "李明", "relation": "本人", "text": "我每天接到催收电话。"},
-                    **alice_api)
+    r = client.post(
+        f"/api/v1/cases/{alice_case.id}/evidence",
+        {"kind": "statement", "author_name": "李明", "relation": "本人", "text": "我每天接到催收电话。"},
+        **alice_api,
+    )
     client.force_login(alice)
     item_id = r.json()["id"]
     assert client.get(f"/items/{item_id}/witness-form/").status_code == 404

@@ -22,10 +22,25 @@ def one_call_four_ways() -> list[Event]:
     return [
         seen("recording", "rec", T + timedelta(seconds=3), duration=62, connected=True),
         seen("call_log", "log", T, "+86 138 0013 8000", row=4, direction="incoming", duration=65),
-        seen("call_screenshot", "shot", T.replace(second=0), "138 0013 8000", row=2, direction="incoming",
-             derived_date=True),
-        seen("carrier", "cmcc", T - timedelta(seconds=1), "008613800138000", row=17, direction="incoming",
-             duration=66, connected=True),
+        seen(
+            "call_screenshot",
+            "shot",
+            T.replace(second=0),
+            "138 0013 8000",
+            row=2,
+            direction="incoming",
+            derived_date=True,
+        ),
+        seen(
+            "carrier",
+            "cmcc",
+            T - timedelta(seconds=1),
+            "008613800138000",
+            row=17,
+            direction="incoming",
+            duration=66,
+            connected=True,
+        ),
     ]
 
 
@@ -86,8 +101,10 @@ def test_different_numbers_or_no_time_never_merge():
 
 def test_calls_the_victim_made_are_on_the_timeline_but_not_counted_as_the_collectors():
     rule_set = load_rule_set("CN")
-    outgoing = [seen("call_log", f"e{i}", T.replace(hour=10) + timedelta(minutes=10 * i), direction="outgoing",
-                     connected=True) for i in range(5)]
+    outgoing = [
+        seen("call_log", f"e{i}", T.replace(hour=10) + timedelta(minutes=10 * i), direction="outgoing", connected=True)
+        for i in range(5)
+    ]
     incoming = [replace(e, direction="incoming") for e in outgoing]
     assert [f for f in analyse(incoming, [], rule_set) if f.rule == "cn-calls-per-day"]  # the same calls, made to her
     assert len(merge_events(outgoing)) == 5

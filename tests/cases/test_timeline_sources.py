@@ -28,8 +28,16 @@ def carrier_xlsx() -> bytes:
     sheet.append(["起始时间", "通信地点", "通信方式", "对方号码", "通信时长", "通信类型"])
     start = datetime(2023, 10, 1, 9, 0, 5)
     for i in range(60):
-        sheet.append([(start + timedelta(hours=7 * i)).strftime("%Y-%m-%d %H:%M:%S"), "广东深圳", "被叫",
-                      f"1390013{9000 + i}", f"{i % 3}分{i % 50:02d}秒", "本地通话"])
+        sheet.append(
+            [
+                (start + timedelta(hours=7 * i)).strftime("%Y-%m-%d %H:%M:%S"),
+                "广东深圳",
+                "被叫",
+                f"1390013{9000 + i}",
+                f"{i % 3}分{i % 50:02d}秒",
+                "本地通话",
+            ]
+        )
     sheet.append(["2023-10-11 23:47:05", "广东深圳", "被叫", "13800138000", "1分22秒", "本地通话"])
     buf = BytesIO()
     book.save(buf)
@@ -45,20 +53,25 @@ def recording(tmp_path_factory):
 
 
 def test_one_call_seen_three_ways_is_one_event_and_a_lone_recording_is_flagged(
-        client, alice, alice_case, alice_api, send, recording, tmp_path):
+    client, alice, alice_case, alice_api, send, recording, tmp_path
+):
     carrier = send("详单_202310.xlsx", carrier_xlsx(), "call_log")
     assert carrier.status == "ready", carrier.status_detail
     assert carrier.metadata["call_log_source"] == "carrier" and len(carrier.metadata["call_log"]) == 61
 
-    shot = render("xiaomi", [Row("138 0013 8000", "呼入 1分20秒", "昨天 23:47"),
-                             Row("李经理", "未接", "星期一 22:30", missed=True)],
-                  tmp_path / "Screenshot_2023-10-12-10-24-33-123_com.android.contacts.png")
+    shot = render(
+        "xiaomi",
+        [Row("138 0013 8000", "呼入 1分20秒", "昨天 23:47"), Row("李经理", "未接", "星期一 22:30", missed=True)],
+        tmp_path / "Screenshot_2023-10-12-10-24-33-123_com.android.contacts.png",
+    )
     picture = send(shot.name, shot.read_bytes(), "screenshot")
     assert picture.status == "ready", picture.status_detail
     assert picture.metadata["reference_from"] == "filename"
     rows = picture.metadata["call_log"]
     assert [(r["number"], r["contact"], r["at"], r["derived_date"]) for r in rows] == [
-        ("13800138000", "", "2023-10-11T23:47:00+08:00", True), ("", "李经理", "2023-10-09T22:30:00+08:00", True)]
+        ("13800138000", "", "2023-10-11T23:47:00+08:00", True),
+        ("", "李经理", "2023-10-09T22:30:00+08:00", True),
+    ]
 
     matched = send("通话录音@13800138000(13800138000)_20231011234712.mp3", recording[0], "call_recording")
     assert matched.metadata["filename"]["maker"] == "miui"
@@ -96,19 +109,27 @@ def test_one_call_seen_three_ways_is_one_event_and_a_lone_recording_is_flagged(
     assert by_item[lone.pk].corroboration == [] and by_item[carrier.pk].corroboration is None
     with translation.override("zh-hans"):
         html = render_to_string("bundle/bundle.html", context)
-    assert "<th>相互印证的通话记录</th><td>证据1（运营商详单）第 63 行，2023-10-11 23:47:05；证据2（通话记录截图）第 1 行" in html
+    assert (
+        "<th>相互印证的通话记录</th><td>证据1（运营商详单）第 63 行，2023-10-11 23:47:05；证据2（通话记录截图）第 1 行"
+        in html
+    )
     assert html.count("本证据包中没有显示该次通话的通话记录；建议补充手机通话记录截图或运营商通话详单") == 1
     assert "运营商通话详单（第三方数据" in html and "2023-10-11T23:47:00（推算）" in html
 
 
 def test_the_owner_corrects_a_row_read_from_a_picture(client, alice, alice_case, send, tmp_path):
-    shot = render("huawei", [Row("138 0013 8000", "未接", "星期二 08:15", missed=True),
-                             Row("021-55558888", "上海 电信", "昨天 09:00")], tmp_path / "Screenshot_20231012_102433.png")
+    shot = render(
+        "huawei",
+        [Row("138 0013 8000", "未接", "星期二 08:15", missed=True), Row("021-55558888", "上海 电信", "昨天 09:00")],
+        tmp_path / "Screenshot_20231012_102433.png",
+    )
     picture = send(shot.name, shot.read_bytes(), "call_log")
     assert picture.metadata["call_log_source"] == "call_screenshot"
     client.force_login(alice)
-    r = client.post(f"/items/{picture.pk}/calls/1/", {"number": "138 0013 8001", "at": "2023-10-10 08:16",
-                                                      "direction": "missed", "duration_s": ""})
+    r = client.post(
+        f"/items/{picture.pk}/calls/1/",
+        {"number": "138 0013 8001", "at": "2023-10-10 08:16", "direction": "missed", "duration_s": ""},
+    )
     assert r.status_code == 302
     picture.refresh_from_db()
     assert picture.metadata["call_log"][0]["number"] == "13800138000"  # what was read stays
@@ -120,10 +141,10 @@ def test_the_owner_corrects_a_row_read_from_a_picture(client, alice, alice_case,
     assert client.post(f"/items/{picture.pk}/calls/9/", {"number": "1"}).status_code == 404
 
 
-def test_an_iphone_recording_asks_for_its_number_and_then_meets_its_call(client, alice, alice_case, send,
-                                                                         recording):
-    log = send("calls.csv", "号码,类型,通话时间,通话时长\n13800138000,来电,2023-10-11 23:47:05,1分22秒\n".encode(),
-               "call_log")
+def test_an_iphone_recording_asks_for_its_number_and_then_meets_its_call(client, alice, alice_case, send, recording):
+    log = send(
+        "calls.csv", "号码,类型,通话时间,通话时长\n13800138000,来电,2023-10-11 23:47:05,1分22秒\n".encode(), "call_log"
+    )
     assert log.metadata["call_log_source"] == "call_log"
     phone = send("通话录音 王经理.m4a", recording[0], "call_recording", occurred_at="2023-10-11T23:47:30+08:00")
     assert phone.metadata["filename"]["ask_number"] and phone.counterparty_number == ""

@@ -6,10 +6,12 @@ from evidence.custody import Actor
 from evidence.models import Bundle
 
 # Five calls from one collector's number on 2025-05-12, two of them after 22:00: over the daily limit and in quiet hours.
-CALL_LOG = ("号码,类型,通话时间,通话时长\n"
-            "13812345678,来电,2025-05-12 09:10:00,30秒\n13812345678,来电,2025-05-12 12:00:00,10秒\n"
-            "13812345678,未接,2025-05-12 18:30:00,0秒\n13812345678,来电,2025-05-12 22:15:00,45秒\n"
-            "13812345678,来电,2025-05-12 23:40:00,20秒\n").encode()
+CALL_LOG = (
+    "号码,类型,通话时间,通话时长\n"
+    "13812345678,来电,2025-05-12 09:10:00,30秒\n13812345678,来电,2025-05-12 12:00:00,10秒\n"
+    "13812345678,未接,2025-05-12 18:30:00,0秒\n13812345678,来电,2025-05-12 22:15:00,45秒\n"
+    "13812345678,来电,2025-05-12 23:40:00,20秒\n"
+).encode()
 STATEMENT = "5月12日晚上十一点，号码13812345678打给我，说我儿子欠钱不还。\n对方说明天就去你单位找你。"
 DAY = "2025-06-01"
 
@@ -27,10 +29,23 @@ def full_case(client, alice_case, alice_api, django_capture_on_commit_callbacks)
         return r.json()["id"]
 
     post({"file": SimpleUploadedFile("calls.csv", CALL_LOG), "kind": "call_log"})
-    post({"kind": "statement", "author_name": "王芳", "relation": "母亲", "contact": "13911112222",
-          "text": STATEMENT, "occurred_at": "2025-05-12T23:05:00+08:00", "counterparty_number": "13812345678"})
-    r = client.put(f"/api/v1/cases/{alice_case.id}/numbers/13812345678", {"role": "collector"},
-                   content_type="application/json", **alice_api)
+    post(
+        {
+            "kind": "statement",
+            "author_name": "王芳",
+            "relation": "母亲",
+            "contact": "13911112222",
+            "text": STATEMENT,
+            "occurred_at": "2025-05-12T23:05:00+08:00",
+            "counterparty_number": "13812345678",
+        }
+    )
+    r = client.put(
+        f"/api/v1/cases/{alice_case.id}/numbers/13812345678",
+        {"role": "collector"},
+        content_type="application/json",
+        **alice_api,
+    )
     assert r.status_code == 200, r.content
     return alice_case
 
@@ -51,7 +66,8 @@ def draft(alice):
     from datetime import date
 
     def draft(case, channel, **fields):
-        return complaint_create(case=case, actor=Actor(user=alice), channel=channel, today=date.fromisoformat(DAY),
-                                **fields)
+        return complaint_create(
+            case=case, actor=Actor(user=alice), channel=channel, today=date.fromisoformat(DAY), **fields
+        )
 
     return draft

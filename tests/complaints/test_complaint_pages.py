@@ -17,8 +17,15 @@ def letter(alice, alice_case, draft):
 
 def urls(letter) -> list[str]:
     base = f"/complaints/{letter.id}/"
-    return [base, base + "inputs/", base + "redraft/", base + "edit/", base + "tracking/", base + "pdf/",
-            f"/cases/{letter.case_id}/complaints/"]
+    return [
+        base,
+        base + "inputs/",
+        base + "redraft/",
+        base + "edit/",
+        base + "tracking/",
+        base + "pdf/",
+        f"/cases/{letter.case_id}/complaints/",
+    ]
 
 
 def test_bob_gets_404_from_every_letter_url(client, bob, letter):
@@ -44,8 +51,12 @@ def test_a_masked_letter_says_so_and_masks_a_relative_the_user_types_in(client, 
     client.force_login(alice)
     page = client.get(f"/complaints/{letter.id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Masked: relatives" in page and "show these third-party details" not in page
-    r = client.post(f"/complaints/{letter.id}/edit/", {"text": letter.draft_text + "\n我妈妈的电话是13911112222。"},
-                    follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    r = client.post(
+        f"/complaints/{letter.id}/edit/",
+        {"text": letter.draft_text + "\n我妈妈的电话是13911112222。"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     page = r.content.decode()
     assert "these were masked: 13911112222" in page and "show these third-party details" not in page
     letter.refresh_from_db()
@@ -54,9 +65,16 @@ def test_a_masked_letter_says_so_and_masks_a_relative_the_user_types_in(client, 
 
 def test_the_users_answers_rewrite_the_letter(client, alice, letter):
     client.force_login(alice)
-    r = client.post(f"/complaints/{letter.id}/inputs/", {
-        "borrower_name": "李明", "borrower_phone": "13700001111", "loan_description": "2024年3月借款5000元",
-        "recipient": "小米借贷", "include_repayment_plan": "on"})
+    r = client.post(
+        f"/complaints/{letter.id}/inputs/",
+        {
+            "borrower_name": "李明",
+            "borrower_phone": "13700001111",
+            "loan_description": "2024年3月借款5000元",
+            "recipient": "小米借贷",
+            "include_repayment_plan": "on",
+        },
+    )
     assert r.status_code == 302
     letter.refresh_from_db()
     assert "2024年3月借款5000元" in letter.draft_text and "协商合理的还款计划" in letter.draft_text

@@ -61,9 +61,19 @@ def test_the_police_report_names_the_offences_the_findings_point_to(full_case, b
     text = draft(full_case, "police", bundle=bundle).draft_text
     # A relative's statement is her account of the words, never the collector's "原话".
     assert "“对方说明天就去你单位找你。”（威胁）" not in text and "催收人员的部分原话" not in text
-    for words in ("采取滋扰等方法干扰他人正常生活", "散布他人隐私、非法提供或获取公民个人信息", "第四十二条第（五）项",
-                  "第四十二条第（六）项", "第二百九十三条第一款", "第二百五十三条之一", "事实经过", "受案回执",
-                  "禁止接触", "六个月", "110"):
+    for words in (
+        "采取滋扰等方法干扰他人正常生活",
+        "散布他人隐私、非法提供或获取公民个人信息",
+        "第四十二条第（五）项",
+        "第四十二条第（六）项",
+        "第二百九十三条第一款",
+        "第二百五十三条之一",
+        "事实经过",
+        "受案回执",
+        "禁止接触",
+        "六个月",
+        "110",
+    ):
         assert words in text, words
     # No threat to personal safety and no impersonation was found: those are not alleged.
     assert "第四十二条第（一）项" not in text and "第二百七十九条" not in text
@@ -84,24 +94,49 @@ def test_events_after_2026_cite_the_revised_article_items(full_case, draft):
     from cases.services import manual_event_add
     from evidence.custody import Actor
 
-    manual_event_add(case=full_case, actor=Actor(user=full_case.owner), kind="third_party_contact",
-                     number="13812345678", contact_name="张三", contact_relation="同事",
-                     occurred_at=datetime.fromisoformat("2026-02-01T10:00:00+08:00"))
+    manual_event_add(
+        case=full_case,
+        actor=Actor(user=full_case.owner),
+        kind="third_party_contact",
+        number="13812345678",
+        contact_name="张三",
+        contact_relation="同事",
+        occurred_at=datetime.fromisoformat("2026-02-01T10:00:00+08:00"),
+    )
     text = draft(full_case, "police").draft_text
     assert "第五十条第一款第（六）项" in text and "待律师核对" in text and "第四十二条第（六）项" in text
     assert "第五十条第二款（禁止接触）" in text
 
 
 def test_the_civil_complaint_claims_each_item_with_its_basis(full_case, bundle, draft):
-    text = draft(full_case, "court", bundle=bundle, damages_mental=5000, damages_costs=800,
-                 borrower_occupation="教师，某某中学", witnesses="王芳，北京市朝阳区某街1号").draft_text
+    text = draft(
+        full_case,
+        "court",
+        bundle=bundle,
+        damages_mental=5000,
+        damages_costs=800,
+        borrower_occupation="教师，某某中学",
+        witnesses="王芳，北京市朝阳区某街1号",
+    ).draft_text
     assert "共计人民币5,800.00元" in text
     assert "精神损害抚慰金人民币5,000.00元（依据：民法典第一千一百八十三条" in text
     assert "为制止侵权支出的合理费用（公证费、律师费、交通费等）人民币800.00元" in text
     assert "医疗费、误工费人民币" not in text  # not claimed: no health damage given
-    for words in ("停止以联系原告亲友、同事等第三人的方式催收", "删除其非法收集、使用的原告通讯录", "被告二：某某信息咨询有限公司",
-                  "连带责任", "职业及工作单位：教师，某某中学", "本起诉状副本2份", "1. 王芳，北京市朝阳区某街1号",
-                  "第一千一百六十五条", "第一千一百八十三条", "第九百九十七条", "仅就原告本人的权利", "案由", "管辖"):
+    for words in (
+        "停止以联系原告亲友、同事等第三人的方式催收",
+        "删除其非法收集、使用的原告通讯录",
+        "被告二：某某信息咨询有限公司",
+        "连带责任",
+        "职业及工作单位：教师，某某中学",
+        "本起诉状副本2份",
+        "1. 王芳，北京市朝阳区某街1号",
+        "第一千一百六十五条",
+        "第一千一百八十三条",
+        "第九百九十七条",
+        "仅就原告本人的权利",
+        "案由",
+        "管辖",
+    ):
         assert words in text, words
     assert "原告及其亲友的私人生活安宁" not in text
 
@@ -114,10 +149,13 @@ def test_the_platform_letter_keeps_the_borrower_from_acknowledging_the_amounts(f
         assert words in text, words
 
 
-@pytest.mark.parametrize("kind,cited,absent", [
-    ("small_loan", "小额贷款公司监督管理暂行办法", "商业银行信用卡业务监督管理办法"),
-    ("bank", "商业银行信用卡业务监督管理办法", "小额贷款公司监督管理暂行办法"),
-])
+@pytest.mark.parametrize(
+    "kind,cited,absent",
+    [
+        ("small_loan", "小额贷款公司监督管理暂行办法", "商业银行信用卡业务监督管理办法"),
+        ("bank", "商业银行信用卡业务监督管理办法", "小额贷款公司监督管理暂行办法"),
+    ],
+)
 def test_binding_rules_are_cited_for_the_lenders_kind_only(full_case, draft, kind, cited, absent):
     full_case.lender_kind = kind
     full_case.save()
@@ -155,8 +193,10 @@ def test_an_almost_empty_case_gives_placeholders_never_invented_facts(alice, dra
 
 def test_the_repayment_plan_is_offered_only_when_the_user_chooses(full_case, draft):
     assert "还款计划" not in draft(full_case, "platform").draft_text
-    assert "愿意就上述借款与贵平台协商合理的还款计划" in draft(full_case, "platform",
-                                                             include_repayment_plan=True).draft_text
+    assert (
+        "愿意就上述借款与贵平台协商合理的还款计划"
+        in draft(full_case, "platform", include_repayment_plan=True).draft_text
+    )
 
 
 def test_a_bundle_of_another_case_is_refused(alice, full_case, bundle, draft):

@@ -11,8 +11,9 @@ def test_third_parties_are_masked_and_the_victim_and_collectors_are_not():
     parties = ThirdParties({"王芳", "张伟"}, {"13911112222"}, keep_numbers={"13812345678", "13700001111"})
     text = "李明（13700001111）的母亲王芳（139 1111 2222）和同事张伟接到13812345678的电话；张伟的号码15000001234。"
     masked = mask_text(text, parties, keep_names={"李明"})
-    assert masked == ("李明（13700001111）的母亲王*（139****2222）和同事张*接到13812345678的电话；"
-                      "张*的号码150****1234。")
+    assert masked == (
+        "李明（13700001111）的母亲王*（139****2222）和同事张*接到13812345678的电话；张*的号码150****1234。"
+    )
     assert unmasked_left(masked, parties) == []
     assert unmasked_left(text, parties, keep_names={"李明"}) == ["13911112222", "15000001234", "张伟", "王芳"]
 

@@ -49,14 +49,26 @@ def test_the_police_report_pdf_reads_in_chinese_with_fonts_embedded(client, alic
     client.force_login(alice)
     data = pdf_of(client, complaint)
     flat = pdf_text(data)
-    for expected in ("报案材料", "李明", "母亲王芳", "第四十二条第（五）项", "证据清单", "提交人手机通话记录（共5条）",
-                     "禁止接触", "受案回执", "六个月", "完整姓名"):
+    for expected in (
+        "报案材料",
+        "李明",
+        "母亲王芳",
+        "第四十二条第（五）项",
+        "证据清单",
+        "提交人手机通话记录（共5条）",
+        "禁止接触",
+        "受案回执",
+        "六个月",
+        "完整姓名",
+    ):
         assert expected in flat, expected
     path = tmp_path / "letter.pdf"
     path.write_bytes(data)
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
     assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts
-    assert CustodyEvent.objects.filter(action="complaint_pdf_exported", detail__complaint=str(complaint.id)).count() == 1
+    assert (
+        CustodyEvent.objects.filter(action="complaint_pdf_exported", detail__complaint=str(complaint.id)).count() == 1
+    )
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
@@ -96,15 +108,18 @@ def test_the_court_letter_itemises_the_damages_in_pdf_and_docx(client, alice, fu
 def test_the_pdf_carries_the_users_edits_and_the_masked_note(client, alice, full_case, draft):
     complaint = draft(full_case, "platform")
     client.force_login(alice)
-    r = client.post(f"/complaints/{complaint.id}/edit/", {"text": complaint.draft_text + "\n本人补充：对方还发了短信。"})
+    r = client.post(
+        f"/complaints/{complaint.id}/edit/", {"text": complaint.draft_text + "\n本人补充：对方还发了短信。"}
+    )
     assert r.status_code == 302
     text = pdf_text(pdf_of(client, complaint))
     assert "本人补充：对方还发了短信。" in text and "已作部分隐藏" in text and "王芳" not in text
 
 
 def test_the_api_drafts_reads_and_exports_a_letter(client, full_case, alice_api):
-    r = client.post(f"/api/v1/cases/{full_case.id}/complaints", {"channel": "police"}, content_type="application/json",
-                    **alice_api)
+    r = client.post(
+        f"/api/v1/cases/{full_case.id}/complaints", {"channel": "police"}, content_type="application/json", **alice_api
+    )
     assert r.status_code == 201, r.content
     body = r.json()
     assert set(body) == {"id", "channel", "masked", "text", "missing"}
@@ -117,12 +132,21 @@ def test_the_api_drafts_reads_and_exports_a_letter(client, full_case, alice_api)
         pending = client.get(f"/api/v1/complaints/{body['id']}/pdf", **alice_api)
     assert pending.status_code == 202 and pending.json()["status"] in ("pending", "running")
     pdf = client.get(f"/api/v1/complaints/{body['id']}/pdf", **alice_api)
-    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and "报案材料" in pdf_text(b"".join(pdf.streaming_content))
+    assert (
+        pdf.status_code == 200
+        and pdf["Content-Type"] == "application/pdf"
+        and "报案材料" in pdf_text(b"".join(pdf.streaming_content))
+    )
     word = client.get(f"/api/v1/complaints/{body['id']}/docx", **alice_api)
     assert word.status_code == 200 and "报案材料" in docx_text(word.content)
-    masked = client.post(f"/api/v1/cases/{full_case.id}/complaints", {"channel": "black_cat"},
-                         content_type="application/json", **alice_api).json()
+    masked = client.post(
+        f"/api/v1/cases/{full_case.id}/complaints",
+        {"channel": "black_cat"},
+        content_type="application/json",
+        **alice_api,
+    ).json()
     assert masked["masked"] is True and "王芳" not in masked["text"]
-    bad = client.post(f"/api/v1/cases/{full_case.id}/complaints", {"channel": "weibo"}, content_type="application/json",
-                      **alice_api)
+    bad = client.post(
+        f"/api/v1/cases/{full_case.id}/complaints", {"channel": "weibo"}, content_type="application/json", **alice_api
+    )
     assert bad.status_code in (400, 422)

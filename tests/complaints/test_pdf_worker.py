@@ -10,8 +10,9 @@ from evidence.models import CustodyEvent
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
-def test_the_request_queues_the_pdf_and_a_worker_makes_it_once(client, alice, full_case, draft, monkeypatch,
-                                                              django_capture_on_commit_callbacks):
+def test_the_request_queues_the_pdf_and_a_worker_makes_it_once(
+    client, alice, full_case, draft, monkeypatch, django_capture_on_commit_callbacks
+):
     complaint = draft(full_case, "platform")
     client.force_login(alice)
     rendered = []
@@ -42,8 +43,9 @@ def test_the_request_queues_the_pdf_and_a_worker_makes_it_once(client, alice, fu
     assert exported.detail["pdf_sha256"] == row.sha256
 
 
-def test_an_edit_asks_for_a_new_pdf_and_a_failure_is_said_in_plain_words(client, alice, full_case, draft, monkeypatch,
-                                                                         django_capture_on_commit_callbacks):
+def test_an_edit_asks_for_a_new_pdf_and_a_failure_is_said_in_plain_words(
+    client, alice, full_case, draft, monkeypatch, django_capture_on_commit_callbacks
+):
     complaint = draft(full_case, "platform")
     client.force_login(alice)
 

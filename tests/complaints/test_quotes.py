@@ -18,16 +18,28 @@ COLLECTOR = "你就是个老赖，明天去你单位找你"
 def recording(send, full_case):
     """A call recording whose machine transcript holds the victim's angry reply and the collector's insult."""
     item = send("13812345678_20250512231500.wav", wav_bytes(seconds=3, freq_step=3), "call_recording")
-    Transcript.objects.update_or_create(item=item, defaults={
-        "original_sha256": item.sha256, "engine": "openai-whisper", "model": "small", "language": "zh",
-        "text": f"{COLLECTOR}\n{WORDS}", "speakers": [],
-        "segments": [{"start": 3.0, "end": 7.5, "text": COLLECTOR}, {"start": 135.2, "end": 139.0, "text": WORDS}]})
+    Transcript.objects.update_or_create(
+        item=item,
+        defaults={
+            "original_sha256": item.sha256,
+            "engine": "openai-whisper",
+            "model": "small",
+            "language": "zh",
+            "text": f"{COLLECTOR}\n{WORDS}",
+            "speakers": [],
+            "segments": [{"start": 3.0, "end": 7.5, "text": COLLECTOR}, {"start": 135.2, "end": 139.0, "text": WORDS}],
+        },
+    )
     return item
 
 
 def review(client, alice_api, item, *changes, reviewed=False):
-    r = client.patch(f"/api/v1/evidence/{item.id}/transcript", {"segments": list(changes), "reviewed": reviewed},
-                     content_type="application/json", **alice_api)
+    r = client.patch(
+        f"/api/v1/evidence/{item.id}/transcript",
+        {"segments": list(changes), "reviewed": reviewed},
+        content_type="application/json",
+        **alice_api,
+    )
     assert r.status_code == 200, r.content
     return r.json()
 
@@ -44,8 +56,9 @@ def make_bundle(client, case, alice_api, capture):
     return Bundle.objects.get(pk=r.json()["id"])
 
 
-def test_words_nobody_confirmed_are_never_quoted_but_wait_to_be_checked(client, alice, alice_api, full_case,
-                                                                        recording, draft):
+def test_words_nobody_confirmed_are_never_quoted_but_wait_to_be_checked(
+    client, alice, alice_api, full_case, recording, draft
+):
     text = draft(full_case, "police").draft_text
     assert "老赖" not in quoted_section(text)
     pending = case_analyse(full_case).pending
@@ -56,7 +69,8 @@ def test_words_nobody_confirmed_are_never_quoted_but_wait_to_be_checked(client, 
 
 
 def test_the_victims_words_attributed_to_the_victim_put_nothing_in_the_police_letters_quotes(
-        client, alice_api, full_case, recording, draft):
+    client, alice_api, full_case, recording, draft
+):
     review(client, alice_api, recording, {"id": 1, "speaker": "victim", "text": WORDS}, reviewed=True)
     text = draft(full_case, "police").draft_text
     assert WORDS not in text and "老赖" not in quoted_section(text)
@@ -64,7 +78,8 @@ def test_the_victims_words_attributed_to_the_victim_put_nothing_in_the_police_le
 
 
 def test_the_same_words_confirmed_as_the_collectors_are_quoted_with_exhibit_time_and_speaker(
-        client, alice_api, full_case, recording, draft, django_capture_on_commit_callbacks):
+    client, alice_api, full_case, recording, draft, django_capture_on_commit_callbacks
+):
     body = review(client, alice_api, recording, {"id": 1, "speaker": "collector"})
     assert body["segments"][1]["speaker_source"] == "user" and not body["reviewed"]
     # The speaker alone is not enough: the words are not checked yet.
@@ -80,7 +95,9 @@ def test_the_same_words_confirmed_as_the_collectors_are_quoted_with_exhibit_time
 
 
 def test_a_corrected_sentence_keeps_the_machine_text_and_both_hashes_go_in_custody(client, alice_api, recording):
-    body = review(client, alice_api, recording, {"id": 0, "text": "你就是个老赖，明天去你公司找你", "speaker": "collector"})
+    body = review(
+        client, alice_api, recording, {"id": 0, "text": "你就是个老赖，明天去你公司找你", "speaker": "collector"}
+    )
     row = body["segments"][0]
     assert row["text"] == "你就是个老赖，明天去你公司找你" and row["machine_text"] == COLLECTOR
     assert Transcript.objects.get(item=recording).segments[0]["text"] == COLLECTOR
@@ -90,28 +107,47 @@ def test_a_corrected_sentence_keeps_the_machine_text_and_both_hashes_go_in_custo
 
 
 def test_a_bad_change_is_refused_and_a_stranger_gets_404(client, alice_api, bob_api, recording):
-    r = client.patch(f"/api/v1/evidence/{recording.id}/transcript", {"segments": [{"id": 9, "speaker": "collector"}]},
-                     content_type="application/json", **alice_api)
+    r = client.patch(
+        f"/api/v1/evidence/{recording.id}/transcript",
+        {"segments": [{"id": 9, "speaker": "collector"}]},
+        content_type="application/json",
+        **alice_api,
+    )
     assert r.status_code == 400
-    r = client.patch(f"/api/v1/evidence/{recording.id}/transcript", {"segments": [{"id": 0, "speaker": "boss"}]},
-                     content_type="application/json", **alice_api)
+    r = client.patch(
+        f"/api/v1/evidence/{recording.id}/transcript",
+        {"segments": [{"id": 0, "speaker": "boss"}]},
+        content_type="application/json",
+        **alice_api,
+    )
     assert r.status_code == 400
-    r = client.patch(f"/api/v1/evidence/{recording.id}/transcript", {"segments": [{"id": 0, "speaker": "victim"}]},
-                     content_type="application/json", **bob_api)
+    r = client.patch(
+        f"/api/v1/evidence/{recording.id}/transcript",
+        {"segments": [{"id": 0, "speaker": "victim"}]},
+        content_type="application/json",
+        **bob_api,
+    )
     assert r.status_code == 404
 
 
 def test_the_evidence_api_shows_transcript_ocr_and_time_stamp(client, alice_api, recording):
     body = client.get(f"/api/v1/evidence/{recording.id}", **alice_api).json()
-    assert body["transcript"]["segments"][1] == {"id": 1, "start": 135.2, "end": 139.0, "text": WORDS,
-                                                 "speaker": "unknown", "speaker_source": "machine",
-                                                 "machine_text": WORDS}
+    assert body["transcript"]["segments"][1] == {
+        "id": 1,
+        "start": 135.2,
+        "end": 139.0,
+        "text": WORDS,
+        "speaker": "unknown",
+        "speaker_source": "machine",
+        "machine_text": WORDS,
+    }
     assert body["transcript"]["reviewed"] is False and body["ocr"] is None
     assert body["timestamp"]["kind"] == "server_receipt" and body["timestamp"]["time"]
 
 
-def test_the_bundle_prints_the_review_line_or_says_it_is_unchecked(client, alice_api, full_case, recording,
-                                                                   django_capture_on_commit_callbacks):
+def test_the_bundle_prints_the_review_line_or_says_it_is_unchecked(
+    client, alice_api, full_case, recording, django_capture_on_commit_callbacks
+):
     from evidence.bundle.content import exhibit_for
 
     assert exhibit_for(1, recording).sentences[0]["who"] == "说话人未确认"
@@ -121,18 +157,23 @@ def test_the_bundle_prints_the_review_line_or_says_it_is_unchecked(client, alice
     assert [s["who"] for s in sentences] == ["催收方（13812345678）", "说话人未确认"]
 
 
-def test_the_bundle_page_says_who_checked_the_transcript(client, alice_api, full_case, recording,
-                                                         django_capture_on_commit_callbacks):
+def test_the_bundle_page_says_who_checked_the_transcript(
+    client, alice_api, full_case, recording, django_capture_on_commit_callbacks
+):
     from django.template.loader import render_to_string
 
     from evidence.bundle.services import bundle_context
 
-    html = render_to_string("bundle/bundle.html", bundle_context(make_bundle(client, full_case, alice_api,
-                                                                             django_capture_on_commit_callbacks)))
+    html = render_to_string(
+        "bundle/bundle.html",
+        bundle_context(make_bundle(client, full_case, alice_api, django_capture_on_commit_callbacks)),
+    )
     assert "机器转写，未经核对" in html and "经本人逐句核对" not in html
     review(client, alice_api, recording, reviewed=True)
-    html = render_to_string("bundle/bundle.html", bundle_context(make_bundle(client, full_case, alice_api,
-                                                                             django_capture_on_commit_callbacks)))
+    html = render_to_string(
+        "bundle/bundle.html",
+        bundle_context(make_bundle(client, full_case, alice_api, django_capture_on_commit_callbacks)),
+    )
     assert "经本人逐句核对，与录音内容一致（核对人：alice" in html
 
 

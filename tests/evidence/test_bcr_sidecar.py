@@ -7,10 +7,12 @@ from tests.audio_samples import speak
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
-SIDECAR = ('{"timestamp_unix_ms": 1697039232000, "timestamp": "2023-10-11T23:47:12+08:00", "direction": "in",'
-           ' "sim_slot": 1, "call_log_name": "王经理", "calls": [{"phone_number": "+8613800138000",'
-           ' "phone_number_formatted": "138 0013 8000", "caller_name": null, "contact_name": "王经理"}],'
-           ' "output": {"recording": {"duration_secs_total": 3.1}}}').encode()
+SIDECAR = (
+    '{"timestamp_unix_ms": 1697039232000, "timestamp": "2023-10-11T23:47:12+08:00", "direction": "in",'
+    ' "sim_slot": 1, "call_log_name": "王经理", "calls": [{"phone_number": "+8613800138000",'
+    ' "phone_number_formatted": "138 0013 8000", "caller_name": null, "contact_name": "王经理"}],'
+    ' "output": {"recording": {"duration_secs_total": 3.1}}}'
+).encode()
 
 
 @pytest.mark.parametrize("sidecar_first", [True, False])

@@ -32,22 +32,43 @@ def case_items(client, alice_case, alice_api, django_capture_on_commit_callbacks
         with django_capture_on_commit_callbacks(execute=True):
             return client.post(f"/api/v1/cases/{alice_case.id}/evidence", data, **alice_api).json()["id"]
 
-    rec = post({"file": SimpleUploadedFile("13812345678_20250512231500.wav", wav_bytes(seconds=1)),
-                "kind": "call_recording", "capture_note": "小米13自带通话录音，2025年5月13日导出"})
+    rec = post(
+        {
+            "file": SimpleUploadedFile("13812345678_20250512231500.wav", wav_bytes(seconds=1)),
+            "kind": "call_recording",
+            "capture_note": "小米13自带通话录音，2025年5月13日导出",
+        }
+    )
     Transcript.objects.filter(item_id=rec).update(
-        segments=[{"start": 12.0, "end": 19.0, "text": "明天就去你单位找你"}], text="明天就去你单位找你")
-    shot = post({"file": SimpleUploadedFile("chat.png", png_bytes()), "kind": "screenshot",
-                 "occurred_at": "2025-05-12T23:47:00+08:00"})
-    statement = post({"kind": "statement", "author_name": "王芳", "relation": "母亲",
-                      "text": "5月12日晚上十一点，一个陌生号码打给我，说我儿子欠钱不还。"})
+        segments=[{"start": 12.0, "end": 19.0, "text": "明天就去你单位找你"}], text="明天就去你单位找你"
+    )
+    shot = post(
+        {
+            "file": SimpleUploadedFile("chat.png", png_bytes()),
+            "kind": "screenshot",
+            "occurred_at": "2025-05-12T23:47:00+08:00",
+        }
+    )
+    statement = post(
+        {
+            "kind": "statement",
+            "author_name": "王芳",
+            "relation": "母亲",
+            "text": "5月12日晚上十一点，一个陌生号码打给我，说我儿子欠钱不还。",
+        }
+    )
     return [rec, shot, statement]
 
 
 @pytest.fixture
 def bundle(client, alice_case, alice_api, case_items, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        r = client.post(f"/api/v1/cases/{alice_case.id}/bundles", {"case_number": "（2025）京0105民初123号"},
-                        content_type="application/json", **alice_api)
+        r = client.post(
+            f"/api/v1/cases/{alice_case.id}/bundles",
+            {"case_number": "（2025）京0105民初123号"},
+            content_type="application/json",
+            **alice_api,
+        )
     assert r.status_code == 202, r.content
     return Bundle.objects.get(pk=r.json()["id"])
 
@@ -69,9 +90,23 @@ def test_the_pdf_reads_like_a_court_filing(client, alice_api, bundle, case_items
     assert status["status"] == "ready" and status["progress"] == 100, status
     pdf = download(client, status["pdf_url"], alice_api)
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-    for expected in ("证据目录", "证明目的", "提交人", "（2025）京0105民初123号", "李明", "某某信息咨询有限公司",
-                     "明天就去你单位找你", "机器转写，未经核对", "说话人未确认", "说我儿子欠钱不还", "附件一", "附件二", "第九十三条",
-                     "小米13自带通话录音", "哈希值只能证明文件自系统接收之后未被改动"):
+    for expected in (
+        "证据目录",
+        "证明目的",
+        "提交人",
+        "（2025）京0105民初123号",
+        "李明",
+        "某某信息咨询有限公司",
+        "明天就去你单位找你",
+        "机器转写，未经核对",
+        "说话人未确认",
+        "说我儿子欠钱不还",
+        "附件一",
+        "附件二",
+        "第九十三条",
+        "小米13自带通话录音",
+        "哈希值只能证明文件自系统接收之后未被改动",
+    ):
         assert expected in text, expected
     for item in EvidenceItem.objects.filter(pk__in=case_items):
         assert item.sha256 in text.replace("\n", "").replace(" ", "")
@@ -82,31 +117,47 @@ def test_the_pdf_reads_like_a_court_filing(client, alice_api, bundle, case_items
     assert re.search(r"第 2 页\s*共 \d+ 页", text)
     fonts = run("pdffonts", data=pdf, tmp_path=tmp_path).splitlines()[2:]
     assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # the "emb" column
-    assert int(next(line.split()[-1] for line in run("pdfinfo", data=pdf, tmp_path=tmp_path).splitlines()
-                    if line.startswith("Pages:"))) >= 7
+    assert (
+        int(
+            next(
+                line.split()[-1]
+                for line in run("pdfinfo", data=pdf, tmp_path=tmp_path).splitlines()
+                if line.startswith("Pages:")
+            )
+        )
+        >= 7
+    )
     outline = [o.title if not isinstance(o, list) else "" for o in PdfReader(io.BytesIO(pdf)).outline]
     assert "证据目录" in outline and "附件一　保管链记录及核验方法" in outline
     assert status["sha256"] == hashlib.sha256(pdf).hexdigest()
 
 
 def page_text(path, page: int, *options: str) -> str:
-    return subprocess.run(["pdftotext", *options, "-f", str(page), "-l", str(page), str(path), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", *options, "-f", str(page), "-l", str(page), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
 
-def test_the_index_page_numbers_links_and_bookmarks_lead_to_each_exhibit(client, alice_api, bundle, case_items,
-                                                                          tmp_path):
+def test_the_index_page_numbers_links_and_bookmarks_lead_to_each_exhibit(
+    client, alice_api, bundle, case_items, tmp_path
+):
     pdf = download(client, f"/api/v1/bundles/{bundle.id}/pdf", alice_api)
     path = tmp_path / "bundle.pdf"
     path.write_bytes(pdf)
     # The first line of each index row: 序号 (证据2-1: group, then place in it) … 页码 and the start of the hash.
-    listed = {label: int(page) for label, page in re.findall(r"^证据(\d+-\d+)\s.*?\s(\d+)\s+[0-9a-f]{6,}$",
-                                                              page_text(path, 2, "-layout"), re.M)}
+    listed = {
+        label: int(page)
+        for label, page in re.findall(
+            r"^证据(\d+-\d+)\s.*?\s(\d+)\s+[0-9a-f]{6,}$", page_text(path, 2, "-layout"), re.M
+        )
+    }
     assert list(listed) == ["2-1", "2-2", "3-1"]  # the recording and screenshot, then the relative's statement
     number = {"2-1": 1, "2-2": 2, "3-1": 3}
     reader = PdfReader(io.BytesIO(pdf))
-    bookmarks = {o.title.split("\u3000")[0]: reader.get_destination_page_number(o) + 1
-                 for o in flatten(reader.outline)}
+    bookmarks = {o.title.split("\u3000")[0]: reader.get_destination_page_number(o) + 1 for o in flatten(reader.outline)}
     for label, page in listed.items():
         n = number[label]
         assert page_text(path, page).split("证据", 1)[1].startswith(label), (label, page)  # the heading opens the page
@@ -117,8 +168,9 @@ def test_the_index_page_numbers_links_and_bookmarks_lead_to_each_exhibit(client,
     assert links == {"exhibit-1", "exhibit-2", "exhibit-3"}
 
 
-def test_every_page_of_an_exhibit_names_it_and_its_first_page_has_the_qr_code(client, alice_api, bundle,
-                                                                              case_items, tmp_path):
+def test_every_page_of_an_exhibit_names_it_and_its_first_page_has_the_qr_code(
+    client, alice_api, bundle, case_items, tmp_path
+):
     pdf = download(client, f"/api/v1/bundles/{bundle.id}/pdf", alice_api)
     path = tmp_path / "bundle.pdf"
     path.write_bytes(pdf)
@@ -144,8 +196,9 @@ def flatten(outline: list) -> list:
 def test_the_bundle_context_takes_as_many_queries_for_three_exhibits_as_for_one(alice_case, case_items):
     def queries(item_ids) -> int:
         bundle = Bundle.objects.create(case=alice_case, created_by=alice_case.owner)
-        BundleItem.objects.bulk_create([BundleItem(bundle=bundle, item_id=i, position=n)
-                                        for n, i in enumerate(item_ids, start=1)])
+        BundleItem.objects.bulk_create(
+            [BundleItem(bundle=bundle, item_id=i, position=n) for n, i in enumerate(item_ids, start=1)]
+        )
         with CaptureQueriesContext(connection) as captured:
             bundle_context(bundle)
         return len(captured)
@@ -194,12 +247,16 @@ def test_a_changed_byte_is_caught_and_named(client, alice_api, bundle, tmp_path,
 
 def test_anyone_with_the_bundles_code_can_check_a_file_on_the_verify_page(client, bundle, case_items):
     original = open_original(case_items[1])
-    page = client.post("/verify/", {"file": SimpleUploadedFile("whatever.png", original),
-                                    "code": bundle.verify_secret}).content.decode()
+    page = client.post(
+        "/verify/", {"file": SimpleUploadedFile("whatever.png", original), "code": bundle.verify_secret}
+    ).content.decode()
     assert "找到匹配" in page
     assert "小米借贷" not in page and "王芳" not in page  # nothing about the case
-    page = client.post("/verify/", {"file": SimpleUploadedFile("x.png", original + b"\0"), "code": bundle.verify_secret},
-                       HTTP_ACCEPT_LANGUAGE="en")
+    page = client.post(
+        "/verify/",
+        {"file": SimpleUploadedFile("x.png", original + b"\0"), "code": bundle.verify_secret},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert "No match" in page.content.decode()
     sha = EvidenceItem.objects.get(pk=case_items[0]).sha256
     qr = client.get(f"/verify/{bundle.verify_secret}/{sha}/", HTTP_ACCEPT_LANGUAGE="en")
@@ -210,8 +267,12 @@ def test_anyone_with_the_bundles_code_can_check_a_file_on_the_verify_page(client
 def test_bob_gets_404_on_every_bundle_url(client, alice_case, bundle, bob, bob_api):
     for url in (f"/api/v1/bundles/{bundle.id}", f"/api/v1/bundles/{bundle.id}/pdf", f"/api/v1/bundles/{bundle.id}/zip"):
         assert client.get(url, **bob_api).status_code == 404
-    assert client.post(f"/api/v1/cases/{alice_case.id}/bundles", {}, content_type="application/json",
-                       **bob_api).status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/cases/{alice_case.id}/bundles", {}, content_type="application/json", **bob_api
+        ).status_code
+        == 404
+    )
     client.force_login(bob)
     for url in (f"/bundles/{bundle.id}/", f"/bundles/{bundle.id}/pdf/", f"/bundles/{bundle.id}/zip/"):
         assert client.get(url).status_code == 404

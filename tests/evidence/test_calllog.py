@@ -11,8 +11,13 @@ SH = ZoneInfo("Asia/Shanghai")
 def test_a_chinese_export_is_read():
     csv = "号码,类型,通话时间,通话时长\n138 1234 5678,来电,2023-05-12 23:47:10,1分05秒\n13900001111,去电,2023/05/13 08:00,0秒\n"
     rows = parse_call_log(csv.encode("utf-8-sig"))
-    assert rows[0] == {"row": 2, "number": "13812345678", "direction": "incoming", "duration_s": 65,
-                       "at": datetime(2023, 5, 12, 23, 47, 10, tzinfo=SH)}
+    assert rows[0] == {
+        "row": 2,
+        "number": "13812345678",
+        "direction": "incoming",
+        "duration_s": 65,
+        "at": datetime(2023, 5, 12, 23, 47, 10, tzinfo=SH),
+    }
     assert rows[1]["direction"] == "outgoing" and rows[1]["at"] == datetime(2023, 5, 13, 8, 0, tzinfo=SH)
 
 

@@ -14,9 +14,19 @@ from evidence.processing.carrier import CallTableUnreadable, read_call_table, se
 SH = ZoneInfo("Asia/Shanghai")
 HEADER = ["序号", "起始时间", "通信地点", "通信方式", "对方号码", "通信时长", "通信类型", "套餐优惠", "实收通信费(元)"]
 # A month of a real-size record: 120 calls, collector calls at night among ordinary ones.
-CALLS = [(f"2023-05-{1 + i // 4:02d} {(8 + 5 * i) % 24:02d}:{(7 * i) % 60:02d}:{(13 * i) % 60:02d}",
-          "广东深圳", "被叫" if i % 3 else "主叫", f"1380013{8000 + i:04d}", f"{i % 5}分{(i * 7) % 60:02d}秒",
-          "本地通话", "", "0.00") for i in range(120)]
+CALLS = [
+    (
+        f"2023-05-{1 + i // 4:02d} {(8 + 5 * i) % 24:02d}:{(7 * i) % 60:02d}:{(13 * i) % 60:02d}",
+        "广东深圳",
+        "被叫" if i % 3 else "主叫",
+        f"1380013{8000 + i:04d}",
+        f"{i % 5}分{(i * 7) % 60:02d}秒",
+        "本地通话",
+        "",
+        "0.00",
+    )
+    for i in range(120)
+]
 
 
 def _rows():
@@ -111,7 +121,18 @@ def test_a_workbook_without_call_columns_is_refused(tmp_path):
         read_call_table(str(path), sniff_mime(str(path)), SH)
 
 
-@pytest.mark.parametrize("text,seconds", [("65", 65), ("65秒", 65), ("1分05秒", 65), ("1小时2分3秒", 3723),
-                                          ("00:01:05", 65), ("1:05", 65), ("", None), ("--", None)])
+@pytest.mark.parametrize(
+    "text,seconds",
+    [
+        ("65", 65),
+        ("65秒", 65),
+        ("1分05秒", 65),
+        ("1小时2分3秒", 3723),
+        ("00:01:05", 65),
+        ("1:05", 65),
+        ("", None),
+        ("--", None),
+    ],
+)
 def test_durations(text, seconds):
     assert seconds_of(text) == seconds

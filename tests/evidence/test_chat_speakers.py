@@ -23,7 +23,11 @@ def chat_png(path, status_bar: str) -> bytes:
     draw = ImageDraw.Draw(image)
     draw.text((40, 20), status_bar, font=small, fill="black")
     draw.text((WIDTH // 2 - 90, 300), "昨天 01:15", font=small, fill="#999999")
-    for y, text, right in ((400, "你这个老赖赶紧还钱", False), (560, "我已经在还了", True), (720, "不还就去你单位", False)):
+    for y, text, right in (
+        (400, "你这个老赖赶紧还钱", False),
+        (560, "我已经在还了", True),
+        (720, "不还就去你单位", False),
+    ):
         width = draw.textlength(text, font=font)
         x = WIDTH - 140 - width if right else 140
         draw.rounded_rectangle((x - 30, y - 20, x + width + 30, y + 70), 12, fill="#95ec69" if right else "white")

@@ -52,9 +52,17 @@ def test_the_chain_end_and_the_last_change_are_found_through_their_indexes(alice
         pytest.skip("query plans are PostgreSQL's; CI runs this test on PostgreSQL")
     cases = Case.objects.bulk_create([Case(owner=alice, title=f"case {n}") for n in range(600)])
     now = timezone.now()
-    rows = [CustodyEvent(case=case, action="case_viewed" if n % 10 else "note_added", at=now,
-                         prev_hash="0" * 64, hash=f"{case.pk.hex}{n:032x}")
-            for n in range(50) for case in cases]
+    rows = [
+        CustodyEvent(
+            case=case,
+            action="case_viewed" if n % 10 else "note_added",
+            at=now,
+            prev_hash="0" * 64,
+            hash=f"{case.pk.hex}{n:032x}",
+        )
+        for n in range(50)
+        for case in cases
+    ]
     CustodyEvent.objects.bulk_create(rows, batch_size=5000)
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {CustodyEvent._meta.db_table}")

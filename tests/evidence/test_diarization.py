@@ -69,17 +69,28 @@ def test_the_victims_voice_is_the_one_clearly_like_the_marked_voice():
 
 
 @pytest.mark.django_db
-def test_the_victims_voice_marked_in_one_call_is_suggested_in_the_next(send, client, alice, alice_api, voices,
-                                                                       tmp_path):
+def test_the_victims_voice_marked_in_one_call_is_suggested_in_the_next(
+    send, client, alice, alice_api, voices, tmp_path
+):
     """Alice marks her own voice (speaker A) in one call; in a second call, with another collector, the
     machine suggests her voice as 'victim' and the other as 'collector', for her to confirm."""
     recordings = []
     for other, seed in (("C", 13), ("D", 7)):
         call, turns = build_call(voices["A"], voices[other], np.random.default_rng(seed))
         item = send(f"call-{other}.wav", write_wav(tmp_path / f"{other}.wav", [call]).read_bytes(), "call_recording")
-        Transcript.objects.update_or_create(item=item, defaults={
-            "original_sha256": item.sha256, "engine": "t", "model": "t", "language": "zh", "text": "",
-            "segments": [{"start": round(s, 2), "end": round(e, 2), "text": f"第{i}句"} for i, (s, e, _w) in enumerate(turns)]})
+        Transcript.objects.update_or_create(
+            item=item,
+            defaults={
+                "original_sha256": item.sha256,
+                "engine": "t",
+                "model": "t",
+                "language": "zh",
+                "text": "",
+                "segments": [
+                    {"start": round(s, 2), "end": round(e, 2), "text": f"第{i}句"} for i, (s, e, _w) in enumerate(turns)
+                ],
+            },
+        )
         step_speakers(item)
         recordings.append((item, turns))
     (first, first_turns), (second, second_turns) = recordings
@@ -87,8 +98,12 @@ def test_the_victims_voice_marked_in_one_call_is_suggested_in_the_next(send, cli
     page = client.get(f"/items/{first.id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "voice 1" in page and "voice 2" in page  # the machine's two voices, before anyone names them
     mine = [i for i, (_s, _e, who) in enumerate(first_turns) if who == 0]
-    r = client.patch(f"/api/v1/evidence/{first.id}/transcript", {"segments": [{"id": mine[0], "speaker": "victim"}]},
-                     content_type="application/json", **alice_api)
+    r = client.patch(
+        f"/api/v1/evidence/{first.id}/transcript",
+        {"segments": [{"id": mine[0], "speaker": "victim"}]},
+        content_type="application/json",
+        **alice_api,
+    )
     assert r.status_code == 200
     # In the same call, her other sentences are suggested as hers and the other voice as the collector's.
     rows = client.get(f"/api/v1/evidence/{first.id}", **alice_api).json()["transcript"]["segments"]

@@ -45,16 +45,24 @@ def test_a_bad_key_is_refused_by_name():
 
 
 @pytest.mark.django_db
-def test_uploads_are_sealed_on_disk_and_come_back_exactly(client, alice_case, alice_api, settings, media,
-                                                          django_capture_on_commit_callbacks):
+def test_uploads_are_sealed_on_disk_and_come_back_exactly(
+    client, alice_case, alice_api, settings, media, django_capture_on_commit_callbacks
+):
     settings.EVIDENCE_ENCRYPTION_KEY = base64.b64encode(KEY).decode()
-    settings.STORAGES = {**settings.STORAGES, "evidence": {
-        "BACKEND": "evidence.encryption.EncryptedFileSystemStorage",
-        "OPTIONS": {"location": str(media / "evidence"), "file_permissions_mode": 0o440}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "evidence.encryption.EncryptedFileSystemStorage",
+            "OPTIONS": {"location": str(media / "evidence"), "file_permissions_mode": 0o440},
+        },
+    }
     data = png_bytes()
     with django_capture_on_commit_callbacks(execute=True):
-        r = client.post(f"/api/v1/cases/{alice_case.id}/evidence",
-                        {"file": SimpleUploadedFile("a.png", data), "kind": "screenshot"}, **alice_api)
+        r = client.post(
+            f"/api/v1/cases/{alice_case.id}/evidence",
+            {"file": SimpleUploadedFile("a.png", data), "kind": "screenshot"},
+            **alice_api,
+        )
     item = EvidenceItem.objects.get(pk=r.json()["id"])
     assert item.sha256 == sha256(data) and item.status == "ready", item.status_detail
     on_disk = (media / "evidence" / item.stored_name).read_bytes()

@@ -22,8 +22,8 @@ BOUNDARY = "----harassguard-test"
 def raw_multipart(*, kind: str, filename: str, data: bytes) -> bytes:
     """A multipart body with the file name exactly as given."""
     head = (
-        f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n"
-        f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n"
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="kind"\r\n\r\n{kind}\r\n'
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
         "Content-Type: application/octet-stream\r\n\r\n"
     )
     return head.encode("utf-8") + data + f"\r\n--{BOUNDARY}--\r\n".encode()
@@ -41,8 +41,15 @@ def leftovers(media) -> list[str]:
 def test_it_stores_a_recording_with_its_hash_type_and_custody(client, alice_case, alice_api, media):
     data = wav_bytes()
     f = SimpleUploadedFile("13812345678_20230512143000.wav", data, content_type="application/octet-stream")
-    r = upload(client, alice_case, alice_api, file=f, kind="call_recording",
-               occurred_at="2023-05-12T14:30:00+08:00", counterparty_number="13812345678")
+    r = upload(
+        client,
+        alice_case,
+        alice_api,
+        file=f,
+        kind="call_recording",
+        occurred_at="2023-05-12T14:30:00+08:00",
+        counterparty_number="13812345678",
+    )
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["sha256"] == sha256(data)
@@ -77,8 +84,16 @@ def test_the_stored_original_is_read_only(client, alice_case, alice_api, media):
 
 
 def test_a_typed_statement_becomes_a_hashed_text_original(client, alice_case, alice_api):
-    r = upload(client, alice_case, alice_api, kind="statement", author_name="王芳", relation="母亲",
-               contact="13900001111", text="5月12日晚上11点，一个陌生号码打给我，说我女儿欠钱不还。")
+    r = upload(
+        client,
+        alice_case,
+        alice_api,
+        kind="statement",
+        author_name="王芳",
+        relation="母亲",
+        contact="13900001111",
+        text="5月12日晚上11点，一个陌生号码打给我，说我女儿欠钱不还。",
+    )
     assert r.status_code == 201, r.content
     item = EvidenceItem.objects.get(pk=r.json()["id"])
     with evidence_storage().open(item.stored_name, "rb") as fh:
@@ -95,14 +110,22 @@ def test_a_typed_statement_becomes_a_hashed_text_original(client, alice_case, al
         ("empty.wav", b"", "call_recording", 400, "empty_file"),
         ("photo.jpg", b"\x7fELF\x02\x01\x01" + b"\0" * 200, "screenshot", 415, "unsupported_type"),
         ("photo.jpg", b"MZ" + b"\0" * 200, "screenshot", 415, "unsupported_type"),
-        ("x.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "screenshot", 415, "unsupported_type"),
+        (
+            "x.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "screenshot",
+            415,
+            "unsupported_type",
+        ),
         ("x.svg", b'<svg xmlns="http://www.w3.org/2000/svg"></svg>', "document", 415, "unsupported_type"),
         ("page.html", b"<html><body><script>alert(1)</script></body></html>", "document", 415, "unsupported_type"),
         ("song.png", b"RIFF", "screenshot", 415, "unsupported_type"),
         ("a.png", None, "video", 400, "invalid_kind"),
     ],
 )
-def test_bad_files_are_refused_and_nothing_is_kept(client, alice_case, alice_api, media, name, data, kind, status, code):
+def test_bad_files_are_refused_and_nothing_is_kept(
+    client, alice_case, alice_api, media, name, data, kind, status, code
+):
     data = png_bytes() if data is None else data
     r = upload(client, alice_case, alice_api, file=SimpleUploadedFile(name, data), kind=kind)
     assert r.status_code == status, r.content
@@ -126,8 +149,13 @@ def test_a_file_over_the_limit_is_refused_with_413(client, alice_case, alice_api
 def test_dangerous_file_names_are_refused(client, alice_case, alice_api, media, name):
     # Built by hand: Django's test client would trim the name before sending it.
     body = raw_multipart(kind="screenshot", filename=name, data=png_bytes())
-    r = client.generic("POST", f"/api/v1/cases/{alice_case.id}/evidence", body,
-                       content_type=f"multipart/form-data; boundary={BOUNDARY}", **alice_api)
+    r = client.generic(
+        "POST",
+        f"/api/v1/cases/{alice_case.id}/evidence",
+        body,
+        content_type=f"multipart/form-data; boundary={BOUNDARY}",
+        **alice_api,
+    )
     assert r.status_code == 400, r.content
     assert r.json()["code"] == "unsafe_filename"
     assert EvidenceItem.objects.count() == 0
@@ -144,8 +172,13 @@ def test_a_chinese_file_name_is_kept_as_given(client, alice_case, alice_api):
 def test_an_upload_cut_off_mid_file_is_refused(client, alice_case, alice_api, media):
     body = raw_multipart(kind="screenshot", filename="a.png", data=png_bytes())
     body = body[: body.rindex(b"\r\n--")]  # no closing boundary: the connection dropped here
-    r = client.generic("POST", f"/api/v1/cases/{alice_case.id}/evidence", body,
-                       content_type=f"multipart/form-data; boundary={BOUNDARY}", **alice_api)
+    r = client.generic(
+        "POST",
+        f"/api/v1/cases/{alice_case.id}/evidence",
+        body,
+        content_type=f"multipart/form-data; boundary={BOUNDARY}",
+        **alice_api,
+    )
     assert r.status_code == 400
     assert r.json()["code"] == "upload_incomplete"
     assert EvidenceItem.objects.count() == 0
@@ -169,17 +202,24 @@ def test_a_file_upload_without_a_file_is_refused(client, alice_case, alice_api):
 
 def test_errors_come_in_the_users_language(client, alice_case, alice_api):
     url = f"/api/v1/cases/{alice_case.id}/evidence"
-    zh = client.post(url, {"file": SimpleUploadedFile("e.png", b""), "kind": "screenshot"},
-                     HTTP_ACCEPT_LANGUAGE="zh-hans", **alice_api)
-    en = client.post(url, {"file": SimpleUploadedFile("e.png", b""), "kind": "screenshot"},
-                     HTTP_ACCEPT_LANGUAGE="en", **alice_api)
+    zh = client.post(
+        url,
+        {"file": SimpleUploadedFile("e.png", b""), "kind": "screenshot"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+        **alice_api,
+    )
+    en = client.post(
+        url, {"file": SimpleUploadedFile("e.png", b""), "kind": "screenshot"}, HTTP_ACCEPT_LANGUAGE="en", **alice_api
+    )
     assert en.json()["error"] == "The file is empty."
     assert zh.json()["error"] == "文件是空的。"
 
 
 def test_the_original_comes_back_byte_for_byte_as_an_attachment(client, alice_case, alice_api):
     data = wav_bytes(seconds=1.0)
-    item_id = upload(client, alice_case, alice_api, file=SimpleUploadedFile("r.wav", data), kind="call_recording").json()["id"]
+    item_id = upload(
+        client, alice_case, alice_api, file=SimpleUploadedFile("r.wav", data), kind="call_recording"
+    ).json()["id"]
     r = client.get(f"/api/v1/evidence/{item_id}/original", **alice_api)
     assert r.status_code == 200
     assert b"".join(r.streaming_content) == data

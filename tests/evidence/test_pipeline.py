@@ -32,16 +32,26 @@ def test_a_recording_is_stamped_described_and_transcribed(send, amr_call):
     assert transcript.segments[0]["end"] > transcript.segments[0]["start"]
     assert item.timestamp.kind == Timestamp.Kind.SERVER_RECEIPT
     steps = CustodyEvent.objects.filter(item=item, action__startswith="processed_")
-    assert [e.action for e in steps] == ["processed_integrity", "processed_timestamp", "processed_audio",
-                                         "processed_transcribe", "processed_speakers"]
+    assert [e.action for e in steps] == [
+        "processed_integrity",
+        "processed_timestamp",
+        "processed_audio",
+        "processed_transcribe",
+        "processed_speakers",
+    ]
     assert all(e.detail["sha256"] == item.sha256 for e in steps)
     assert len(steps.get(action="processed_transcribe").detail["transcript_sha256"]) == 64
     assert steps.last().detail["method"] in ("one_voice", "voices") and item.transcript.diarization["turns"]
 
 
 def test_a_user_given_number_and_time_win_over_the_file_name(send, amr_call):
-    item = send("13812345678_20230512233000.amr", amr_call, "call_recording",
-                counterparty_number="13900001111", occurred_at="2023-05-13T08:00:00+08:00")
+    item = send(
+        "13812345678_20230512233000.amr",
+        amr_call,
+        "call_recording",
+        counterparty_number="13900001111",
+        occurred_at="2023-05-13T08:00:00+08:00",
+    )
     assert item.counterparty_number == "13900001111"
     assert item.metadata["from_filename"] == []
 
@@ -98,10 +108,16 @@ def test_a_reply_that_does_not_verify_is_no_time_stamp(send, settings, monkeypat
     with LocalTsa() as tsa:
         settings.TSA_URL, settings.TSA_CA_FILE = tsa.url, str(tsa.ca_file)
         # The authority's own CA key signs, not its time-stamping certificate: no timeStamping usage.
-        monkeypatch.setattr(tsa, "reply", lambda query: forge_reply(
-            tsp.TimeStampReq.load(query)["message_imprint"]["hashed_message"].native.hex(),
-            tsp.TimeStampReq.load(query)["nonce"].native,
-            (tsa.dir / "ca.key").read_bytes(), (tsa.dir / "ca.pem").read_bytes()))
+        monkeypatch.setattr(
+            tsa,
+            "reply",
+            lambda query: forge_reply(
+                tsp.TimeStampReq.load(query)["message_imprint"]["hashed_message"].native.hex(),
+                tsp.TimeStampReq.load(query)["nonce"].native,
+                (tsa.dir / "ca.key").read_bytes(),
+                (tsa.dir / "ca.pem").read_bytes(),
+            ),
+        )
         item = send("note.txt", "记录".encode(), "document")
     assert item.status == "failed" and not Timestamp.objects.filter(item=item).exists()
     assert "could not be verified" in item.status_detail and "no trusted time stamp" in item.status_detail

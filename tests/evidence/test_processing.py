@@ -72,6 +72,9 @@ def test_custody_events_cannot_be_changed_or_deleted(item):
 
 def test_an_item_whose_jobs_run_at_once_ends_ready(transactional_db, client, alice_case, alice_api):
     # Outside a test transaction each job runs the moment it is queued, as on a fast worker.
-    r = client.post(f"/api/v1/cases/{alice_case.id}/evidence",
-                    {"file": SimpleUploadedFile("a.png", png_bytes()), "kind": "screenshot"}, **alice_api)
+    r = client.post(
+        f"/api/v1/cases/{alice_case.id}/evidence",
+        {"file": SimpleUploadedFile("a.png", png_bytes()), "kind": "screenshot"},
+        **alice_api,
+    )
     assert EvidenceItem.objects.get(pk=r.json()["id"]).status == EvidenceItem.Status.READY

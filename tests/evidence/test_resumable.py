@@ -18,10 +18,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def begin(client, alice_case, alice_api):
     def begin(data: bytes, *, name="call.wav", kind="call_recording", **extra):
-        r = client.post(f"/api/v1/cases/{alice_case.id}/uploads",
-                        {"filename": name, "size": len(data), "kind": kind, **extra},
-                        content_type="application/json", **alice_api)
+        r = client.post(
+            f"/api/v1/cases/{alice_case.id}/uploads",
+            {"filename": name, "size": len(data), "kind": kind, **extra},
+            content_type="application/json",
+            **alice_api,
+        )
         return r
+
     return begin
 
 
@@ -29,8 +33,15 @@ def begin(client, alice_case, alice_api):
 def piece(client, alice_api, django_capture_on_commit_callbacks):
     def piece(url: str, offset: int, data: bytes, api=alice_api):
         with django_capture_on_commit_callbacks(execute=True):
-            return client.generic("PATCH", url, data, content_type="application/offset+octet-stream",
-                                  HTTP_UPLOAD_OFFSET=str(offset), **api)
+            return client.generic(
+                "PATCH",
+                url,
+                data,
+                content_type="application/offset+octet-stream",
+                HTTP_UPLOAD_OFFSET=str(offset),
+                **api,
+            )
+
     return piece
 
 
@@ -91,11 +102,14 @@ def test_a_file_of_the_wrong_type_is_refused_at_the_end(begin, piece):
     assert r.status_code == 415 and not EvidenceItem.objects.exists() and not ChunkedUpload.objects.exists()
 
 
-@pytest.mark.parametrize("extra, code", [
-    ({"name": "../etc/passwd"}, "unsafe_filename"),
-    ({"kind": "poem"}, "invalid_kind"),
-    ({"sha256": "xyz"}, "invalid"),
-])
+@pytest.mark.parametrize(
+    "extra, code",
+    [
+        ({"name": "../etc/passwd"}, "unsafe_filename"),
+        ({"kind": "poem"}, "invalid_kind"),
+        ({"sha256": "xyz"}, "invalid"),
+    ],
+)
 def test_bad_announcements_are_refused(begin, extra, code):
     r = begin(png_bytes(), **extra)
     assert r.status_code == 400 and r.json()["code"] == code
@@ -161,13 +175,18 @@ def test_without_a_kind_each_file_is_taken_for_what_its_content_shows(begin, pie
 
 
 def test_with_a_key_an_unfinished_upload_waits_sealed_and_no_plaintext_is_left(
-        begin, piece, settings, media, client, alice_api):
+    begin, piece, settings, media, client, alice_api
+):
     import base64
 
     settings.EVIDENCE_ENCRYPTION_KEY = base64.b64encode(b"k" * 32).decode()
-    settings.STORAGES = {**settings.STORAGES, "evidence": {
-        "BACKEND": "evidence.encryption.EncryptedFileSystemStorage",
-        "OPTIONS": {"location": str(media / "evidence"), "file_permissions_mode": 0o440}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "evidence.encryption.EncryptedFileSystemStorage",
+            "OPTIONS": {"location": str(media / "evidence"), "file_permissions_mode": 0o440},
+        },
+    }
     data = wav_bytes(6.0)  # 96 KB, sent in three pieces
     upload = begin(data, sha256=sha256(data)).json()
     cut = len(data) // 3
@@ -176,11 +195,13 @@ def test_with_a_key_an_unfinished_upload_waits_sealed_and_no_plaintext_is_left(
     # A request that crashed mid-write left half a record behind; the next piece cuts it off.
     with open(path, "ab") as fh:
         fh.write(b"\x00\x00\x10\x00" + b"x" * 100)
-    piece(upload["url"], cut, data[cut:2 * cut])
+    piece(upload["url"], cut, data[cut : 2 * cut])
     on_disk = path.read_bytes()
-    assert on_disk.startswith(b"HGPART1") and data[100:400] not in on_disk and data[cut + 100:cut + 400] not in on_disk
+    assert (
+        on_disk.startswith(b"HGPART1") and data[100:400] not in on_disk and data[cut + 100 : cut + 400] not in on_disk
+    )
     assert media / "tmp" / "resumable" == path.parent
-    r = piece(upload["url"], 2 * cut, data[2 * cut:])
+    r = piece(upload["url"], 2 * cut, data[2 * cut :])
     assert r.status_code == 201, r.content
     item = EvidenceItem.objects.get(pk=r.json()["evidence"]["id"])
     assert item.sha256 == sha256(data) and not path.exists()

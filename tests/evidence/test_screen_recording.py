@@ -24,10 +24,14 @@ def video(tmp_path_factory):
 
 
 def test_a_chat_screen_recording_is_read_once_per_line_with_the_moment_it_appears(
-        client, alice_case, alice_api, django_capture_on_commit_callbacks, video):
+    client, alice_case, alice_api, django_capture_on_commit_callbacks, video
+):
     with django_capture_on_commit_callbacks(execute=True):
-        r = client.post(f"/api/v1/cases/{alice_case.id}/evidence",
-                        {"file": SimpleUploadedFile(video.name, video.read_bytes())}, **alice_api)
+        r = client.post(
+            f"/api/v1/cases/{alice_case.id}/evidence",
+            {"file": SimpleUploadedFile(video.name, video.read_bytes())},
+            **alice_api,
+        )
     assert r.status_code == 201, r.content
     assert r.json()["kind"] == "screen_recording"
     from evidence.models import EvidenceItem
@@ -51,9 +55,13 @@ def test_a_chat_screen_recording_is_read_once_per_line_with_the_moment_it_appear
 
 def test_a_file_without_a_picture_is_refused_as_a_screen_recording(client, alice_case, alice_api, tmp_path):
     m4a = encode(speak("hello", tmp_path / "s.wav"), tmp_path / "s.m4a", "m4a")
-    r = client.post(f"/api/v1/cases/{alice_case.id}/evidence",
-                    {"file": SimpleUploadedFile("s.mp4", m4a.read_bytes()), "kind": "screen_recording"}, **alice_api)
+    r = client.post(
+        f"/api/v1/cases/{alice_case.id}/evidence",
+        {"file": SimpleUploadedFile("s.mp4", m4a.read_bytes()), "kind": "screen_recording"},
+        **alice_api,
+    )
     assert r.status_code == 415
-    r = client.post(f"/api/v1/cases/{alice_case.id}/evidence",
-                    {"file": SimpleUploadedFile("s.m4a", m4a.read_bytes())}, **alice_api)
+    r = client.post(
+        f"/api/v1/cases/{alice_case.id}/evidence", {"file": SimpleUploadedFile("s.m4a", m4a.read_bytes())}, **alice_api
+    )
     assert r.status_code == 201 and r.json()["kind"] == "call_recording"

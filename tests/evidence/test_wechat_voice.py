@@ -41,10 +41,16 @@ def test_a_silk_file_named_amr_is_sniffed_decoded_and_timed(tmp_path):
 
 
 def test_a_wechat_voice_message_is_kept_transcribed_and_a_message_on_the_timeline(
-        client, alice_case, alice_api, send, tmp_path):
+    client, alice_case, alice_api, send, tmp_path
+):
     data = wechat_voice(tmp_path, "This is your last warning. Pay today.")
-    item = send("msg_3108230523f8d4b0e0d6a1b103.amr", data, "call_recording",
-                occurred_at="2023-10-11T23:58:00+08:00", counterparty_number="13800138000")
+    item = send(
+        "msg_3108230523f8d4b0e0d6a1b103.amr",
+        data,
+        "call_recording",
+        occurred_at="2023-10-11T23:58:00+08:00",
+        counterparty_number="13800138000",
+    )
     assert item.mime == SILK and item.metadata["audio"]["codec"] == "silk_v3"
     from evidence.storage.originals import evidence_storage
 
@@ -53,4 +59,3 @@ def test_a_wechat_voice_message_is_kept_transcribed_and_a_message_on_the_timelin
     assert "warning" in item.transcript.text.lower()
     events = client.get(f"/api/v1/cases/{alice_case.id}/events", **alice_api).json()
     assert [(e["kind"], [s["kind"] for s in e["sources"]]) for e in events] == [("message", ["wechat_voice"])]
-

@@ -6,8 +6,19 @@ from django.core.exceptions import ImproperlyConfigured
 from harassguard.lib.env import env_bool, env_choice, env_int, env_list, env_str
 
 
-@pytest.mark.parametrize("raw,expected", [("1", True), ("TRUE", True), (" yes ", True), ("on", True),
-                                          ("0", False), ("false", False), ("No", False), ("", False)])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("1", True),
+        ("TRUE", True),
+        (" yes ", True),
+        ("on", True),
+        ("0", False),
+        ("false", False),
+        ("No", False),
+        ("", False),
+    ],
+)
 def test_booleans_accept_the_usual_words(monkeypatch, raw, expected):
     monkeypatch.setenv("HG_FLAG", raw)
     assert env_bool("HG_FLAG", default=not expected) is expected

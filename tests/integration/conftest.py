@@ -59,10 +59,28 @@ def start_worker(transactional_db, media, settings, tmp_path):
     def start() -> subprocess.Popen:
         log = open(tmp_path / f"worker{len(started)}.log", "w")
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "harassguard", "worker", "--pool", "solo",
-             "-n", f"test{len(started)}@%h", "-Q", "default,heavy", "--loglevel", "INFO",
-             "--without-mingle", "--without-gossip"],
-            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "harassguard",
+                "worker",
+                "--pool",
+                "solo",
+                "-n",
+                f"test{len(started)}@%h",
+                "-Q",
+                "default,heavy",
+                "--loglevel",
+                "INFO",
+                "--without-mingle",
+                "--without-gossip",
+            ],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         started.append(proc)
         _wait_for_worker(proc)

@@ -16,8 +16,8 @@ pytestmark = pytest.mark.slow
 def test_a_connection_dropped_mid_upload_stores_nothing(live_server, alice_case, alice, media):
     boundary = "----cut"
     head = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nscreenshot\r\n"
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nscreenshot\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n'
     ).encode()
     data = png_bytes() + os.urandom(512 * 1024)
     tail = f"\r\n--{boundary}--\r\n".encode()

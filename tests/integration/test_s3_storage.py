@@ -26,8 +26,11 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def s3_endpoint():
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -50,9 +53,14 @@ def s3(settings, s3_endpoint):
         "evidence": {
             "BACKEND": "storages.backends.s3.S3Storage",
             "OPTIONS": {
-                "bucket_name": BUCKET, "endpoint_url": s3_endpoint, "region_name": "us-east-1",
-                "access_key": "test", "secret_key": "test", "default_acl": "private",
-                "querystring_auth": True, "file_overwrite": False,
+                "bucket_name": BUCKET,
+                "endpoint_url": s3_endpoint,
+                "region_name": "us-east-1",
+                "access_key": "test",
+                "secret_key": "test",
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
             },
         },
     }
@@ -64,8 +72,11 @@ def test_originals_round_trip_byte_for_byte_through_s3_and_stay_private(
 ):
     data = png_bytes((9, 9, 9)) + bytes(range(256)) * 64
     with django_capture_on_commit_callbacks(execute=True):
-        r = client.post(f"/api/v1/cases/{alice_case.id}/evidence",
-                        {"file": SimpleUploadedFile("chat.png", data), "kind": "screenshot"}, **alice_api)
+        r = client.post(
+            f"/api/v1/cases/{alice_case.id}/evidence",
+            {"file": SimpleUploadedFile("chat.png", data), "kind": "screenshot"},
+            **alice_api,
+        )
     assert r.status_code == 201, r.content
     item = EvidenceItem.objects.get(pk=r.json()["id"])
     stored = s3.get_object(Bucket=BUCKET, Key=item.stored_name)["Body"].read()

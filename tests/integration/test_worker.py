@@ -15,8 +15,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
 def upload(client, case, headers, name, data, kind):
-    r = client.post(f"/api/v1/cases/{case.id}/evidence", {"file": SimpleUploadedFile(name, data), "kind": kind},
-                    **headers)
+    r = client.post(
+        f"/api/v1/cases/{case.id}/evidence", {"file": SimpleUploadedFile(name, data), "kind": kind}, **headers
+    )
     assert r.status_code == 201, r.content
     return r.json()["id"]
 
@@ -29,9 +30,11 @@ def settled(item_id):
 @pytest.fixture(scope="module")
 def speech_amr(tmp_path_factory):
     folder = tmp_path_factory.mktemp("speech")
-    text = ("Please call me back tomorrow about the payment. This is the collection department calling again. "
-            "We know where your office is and we will tell your manager about the debt. "
-            "Your mother has already been told. You have until Friday evening to pay the full amount.")
+    text = (
+        "Please call me back tomorrow about the payment. This is the collection department calling again. "
+        "We know where your office is and we will tell your manager about the debt. "
+        "Your mother has already been told. You have until Friday evening to pay the full amount."
+    )
     wav = speak(text, folder / "s.wav", speed=140)
     return encode(wav, folder / "call.amr", "amr").read_bytes()
 
@@ -44,12 +47,16 @@ def test_a_real_worker_transcribes_an_upload_after_commit(worker, client, alice_
     assert CustodyEvent.objects.get(item=item, action="processed_integrity").detail["sha256_read"] == item.sha256
 
 
-def test_a_worker_killed_mid_transcription_is_finished_after_restart(start_worker, client, alice_case, alice_api,
-                                                                      speech_amr):
+def test_a_worker_killed_mid_transcription_is_finished_after_restart(
+    start_worker, client, alice_case, alice_api, speech_amr
+):
     first = start_worker()
     item_id = upload(client, alice_case, alice_api, "call.amr", speech_amr, "call_recording")
-    wait_until(lambda: ProcessingJob.objects.filter(item_id=item_id, step="transcribe", status="running").exists(),
-               timeout=120, interval=0.05)
+    wait_until(
+        lambda: ProcessingJob.objects.filter(item_id=item_id, step="transcribe", status="running").exists(),
+        timeout=120,
+        interval=0.05,
+    )
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=10)
     assert not Transcript.objects.filter(item_id=item_id).exists()

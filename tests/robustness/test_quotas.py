@@ -19,8 +19,9 @@ def screenshot(kb: int, seed: int = 0) -> bytes:
 
 
 def api_upload(client, case, api, data: bytes, name="shot.png"):
-    return client.post(f"/api/v1/cases/{case.id}/evidence",
-                       {"file": SimpleUploadedFile(name, data), "kind": "screenshot"}, **api)
+    return client.post(
+        f"/api/v1/cases/{case.id}/evidence", {"file": SimpleUploadedFile(name, data), "kind": "screenshot"}, **api
+    )
 
 
 def test_storage_quota_refuses_the_file_that_does_not_fit(client, alice, alice_case, alice_api, settings):
@@ -35,8 +36,11 @@ def test_storage_quota_refuses_the_file_that_does_not_fit(client, alice, alice_c
     assert not os.listdir(settings.FILE_UPLOAD_TEMP_DIR)
     # The same refusal on the page without JavaScript, in the reader's language.
     client.force_login(alice)
-    page = client.post(f"/cases/{other.id}/upload/", {"file": SimpleUploadedFile("third.png", screenshot(600, 3))},
-                       HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = client.post(
+        f"/cases/{other.id}/upload/",
+        {"file": SimpleUploadedFile("third.png", screenshot(600, 3))},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
     assert page.status_code == 200 and "存储空间已满" in page.content.decode()
     assert EvidenceItem.objects.count() == 1
 
@@ -58,9 +62,12 @@ def test_uploads_in_progress_are_limited_and_count_against_storage(client, alice
     settings.QUOTA_MB = 10
 
     def begin(size: int):
-        return client.post(f"/api/v1/cases/{alice_case.id}/uploads",
-                           {"filename": "call.amr", "size": size, "kind": "call_recording"},
-                           content_type="application/json", **alice_api)
+        return client.post(
+            f"/api/v1/cases/{alice_case.id}/uploads",
+            {"filename": "call.amr", "size": size, "kind": "call_recording"},
+            content_type="application/json",
+            **alice_api,
+        )
 
     assert begin(4 * 1024 * 1024).status_code == 201
     too_big = begin(7 * 1024 * 1024)  # 4 MB already announced + 7 MB > 10 MB
@@ -73,12 +80,17 @@ def test_uploads_in_progress_are_limited_and_count_against_storage(client, alice
 
 def test_a_relatives_statement_counts_against_the_owner_and_keeps_the_link_open(client, alice, alice_case, settings):
     client.force_login(alice)
-    page = client.post(f"/cases/{alice_case.id}/statement-links/", {"name": "王芳", "relation": "母亲"}).content.decode()
+    page = client.post(
+        f"/cases/{alice_case.id}/statement-links/", {"name": "王芳", "relation": "母亲"}
+    ).content.decode()
     client.logout()
     link = re.search(r"http://testserver(/s/[^<\s]+/)", page).group(1)
     settings.QUOTA_MB = 1
-    r = client.post(link, {"name": "王芳", "text": "他们打给我", "files": [SimpleUploadedFile("a.png", screenshot(1100))]},
-                    HTTP_ACCEPT_LANGUAGE="en")
+    r = client.post(
+        link,
+        {"name": "王芳", "text": "他们打给我", "files": [SimpleUploadedFile("a.png", screenshot(1100))]},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert r.status_code == 400 and "storage is full" in r.content.decode()
     assert not EvidenceItem.objects.exists()
     assert StatementLink.objects.get().used_at is None

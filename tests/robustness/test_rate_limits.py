@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def link(client, alice, alice_case):
     client.force_login(alice)
-    page = client.post(f"/cases/{alice_case.id}/statement-links/", {"name": "王芳", "relation": "母亲"}).content.decode()
+    page = client.post(
+        f"/cases/{alice_case.id}/statement-links/", {"name": "王芳", "relation": "母亲"}
+    ).content.decode()
     client.logout()
     return re.search(r"http://testserver(/s/[^<\s]+/)", page).group(1)
 

@@ -36,13 +36,21 @@ def test_a_refused_file_name_on_the_upload_page_is_shown_not_a_500(live_server, 
     session = requests.Session()
     page = session.get(f"{live_server.url}/accounts/login/", timeout=10)
     token = session.cookies["csrftoken"]
-    r = session.post(f"{live_server.url}/accounts/login/", timeout=10, headers={"Referer": page.url},
-                     data={"username": "alice", "password": "correct horse 42", "csrfmiddlewaretoken": token})
+    r = session.post(
+        f"{live_server.url}/accounts/login/",
+        timeout=10,
+        headers={"Referer": page.url},
+        data={"username": "alice", "password": "correct horse 42", "csrfmiddlewaretoken": token},
+    )
     assert r.status_code == 200 and "/accounts/login/" not in r.url
     upload_url = f"{live_server.url}/cases/{alice_case.id}/upload/"
     session.get(upload_url, timeout=10)
-    r = session.post(upload_url, timeout=30, headers={"Referer": upload_url},
-                     data={"kind": "screenshot", "csrfmiddlewaretoken": session.cookies["csrftoken"]},
-                     files={"file": ("a\x07b.png", png_bytes() + os.urandom(300 * 1024), "image/png")})
+    r = session.post(
+        upload_url,
+        timeout=30,
+        headers={"Referer": upload_url},
+        data={"kind": "screenshot", "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+        files={"file": ("a\x07b.png", png_bytes() + os.urandom(300 * 1024), "image/png")},
+    )
     assert r.status_code == 200, r.status_code
     assert EvidenceItem.objects.count() == 0

@@ -48,8 +48,12 @@ def wav_silence_file(path, megabytes: int, rate: int = 8000):
     """A 16-bit mono WAV of silence of `megabytes` MB, written without holding it in memory."""
     size = megabytes * 1024 * 1024
     with open(path, "wb") as fh:
-        fh.write(b"RIFF" + struct.pack("<I", 36 + size) + b"WAVEfmt " + struct.pack("<IHHIIHH", 16, 1, 1, rate,
-                                                                                     rate * 2, 2, 16))
+        fh.write(
+            b"RIFF"
+            + struct.pack("<I", 36 + size)
+            + b"WAVEfmt "
+            + struct.pack("<IHHIIHH", 16, 1, 1, rate, rate * 2, 2, 16)
+        )
         fh.write(b"data" + struct.pack("<I", size))
         zeros = bytes(1024 * 1024)
         for _ in range(megabytes):
@@ -68,9 +72,15 @@ def take_in(case, alice, path, name: str, kind: str, django_capture_on_commit_ca
     mime, kind = services.check_file(str(path), path.stat().st_size, kind)
     actor = WORKER.__class__(user=alice)
     with django_capture_on_commit_callbacks(execute=True), open(path, "rb") as fh:
-        item, _ = services.evidence_create(case=case, actor=actor, content=File(fh, name=name),
-                                           sha256=digest.hexdigest(), size=path.stat().st_size, mime=mime,
-                                           fields={"kind": kind, "original_filename": name})
+        item, _ = services.evidence_create(
+            case=case,
+            actor=actor,
+            content=File(fh, name=name),
+            sha256=digest.hexdigest(),
+            size=path.stat().st_size,
+            mime=mime,
+            fields={"kind": kind, "original_filename": name},
+        )
     item.refresh_from_db()
     return item
 
@@ -84,8 +94,9 @@ def assert_too_long(item: EvidenceItem) -> None:
     assert not Transcript.objects.filter(item=item).exists()
 
 
-def test_a_200_mb_file_of_silence_ends_too_long_without_filling_memory(alice, alice_case, tmp_path,
-                                                                       django_capture_on_commit_callbacks):
+def test_a_200_mb_file_of_silence_ends_too_long_without_filling_memory(
+    alice, alice_case, tmp_path, django_capture_on_commit_callbacks
+):
     path = wav_silence_file(tmp_path / "call.wav", 200)  # 218 minutes at 8 kHz
     tracemalloc.start()
     try:
@@ -105,8 +116,9 @@ def test_a_tiny_file_declaring_hours_ends_too_long(alice, alice_case, tmp_path, 
     assert_too_long(item)
 
 
-def test_a_recording_without_a_declared_length_is_stopped_while_decoding(alice, alice_case, tmp_path, settings,
-                                                                          django_capture_on_commit_callbacks):
+def test_a_recording_without_a_declared_length_is_stopped_while_decoding(
+    alice, alice_case, tmp_path, settings, django_capture_on_commit_callbacks
+):
     settings.MAX_AUDIO_MINUTES = 1
     path = tmp_path / "call.flac"
     path.write_bytes(flac_silence(150, declare_samples=0))  # 2.5 minutes, no length in the header
@@ -137,8 +149,8 @@ def test_windows_end_in_a_pause_carry_their_start_and_join_to_the_whole(tmp_path
     rate = 16000
     t = np.arange(20 * rate) / rate
     speech = (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
-    speech[int(7.0 * rate):int(7.3 * rate)] = 0  # a pause before the first window's end (8 s)
-    speech[int(14.6 * rate):int(14.8 * rate)] = 0
+    speech[int(7.0 * rate) : int(7.3 * rate)] = 0  # a pause before the first window's end (8 s)
+    speech[int(14.6 * rate) : int(14.8 * rate)] = 0
     path = tmp_path / "call.wav"
     with wave.open(str(path), "wb") as w:
         w.setnchannels(1)
@@ -157,8 +169,9 @@ def test_windows_end_in_a_pause_carry_their_start_and_join_to_the_whole(tmp_path
     assert abs(audio.probe_audio(str(copy)).duration_s - 20.0) < 0.1
 
 
-def test_ocr_never_reads_an_image_the_image_step_refused(alice, alice_case, tmp_path, monkeypatch,
-                                                         django_capture_on_commit_callbacks):
+def test_ocr_never_reads_an_image_the_image_step_refused(
+    alice, alice_case, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
     path = tmp_path / "huge.png"
     Image.new("1", (11_000, 11_000)).save(path)  # 121 megapixels in a few KB
     read = []

@@ -40,14 +40,27 @@ def _free_port() -> int:
 
 def _env(tmp: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    return {**env, "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}", "BROKER_DIR": str(tmp / "broker"),
-            "MEDIA_ROOT": str(tmp / "media"), "SIGNING_KEY_FILE": str(tmp / "key.pem"), "DEBUG": "1",
-            "PYTHONUNBUFFERED": "1"}
+    return {
+        **env,
+        "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
+        "BROKER_DIR": str(tmp / "broker"),
+        "MEDIA_ROOT": str(tmp / "media"),
+        "SIGNING_KEY_FILE": str(tmp / "key.pem"),
+        "DEBUG": "1",
+        "PYTHONUNBUFFERED": "1",
+    }
 
 
 def _manage(env: dict, *args: str) -> str:
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=REPO_ROOT, env=env, check=True,
-                          capture_output=True, text=True, timeout=180).stdout
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    ).stdout
 
 
 def _call_log(n: int) -> bytes:
@@ -58,9 +71,12 @@ def _call_log(n: int) -> bytes:
 def _sign_in(url: str) -> dict:
     session = requests.Session()
     session.get(f"{url}/accounts/login/", timeout=10)
-    r = session.post(f"{url}/accounts/login/", timeout=30, headers={"Referer": f"{url}/accounts/login/"},
-                     data={"username": "alice", "password": "correct horse 42",
-                           "csrfmiddlewaretoken": session.cookies["csrftoken"]})
+    r = session.post(
+        f"{url}/accounts/login/",
+        timeout=30,
+        headers={"Referer": f"{url}/accounts/login/"},
+        data={"username": "alice", "password": "correct horse 42", "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+    )
     assert r.ok and "/accounts/login/" not in r.url
     return session.cookies.get_dict()
 
@@ -77,11 +93,33 @@ def embedded_site(tmp_path):
     port = _free_port()
     logs = [open(tmp_path / name, "w") for name in ("web.log", "worker.log")]
     procs = [
-        subprocess.Popen([sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-                         cwd=REPO_ROOT, env=env, stdout=logs[0], stderr=subprocess.STDOUT),
-        subprocess.Popen([sys.executable, "-m", "celery", "-A", "harassguard", "worker", "-Q", "default,heavy",
-                          "--concurrency", "1", "--loglevel", "INFO"],
-                         cwd=REPO_ROOT, env=env, stdout=logs[1], stderr=subprocess.STDOUT),
+        subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=logs[0],
+            stderr=subprocess.STDOUT,
+        ),
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "harassguard",
+                "worker",
+                "-Q",
+                "default,heavy",
+                "--concurrency",
+                "1",
+                "--loglevel",
+                "INFO",
+            ],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=logs[1],
+            stderr=subprocess.STDOUT,
+        ),
     ]
     try:
         url = f"http://127.0.0.1:{port}"
@@ -111,8 +149,9 @@ def test_web_and_worker_write_sqlite_at_once_without_locked_errors(embedded_site
 
     def upload(n: int) -> int:
         files = {"file": (f"calls{n}.csv", _call_log(n), "text/csv")}
-        return requests.post(f"{url}/api/v1/cases/{case_id}/evidence", headers=auth, files=files,
-                             data={"kind": "call_log"}, timeout=60).status_code
+        return requests.post(
+            f"{url}/api/v1/cases/{case_id}/evidence", headers=auth, files=files, data={"kind": "call_log"}, timeout=60
+        ).status_code
 
     cookies = _sign_in(url)
 
@@ -132,8 +171,9 @@ def test_web_and_worker_write_sqlite_at_once_without_locked_errors(embedded_site
         if failed or not open_jobs:
             break
         time.sleep(1)
-    assert failed == 0 and not_ready == 0, (f"{failed} jobs failed, {not_ready} items not ready; "
-                                            f"see {tmp / 'worker.log'}")
+    assert failed == 0 and not_ready == 0, (
+        f"{failed} jobs failed, {not_ready} items not ready; see {tmp / 'worker.log'}"
+    )
     assert "database is locked" not in (tmp / "worker.log").read_text()
     assert "database is locked" not in (tmp / "web.log").read_text()
     # select_for_update does nothing on SQLite: immediate transactions are what keep two writers

@@ -19,15 +19,23 @@ MALFORMED = ["not-a-uuid", "1", "' OR 1=1 --", "../../etc/passwd", "0" * 5000, "
 @pytest.fixture
 def link(client, alice, alice_case):
     client.force_login(alice)
-    page = client.post(f"/cases/{alice_case.id}/statement-links/", {"name": "王芳", "relation": "母亲"}).content.decode()
+    page = client.post(
+        f"/cases/{alice_case.id}/statement-links/", {"name": "王芳", "relation": "母亲"}
+    ).content.decode()
     client.logout()
     return re.search(r"http://testserver(/s/[^<\s]+/)", page).group(1)
 
 
 def _send(client, link):
-    return client.post(link, {"name": "王芳", "text": "5月12日晚上，13812345678打给我。", "contact": "139",
-                              "files": [SimpleUploadedFile("a.png", png_bytes()),
-                                        SimpleUploadedFile("b.png", png_bytes((10, 200, 10)))]})
+    return client.post(
+        link,
+        {
+            "name": "王芳",
+            "text": "5月12日晚上，13812345678打给我。",
+            "contact": "139",
+            "files": [SimpleUploadedFile("a.png", png_bytes()), SimpleUploadedFile("b.png", png_bytes((10, 200, 10)))],
+        },
+    )
 
 
 def test_a_failure_while_storing_keeps_the_link_open_and_stores_nothing(client, link, monkeypatch, media):
@@ -69,8 +77,9 @@ def test_malformed_ids_in_the_owners_forms_are_refused_not_500(client, alice, al
 @pytest.mark.parametrize("value", MALFORMED[:4])
 def test_malformed_ids_in_the_api_are_refused_not_500(client, alice_case, alice_api, value):
     client.raise_request_exception = False
-    r = client.post(f"/api/v1/cases/{alice_case.id}/bundles", {"items": [value]},
-                    content_type="application/json", **alice_api)
+    r = client.post(
+        f"/api/v1/cases/{alice_case.id}/bundles", {"items": [value]}, content_type="application/json", **alice_api
+    )
     assert r.status_code in (400, 404, 422), r.status_code
     for path in [f"/api/v1/evidence/{value}", f"/api/v1/bundles/{value}", f"/api/v1/uploads/{value}"]:
         assert client.get(path, **alice_api).status_code in (400, 404, 422), path

@@ -4,8 +4,10 @@ from evidence.bundle_check import Unreadable, bundle_problems
 
 
 class Command(BaseCommand):
-    help = ("Check a bundle ZIP as a whole: every exhibit listed and no other, no file outside the manifest, "
-            "the manifest's own hash, every time stamp, and the custody chain head against its time stamp.")
+    help = (
+        "Check a bundle ZIP as a whole: every exhibit listed and no other, no file outside the manifest, "
+        "the manifest's own hash, every time stamp, and the custody chain head against its time stamp."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("zip_path")
@@ -19,5 +21,7 @@ class Command(BaseCommand):
             self.stdout.write(f"MISMATCH {problem}")
         if problems:
             raise CommandError(f"{len(problems)} problem(s) found")
-        self.stdout.write(f"OK: bundle.pdf and {len(manifest['items'])} original(s) match the manifest "
-                          "and the site's records; every time stamp and the custody chain head verify")
+        self.stdout.write(
+            f"OK: bundle.pdf and {len(manifest['items'])} original(s) match the manifest "
+            "and the site's records; every time stamp and the custody chain head verify"
+        )

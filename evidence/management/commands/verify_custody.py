@@ -6,8 +6,10 @@ from evidence.models import CustodyEvent
 
 
 class Command(BaseCommand):
-    help = ("Check every case's custody record: the keyed chain, its time-stamped heads (a cut tail or a "
-            "rewritten chain), and each item against its 'received' event.")
+    help = (
+        "Check every case's custody record: the keyed chain, its time-stamped heads (a cut tail or a "
+        "rewritten chain), and each item against its 'received' event."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--case", help="check only this case (its UUID)")
