@@ -1,3 +1,4 @@
+import re
 import secrets
 
 from django import forms
@@ -10,10 +11,15 @@ def suggested_username() -> str:
     return f"hg-{secrets.token_hex(4)}"
 
 
+# Digits with the separators people type in phone numbers: "138 1234 5678", "+86-138…", "(010)…".
+_NUMBER_LIKE = re.compile(r"[\d\s+\-().]+")
+
+
 class SignupForm(UserCreationForm):
     """New account. Collectors know their targets' phone numbers, so the form no longer suggests
-    one as the user name: it offers a random name instead, and a taken name gets the same
-    neutral answer as any other refused name."""
+    one as the user name: it offers a random name instead, refuses names that are numbers (a
+    phone or QQ number), and a taken name gets the same neutral answer as any other refused
+    name. Refusing every number alike means sign-up cannot be asked whether a number has an account."""
 
     email = forms.EmailField(
         label=_("E-mail (optional)"),
@@ -34,6 +40,11 @@ class SignupForm(UserCreationForm):
     def clean_username(self):
         """Refuse a taken name (in any case) without Django's "already exists" wording."""
         username = self.cleaned_data.get("username")
+        if username and _NUMBER_LIKE.fullmatch(username) and sum(c.isdigit() for c in username) >= 7:
+            raise forms.ValidationError(
+                _("A number cannot be the user name: collectors know your numbers. Keep the name offered."),
+                code="number",
+            )
         if username and self._meta.model.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(_("This user name cannot be used. Choose another."), code="unavailable")
         return username

@@ -9,10 +9,10 @@ def test_passwords_are_stored_with_argon2(client, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
     r = client.post(
         "/accounts/signup/",
-        {"username": "13800001111", "password1": "a long passphrase 42", "password2": "a long passphrase 42"},
+        {"username": "xiaoli2026", "password1": "a long passphrase 42", "password2": "a long passphrase 42"},
     )
     assert r.status_code == 302
-    assert get_user_model().objects.get(username="13800001111").password.startswith("argon2")
+    assert get_user_model().objects.get(username="xiaoli2026").password.startswith("argon2")
 
 
 def test_pages_forbid_inline_script_and_framing(client):

@@ -48,7 +48,7 @@ def test_a_victim_on_a_phone_collects_evidence_and_takes_the_bundle(site, screen
     screen.check_accessible("sign-in")
     page.click("a[href='/accounts/signup/']")
     screen.check_accessible("sign-up")
-    page.fill("#id_username", "13900001111")
+    assert page.input_value("#id_username").startswith("hg-")  # the offered name is kept
     page.fill("#id_password1", "Harass-guard 2026!")
     page.fill("#id_password2", "Harass-guard 2026!")
     page.click("button.primary")
