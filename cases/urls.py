@@ -8,6 +8,7 @@ urlpatterns = [
     path("cases/new/", views.case_new, name="case-new"),
     path("cases/<uuid:case_id>/", views.case_detail, name="case-detail"),
     path("cases/<uuid:case_id>/timeline/", views.case_timeline, name="case-timeline"),
+    path("cases/<uuid:case_id>/phrases/", views.case_phrases, name="case-phrases"),
     path("cases/<uuid:case_id>/events/new/", views.manual_event_new, name="manual-event-new"),
     path("cases/<uuid:case_id>/numbers/", numbers_views.case_numbers, name="case-numbers"),
     path("cases/<uuid:case_id>/numbers/change/", numbers_views.case_number_change, name="case-number-change"),

@@ -30,6 +30,9 @@ from evidence.sanity import case_sanity_problems
 from evidence.speakers import SPEAKER_CHOICES
 
 ITEMS_PER_PAGE = 25
+# A case with hundreds of recordings can hold hundreds of unchecked phrases; the case page shows the
+# first ones (a page a phone can load), the phrases page all of them.
+PENDING_ON_CASE_PAGE = 10
 
 
 def guide(request):
@@ -97,7 +100,8 @@ def case_detail(request, case_id):
             }
             for f in analysis.findings
         ],
-        "pending": _pending_rows(analysis, get_language()),
+        "pending": _pending_rows(analysis.pending[:PENDING_ON_CASE_PAGE], analysis.rule_set, get_language()),
+        "pending_total": len(analysis.pending),
         "speaker_choices": SPEAKER_CHOICES,
         "disclaimer": analysis.rule_set.disclaimer_for(get_language()),
         # Drawn from confirmed collectors' numbers only, like the findings beside them.
@@ -144,16 +148,32 @@ def case_timeline(request, case_id):
     )
 
 
-def _pending_rows(analysis, language: str) -> list[dict]:
+@login_required
+def case_phrases(request, case_id):
+    """Every phrase still to check, when there are more than the case page shows."""
+    case = get_case_for_user(request.user, case_id)
+    analysis = case_analyse(case)
+    pending = _pending_rows(analysis.pending, analysis.rule_set, get_language())
+    context = {
+        "case": case,
+        "pending": pending,
+        "pending_total": len(pending),
+        "role": role_of(request.user, case),
+        "speaker_choices": SPEAKER_CHOICES,
+    }
+    return render(request, "cases/phrases.html", context)
+
+
+def _pending_rows(pending: list[dict], rule_set, language: str) -> list[dict]:
     """The phrases still to check, each with the form that confirms its speaker in one tap."""
     rows = []
-    for row in analysis.pending:
+    for row in pending:
         item_id, where = row["evidence"][0], row["where"]
         recording = row["source"] == "recording"
         rows.append(
             {
                 **row,
-                "title": analysis.rule_set.title_for(row["rule"], language),
+                "title": rule_set.title_for(row["rule"], language),
                 "position": where["segment"] if recording else where["line"],
                 "url": reverse("item-detail", args=[item_id])
                 + (f"#t-{where['segment']}" if recording else f"#line-{where['line']}"),
