@@ -71,4 +71,3 @@ def test_confirming_from_the_phrases_page_comes_back_to_it(client, alice, many_p
 def test_strangers_do_not_find_the_phrases_page(client, bob, many_phrases):
     client.force_login(bob)
     assert client.get(f"/cases/{many_phrases.id}/phrases/").status_code == 404
-
