@@ -84,7 +84,7 @@ class PinForm(forms.Form):
     pin_again = _pin_field(_("The PIN again"))
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("pin") and data.get("pin") != data.get("pin_again"):
             raise forms.ValidationError(_("The two PINs differ."))
         return data

@@ -31,12 +31,12 @@ def quick_exit_view(request):
 @require_http_methods(["GET", "POST"])
 def privacy_settings(request):
     """Where the quick exit leads, discreet mode, and the PIN."""
-    action = request.POST.get("action") if request.method == "POST" else None
+    action = request.POST.get("action", "") if request.method == "POST" else ""
     row = privacy_of(request.user)
     form = PrivacyForm(request.POST if action == "settings" else None, instance=row)
     pin_form = PinForm(request.POST if action == "pin" else None)
     remove_form = PinRemoveForm(request.POST if action == "pin-remove" else None)
-    bound = {"settings": form, "pin": pin_form, "pin-remove": remove_form}.get(action or "")
+    bound = {"settings": form, "pin": pin_form, "pin-remove": remove_form}.get(action)
     over = action in ("pin", "pin-remove") and counted_over("pin-password", request.user.pk, PASSWORD_TRIES_PER_HOUR)
     if over:
         return lockout_response(request, 3600, signin=False)

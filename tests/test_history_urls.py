@@ -22,7 +22,18 @@ pytestmark = pytest.mark.django_db
 MOTHER, COLLECTOR = "13811115678", "17011112222"
 FILE_STEM = "王芳通话截图"
 # URL parameters that are opaque: ids, one-time link tokens, hashes, a call row's number in its log.
-OPAQUE_PARAMS = {"case_id", "item_id", "bundle_id", "complaint_id", "upload_id", "token", "uidb64", "sha256", "code", "row"}
+OPAQUE_PARAMS = {
+    "case_id",
+    "item_id",
+    "bundle_id",
+    "complaint_id",
+    "upload_id",
+    "token",
+    "uidb64",
+    "sha256",
+    "code",
+    "row",
+}
 
 
 class Addresses(HTMLParser):

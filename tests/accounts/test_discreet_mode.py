@@ -88,7 +88,18 @@ def test_a_password_reset_without_discreet_mode_explains_itself(client, alice):
 
 def assert_neutral(sent, case, username):
     text = (sent.subject + "\n" + sent.body).lower()
-    for word in (case.title, case.platform, username, "harassguard", "case", "案件", "催收", "证据", "password", "密码"):
+    for word in (
+        case.title,
+        case.platform,
+        username,
+        "harassguard",
+        "case",
+        "案件",
+        "催收",
+        "证据",
+        "password",
+        "密码",
+    ):
         assert word.lower() not in text, word
     assert sent.subject in ("您有一条消息", "You have a message")
 

@@ -17,7 +17,9 @@ PASSWORD = "correct horse 42"
 
 def set_pin(client, pin="2580", password=PASSWORD):
     return client.post(
-        "/accounts/privacy/", {"action": "pin", "password": password, "pin": pin, "pin_again": pin}
+        "/accounts/privacy/",
+        {"action": "pin", "password": password, "pin": pin, "pin_again": pin},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
 
 
@@ -43,8 +45,8 @@ def test_case_pages_ask_for_the_pin_after_a_quick_exit_and_open_with_it(client, 
     assert api.status_code == 401 and api.json()["code"] == "pin_required"
     page = client.get("/accounts/pin/", {"next": f"/cases/{alice_case.id}/"})
     assert alice_case.title not in page.content.decode()
-    r = client.post(f"/accounts/pin/?next=/cases/{alice_case.id}/", {"pin": "1111"})
-    assert r.status_code == 200 and "That PIN is not right." in r.content.decode()
+    r = client.post(f"/accounts/pin/?next=/cases/{alice_case.id}/", {"pin": "1111"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert r.status_code == 200 and "PIN 码不正确。" in r.content.decode()
     r = client.post(f"/accounts/pin/?next=/cases/{alice_case.id}/", {"pin": "2580"})
     assert r.status_code == 302 and r["Location"] == f"/cases/{alice_case.id}/"
     assert alice_case.title in client.get(f"/cases/{alice_case.id}/").content.decode()

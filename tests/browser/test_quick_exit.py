@@ -42,7 +42,9 @@ def phone_browser():
 def phone(phone_browser, live_server, request):
     screen = Screen(phone_browser, live_server.url, ARTIFACTS / request.node.name, PHONE, slow=False)
     pattern = re.compile("^" + re.escape(settings.QUICK_EXIT_URLS["weather"]))
-    screen.context.route(pattern, lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8", body=WEATHER))
+    screen.context.route(
+        pattern, lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8", body=WEATHER)
+    )
     yield screen
     screen.context.close()
 
