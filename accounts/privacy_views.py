@@ -76,6 +76,8 @@ def pin_unlock(request):
     next_url = request.GET.get("next", "/")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "/"
+    if not has_pin(request.user):
+        return redirect(next_url)
     if request.method == "POST" and request.POST.get("action") == "forgot":
         logout(request)
         return redirect(f"{reverse('login')}?{urlencode({'next': next_url})}")

@@ -124,6 +124,12 @@ def test_anyone_may_press_quick_exit(client):
     assert client.post("/accounts/quick-exit/").status_code == 204
 
 
+def test_without_a_pin_the_pin_page_just_goes_on(client, alice, alice_case):
+    client.force_login(alice)
+    r = client.post(f"/accounts/pin/?next=/cases/{alice_case.id}/", {"pin": "0000"})
+    assert r.status_code == 302 and r["Location"] == f"/cases/{alice_case.id}/"
+
+
 def test_every_page_has_the_quick_exit_leading_to_the_chosen_neutral_page(client, alice, alice_case, settings):
     settings.QUICK_EXIT_URLS = {"weather": "https://weather.example/", "news": "https://news.example/"}
     assert 'id="quick-exit" href="https://weather.example/"' in client.get("/accounts/login/").content.decode()
