@@ -3,7 +3,11 @@ import secrets
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Privacy
+from accounts.privacy import PIN_DIGITS
 
 
 def suggested_username() -> str:
@@ -56,3 +60,52 @@ class SignupForm(UserCreationForm):
 
 class EmailForm(forms.Form):
     email = forms.EmailField(label=_("E-mail for password resets"), required=False)
+
+
+class PrivacyForm(forms.ModelForm):
+    class Meta:
+        model = Privacy
+        fields = ("exit_page", "discreet")
+        widgets = {"exit_page": forms.RadioSelect}
+        help_texts = {
+            "discreet": _(
+                "The browser tab says “Notes” with a plain icon, and e-mails say only that there is a "
+                "message to read after signing in."
+            )
+        }
+
+
+def _pin_field(label):
+    return forms.CharField(
+        label=label,
+        min_length=PIN_DIGITS[0],
+        max_length=PIN_DIGITS[1],
+        validators=[RegexValidator(r"^\d+$", _("Only digits."))],
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class PinForm(forms.Form):
+    """A new PIN (4 to 8 digits), typed twice, with the account's password."""
+
+    password = forms.CharField(
+        label=_("Your password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    pin = _pin_field(_("New PIN (4 to 8 digits)"))
+    pin_again = _pin_field(_("The PIN again"))
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("pin") and data.get("pin") != data.get("pin_again"):
+            raise forms.ValidationError(_("The two PINs differ."))
+        return data
+
+
+class PinRemoveForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+
+class PinUnlockForm(forms.Form):
+    pin = _pin_field(_("PIN"))

@@ -66,3 +66,18 @@ class Throttle(models.Model):
     count = models.PositiveIntegerField(default=0)
     started = models.DateTimeField()
     last = models.DateTimeField()
+
+
+class Privacy(models.Model):
+    """How discreet the site is for one account on a shared phone: where the quick-exit button
+    leads, a neutral tab and e-mails, and an optional PIN before case pages open (only its hash)."""
+
+    class ExitPage(models.TextChoices):
+        WEATHER = "weather", _("a weather page")
+        NEWS = "news", _("a news page")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="privacy")
+    exit_page = models.CharField(_("Quick exit opens"), max_length=10, choices=ExitPage, default=ExitPage.WEATHER)
+    discreet = models.BooleanField(_("Discreet mode"), default=False)
+    pin_hash = models.CharField(max_length=128, blank=True)
+    changed = models.DateTimeField(auto_now=True)

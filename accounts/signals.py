@@ -2,6 +2,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
 from accounts.models import SignIn
+from accounts.privacy import pin_signed_in_with_password
 from accounts.throttle import signin_succeeded
 from harassguard.lib.client_ip import client_ip
 
@@ -12,6 +13,7 @@ def record_sign_in(sender, request, user, **kwargs) -> None:
     if request is None or not hasattr(request, "session"):
         return
     signin_succeeded(request, user.get_username())
+    pin_signed_in_with_password(request, user)
     if not request.session.session_key:
         request.session.save()
     SignIn.objects.create(

@@ -74,6 +74,17 @@ def counted_over(scope: str, value: str, per_hour: int) -> bool:
     return hit(_key(scope, str(value)), HOUR).count > per_hour
 
 
+def count_of(scope: str, value: str) -> int:
+    """Attempts counted under (scope, value) in the last hour, without counting one more."""
+    row = _current(_key(scope, str(value)), HOUR)
+    return row.count if row else 0
+
+
+def forget(scope: str, value: str) -> None:
+    """Start the count under (scope, value) again (e.g. wrong PINs, after the password was given)."""
+    Throttle.objects.filter(key=_key(scope, str(value))).delete()
+
+
 def _pair_wait(row: Throttle | None) -> timedelta:
     if row is None or row.count < settings.SIGNIN_FAILURE_LIMIT:
         return timedelta(0)

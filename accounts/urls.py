@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import password_reset, views
+from accounts import password_reset, privacy_views, views
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
@@ -24,5 +24,8 @@ urlpatterns = [
     ),
     path("2fa/", views.second_factor_setup, name="second-factor-setup"),
     path("2fa/verify/", views.second_factor_verify, name="second-factor-verify"),
+    path("privacy/", privacy_views.privacy_settings, name="privacy"),
+    path("pin/", privacy_views.pin_unlock, name="pin-unlock"),
+    path("quick-exit/", privacy_views.quick_exit_view, name="quick-exit"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -21,6 +22,12 @@ from harassguard.lib import phone
 # Words a collector says and a relative rarely does: a recording or screenshot holding them suggests collection.
 COLLECTION_WORDS = re.compile(r"催收|逾期|还款|欠款|欠钱|贷款|网贷|借款|老赖|结清|账单")
 ROLE_ORDER = ["third_party", "borrower", "collector", "other"]
+
+
+def number_anchor(case_id, number: str) -> str:
+    """The element id (and URL fragment) of a number's row: a keyed hash, not the number, because
+    fragments stay in the phone's browser history."""
+    return "n-" + salted_hmac("cases.number-anchor", f"{case_id}:{number}").hexdigest()[:12]
 
 
 @dataclass

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from cases.access import OWNER, Need, get_case_for_user, role_of
 from cases.models import CaseNumber, Party
-from cases.numbers import number_rows, unconfirmed_count
+from cases.numbers import number_anchor, number_rows, unconfirmed_count
 from cases.services import case_analyse, case_number_set, party_create
 from evidence.custody import actor_from_request
 from harassguard.lib import phone
@@ -31,7 +31,7 @@ def case_numbers(request, case_id):
     roles = dict(CaseNumber.Role.choices)
     for row in rows:
         row["role_label"], row["suggested_label"] = roles[row["role"]], roles[row["suggested_role"]]
-        row["anchor"] = "n-" + row["number"].lstrip("+")
+        row["anchor"] = number_anchor(case.id, row["number"])
     parties = list(case.parties.select_related("acts_for"))
     return render(
         request,
@@ -73,7 +73,7 @@ def case_number_change(request, case_id):
     messages.success(
         request, _("Saved: %(number)s is now “%(role)s”.") % {"number": number, "role": CaseNumber.Role(role).label}
     )
-    return redirect(reverse("case-numbers", args=[case.id]) + f"#n-{number.lstrip('+')}")
+    return redirect(reverse("case-numbers", args=[case.id]) + "#" + number_anchor(case.id, number))
 
 
 @login_required

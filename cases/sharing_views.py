@@ -1,13 +1,14 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.mail import send_mail
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.mail import mail_send
+from accounts.privacy import privacy_of
 from cases.access import Need, get_case_for_user
 from cases.models import Membership
 from cases.sharing import (
@@ -44,7 +45,12 @@ def sharing(request, case_id):
         )
         link = request.build_absolute_uri(reverse("invitation", args=[raw]))
         if data["email"]:
-            invitation_email(to=data["email"], link=link, inviter=request.user.get_username())
+            invitation_email(
+                to=data["email"],
+                link=link,
+                inviter=request.user.get_username(),
+                discreet=privacy_of(request.user).discreet,
+            )
             messages.success(request, _("The invitation was sent to %(email)s.") % {"email": data["email"]})
         form = InviteForm()
     context = {
@@ -57,13 +63,14 @@ def sharing(request, case_id):
     return render(request, "cases/sharing.html", context)
 
 
-def invitation_email(*, to: str, link: str, inviter: str) -> None:
-    """E-mail an invitation link (the case's title stays out of the message)."""
+def invitation_email(*, to: str, link: str, inviter: str, discreet: bool = False) -> None:
+    """E-mail an invitation link (the case's title stays out of the message; in discreet mode,
+    the inviter's name and the site's purpose too)."""
     body = _(
         "%(inviter)s invites you to review a case on HarassGuard. Open this link (it works once, for 14 days) "
         "and sign in or create an account:\n\n%(link)s"
     ) % {"inviter": inviter, "link": link}
-    send_mail(_("An invitation to review a case"), body, None, [to])
+    mail_send(to=to, subject=_("An invitation to review a case"), body=body, link=link, discreet=discreet)
 
 
 @login_required

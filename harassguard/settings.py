@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.RequireSecondFactorMiddleware",
+    "accounts.middleware.PinLockMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -70,6 +71,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.privacy",
             ],
         },
     },
@@ -319,3 +321,17 @@ SITE_OPERATOR_RELATION = env_str("SITE_OPERATOR_RELATION", "未说明")
 # to statement-link pages an hour (accounts/throttle.py).
 STATEMENT_LINK_DAYS = env_int("STATEMENT_LINK_DAYS", 14, minimum=1)
 STATEMENT_LINK_PER_HOUR = env_int("STATEMENT_LINK_PER_HOUR", 30, minimum=1)
+
+# Quick exit (accounts/privacy.py): the neutral pages the button replaces the site with. Outside
+# pages on purpose: one of our own would stay in the phone's history under our address.
+QUICK_EXIT_URLS = {
+    "weather": env_str("QUICK_EXIT_WEATHER_URL", "https://www.weather.com.cn/"),
+    "news": env_str("QUICK_EXIT_NEWS_URL", "https://news.cctv.com/"),
+}
+for _exit_name, _exit_url in QUICK_EXIT_URLS.items():
+    if not _exit_url.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(f"QUICK_EXIT_{_exit_name.upper()}_URL must start with https://, not {_exit_url!r}")
+# Discreet mode's PIN: a case page asks for it again after this many idle minutes, and this many
+# wrong PINs an hour sign the account out of that phone (the password then opens it again).
+PIN_IDLE_MINUTES = env_int("PIN_IDLE_MINUTES", 15, minimum=1)
+PIN_TRIES_PER_HOUR = env_int("PIN_TRIES_PER_HOUR", 5, minimum=1)

@@ -34,6 +34,7 @@ PUBLIC = {
     "password-reset-done",
     "password-reset-confirm",
     "password-reset-complete",
+    "quick-exit",  # shuts the caller's own session, if any
 }
 # The caller's own list and the forms that create something new for the caller.
 OWN = {
@@ -47,6 +48,8 @@ OWN = {
     "second-factor-verify",
     "password-change",
     "account-email",
+    "privacy",
+    "pin-unlock",
 }
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 

@@ -4,6 +4,7 @@ one tap for the suggested collector, her mother named as a relative, and the fin
 import pytest
 
 from cases.models import CaseNumber
+from cases.numbers import number_anchor
 from evidence.models import EvidenceItem
 from tests.browser.conftest import PHONE, sign_in
 from tests.integration.conftest import wait_until
@@ -28,7 +29,13 @@ def call_log_case(alice, alice_case, send):
 
 
 def card(page, number: str):
-    return page.locator(f"#n-{number}")
+    return page.locator(f"#{anchor(page, number)}")
+
+
+def anchor(page, number: str) -> str:
+    """A number's row id: a keyed hash of the case and the number, never the number (browser history)."""
+    case_id = page.url.split("/cases/")[1].split("/")[0]
+    return number_anchor(case_id, number)
 
 
 def test_a_victim_confirms_numbers_on_her_phone_in_chinese_and_english(site, screens, call_log_case):
@@ -45,7 +52,7 @@ def test_a_victim_confirms_numbers_on_her_phone_in_chinese_and_english(site, scr
     assert "5次来电，接通5次" in card(page, MOTHER).inner_text()
 
     card(page, COLLECTOR).locator("button.confirm").tap()  # one tap: the suggestion, confirmed
-    page.wait_for_selector(f"#n-{COLLECTOR}.confirmed")
+    page.wait_for_selector(f"#{anchor(page, COLLECTOR)}.confirmed")
     assert "催收方 ✓" in card(page, COLLECTOR).inner_text()
 
     mother = card(page, MOTHER)
@@ -55,7 +62,7 @@ def test_a_victim_confirms_numbers_on_her_phone_in_chinese_and_english(site, scr
     mother.locator("input[name=name]").fill("王芳")
     mother.locator("input[name=relation]").fill("母亲")
     mother.locator("button.save").tap()
-    page.wait_for_selector(f"#n-{MOTHER}.confirmed")
+    page.wait_for_selector(f"#{anchor(page, MOTHER)}.confirmed")
     assert "母亲 王芳 ✓" in card(page, MOTHER).inner_text()
     screen.check_accessible("numbers-confirmed")
     row = CaseNumber.objects.get(case=case, number=MOTHER)
@@ -75,7 +82,7 @@ def test_a_victim_confirms_numbers_on_her_phone_in_chinese_and_english(site, scr
     collector.locator("summary:has-text('Change')").tap()
     collector.locator("input[value=other]").check()
     collector.locator("button.save").tap()
-    page.wait_for_selector(f"#n-{COLLECTOR}.role-other")
+    page.wait_for_selector(f"#{anchor(page, COLLECTOR)}.role-other")
     screen.check_accessible("numbers-english")
     page.goto(f"/cases/{case.id}/")
     assert "Every number is confirmed." in page.inner_text("#numbers-status")

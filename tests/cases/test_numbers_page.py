@@ -3,6 +3,7 @@
 import pytest
 
 from cases.models import CaseNumber, Party
+from cases.numbers import number_anchor
 from evidence.models import CustodyEvent
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,8 @@ def test_the_page_lists_numbers_with_calls_and_the_suggestion_with_its_reason(cl
 
 def test_one_tap_confirms_the_suggestion_and_the_finding_appears_with_its_events(client, case):
     r = client.post(f"/cases/{case.id}/numbers/change/", {"number": COLLECTOR, "role": "collector"})
-    assert r.status_code == 302 and r["Location"].endswith(f"/numbers/#n-{COLLECTOR}")
+    assert r.status_code == 302 and r["Location"].endswith(f"/numbers/#{number_anchor(case.id, COLLECTOR)}")
+    assert COLLECTOR not in r["Location"]  # the fragment stays in the browser's history
     assert CaseNumber.objects.get(case=case, number=COLLECTOR).confirmed
     assert CustodyEvent.objects.filter(action="number_classified", detail__number=COLLECTOR).exists()
     text = client.get(f"/cases/{case.id}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
