@@ -13,6 +13,7 @@ from accounts.throttle import rate_limited
 from cases.statement_links import LinkInvalid, link_upload_begin, link_upload_finish, link_upload_get
 from evidence.api import ErrorOut
 from evidence.intake import services
+from evidence.intake.api import PIECE_BODY as _PIECE_BODY
 from evidence.intake.api import (
     UploadIn,
     UploadOut,
@@ -21,7 +22,6 @@ from evidence.intake.api import (
     tus_headers,
     upload_out,
 )
-from evidence.intake.api import PIECE_BODY as _PIECE_BODY
 from harassguard.lib.errors import ApiError
 
 router = Router(tags=["statement links"], auth=None)
@@ -41,7 +41,8 @@ def _gone() -> ApiError:
 
 
 @router.post(
-    "/statement-links/{token}/uploads", response={201: UploadOut, 400: ErrorOut, 404: ErrorOut, 413: ErrorOut, 429: ErrorOut}
+    "/statement-links/{token}/uploads",
+    response={201: UploadOut, 400: ErrorOut, 404: ErrorOut, 413: ErrorOut, 429: ErrorOut},
 )
 def link_upload_begin_api(request, token: str, payload: LinkUploadIn):
     """Announce a spoken statement recorded through a statement link (always kind `spoken_statement`);
@@ -64,7 +65,9 @@ def link_upload_begin_api(request, token: str, payload: LinkUploadIn):
     return Status(201, upload_out(upload, _piece_url(token, upload.id)))
 
 
-@router.api_operation(["GET", "HEAD"], "/statement-links/{token}/uploads/{upload_id}", response={200: UploadOut, 404: ErrorOut})
+@router.api_operation(
+    ["GET", "HEAD"], "/statement-links/{token}/uploads/{upload_id}", response={200: UploadOut, 404: ErrorOut}
+)
 def link_upload_status(request, token: str, upload_id: UUID, response: HttpResponse):
     """Where a relative's recording stands (as GET /uploads/{id})."""
     try:
@@ -78,7 +81,16 @@ def link_upload_status(request, token: str, upload_id: UUID, response: HttpRespo
 @router.patch(
     "/statement-links/{token}/uploads/{upload_id}",
     url_name="link_upload_piece",
-    response={200: UploadOut, 201: UploadOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 411: ErrorOut, 413: ErrorOut, 415: ErrorOut},
+    response={
+        200: UploadOut,
+        201: UploadOut,
+        400: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        411: ErrorOut,
+        413: ErrorOut,
+        415: ErrorOut,
+    },
     openapi_extra=_PIECE_BODY,
 )
 def link_upload_piece(request, token: str, upload_id: UUID, response: HttpResponse):

@@ -217,5 +217,7 @@ def link_upload_finish(upload: ChunkedUpload, actor: Actor, raw: str):
     item, created = resumable.upload_finish(upload, actor)
     with transaction.atomic():
         StatementLink.objects.filter(pk=link.pk, used_at=None).update(used_at=timezone.now())
-        custody_record(case=link.case, action="statement_link_used", actor=actor, link=str(link.pk), items=[str(item.pk)])
+        custody_record(
+            case=link.case, action="statement_link_used", actor=actor, link=str(link.pk), items=[str(item.pk)]
+        )
     return item, created

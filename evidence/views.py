@@ -10,11 +10,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import Need, get_case_for_user, get_item_for_user, role_of
 from cases.jurisdictions import case_timezone
-from evidence.device_facts import facts_rows_labelled
 from evidence.bundle.content import own_account
 from evidence.callrows import CALL_DIRECTIONS, effective_rows
 from evidence.curation import call_row_correct, item_withdraw, note_add, recording_number_set
 from evidence.custody import actor_from_request, custody_record
+from evidence.device_facts import facts_rows_labelled
 from evidence.downloads import listening_response, original_response
 from evidence.forms import EvidenceDetailsForm, StatementForm
 from evidence.intake import services, web

@@ -75,7 +75,9 @@ def web_manifest(request):
             {"src": static("icons/icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any"},
         ],
     }
-    response = JsonResponse(manifest, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(
+        manifest, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False}
+    )
     response["Cache-Control"] = "no-cache"
     return response
 

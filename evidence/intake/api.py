@@ -14,9 +14,9 @@ from django.urls import reverse
 from ninja import Router, Schema, Status
 
 from cases.access import Need, get_case_for_user, get_upload_for_user
+from evidence import device_facts as device
 from evidence.api import ErrorOut, EvidenceOut, evidence_out
 from evidence.custody import actor_from_request
-from evidence import device_facts as device
 from evidence.intake import resumable, services
 from evidence.models import ChunkedUpload
 from harassguard.lib.errors import ApiError, Text

@@ -107,6 +107,17 @@
     ui.status.textContent = text + " ";
     actionsFor(entry, ui);
     if (item && !ui.followed && url("evidence", item.id)) follow(entry, ui);
+    if (item && form.id === "record-form") linkClosed();
+  }
+
+  // A relative's recording that arrived closed the link: the written form can no longer be sent.
+  function linkClosed() {
+    ["statement-form", "recorder"].forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el) el.hidden = true;
+    });
+    var done = document.getElementById("link-done");
+    if (done) done.hidden = false;
   }
 
   function actionsFor(entry, ui) {

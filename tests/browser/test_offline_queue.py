@@ -42,7 +42,9 @@ def test_a_file_picked_offline_is_sent_and_confirmed_when_the_connection_returns
     page.click("#upload-form button[type=submit]")
     row = page.locator("#upload-list li").first
     page.wait_for_selector("#upload-list li[data-state=waiting]")
-    assert "恢复" in row.inner_text() or "连接" in row.inner_text()  # kept on the phone, sent when the connection returns
+    assert (
+        "恢复" in row.inner_text() or "连接" in row.inner_text()
+    )  # kept on the phone, sent when the connection returns
     screen.check_accessible("waiting-offline")
     assert page.evaluate("() => HGQueue.all().then(q => q.map(e => [e.state, e.blob.size, e.sha256]))") == [
         ["waiting", photo.stat().st_size, digest]

@@ -3,7 +3,6 @@ statement link record with the phone's microphone (chromium's fake device playin
 and each recording becomes a transcribed item: 当事人陈述 for her, 证人证言 for her mother."""
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -78,6 +77,9 @@ def test_the_victim_and_her_mother_record_statements_that_are_transcribed(
         mother.page.goto(link)
         mother.page.fill("#id_name", "王芳芳")
         record(mother)
+        # The recording closed the link: the written form goes, and she is told it arrived.
+        mother.page.wait_for_selector("#link-done:not([hidden])")
+        assert not mother.page.is_visible("#statement-form") and not mother.page.is_visible("#record-start")
         mother.check_accessible("mother-sent")
     finally:
         mother.context.close()

@@ -65,7 +65,13 @@ def test_a_victims_recorded_statement_is_her_own_account_transcribed_with_the_ph
     data = browser_recording(tmp_path / f"statement.{fmt}", fmt)
     r = client.post(
         f"/api/v1/cases/{alice_case.id}/uploads",
-        {"filename": f"statement_20250512.{fmt}", "size": len(data), "sha256": sha256(data), "kind": "spoken_statement", **DEVICE},
+        {
+            "filename": f"statement_20250512.{fmt}",
+            "size": len(data),
+            "sha256": sha256(data),
+            "kind": "spoken_statement",
+            **DEVICE,
+        },
         content_type="application/json",
         **alice_api,
     )
@@ -97,7 +103,9 @@ def test_a_victims_recorded_statement_is_her_own_account_transcribed_with_the_ph
 @pytest.fixture
 def link_token(client, alice, alice_case):
     client.force_login(alice)
-    page = client.post(f"/cases/{alice_case.id}/statement-links/", {"name": "王芳", "relation": "母亲"}).content.decode()
+    page = client.post(
+        f"/cases/{alice_case.id}/statement-links/", {"name": "王芳", "relation": "母亲"}
+    ).content.decode()
     client.logout()
     return re.search(r"http://testserver/s/([^<\s/]+)/", page).group(1)
 
@@ -110,7 +118,10 @@ def test_a_relatives_recording_through_the_link_is_a_witness_account_and_closes_
     data = browser_recording(tmp_path / "witness.webm", "webm")
     begin = f"/api/v1/statement-links/{link_token}/uploads"
     body = {"filename": "witness.webm", "size": len(data), "sha256": sha256(data), "name": "王芳芳", **DEVICE}
-    assert client.post(f"/api/v1/statement-links/{link_token}x/uploads", body, content_type="application/json").status_code == 404
+    assert (
+        client.post(f"/api/v1/statement-links/{link_token}x/uploads", body, content_type="application/json").status_code
+        == 404
+    )
     r = client.post(begin, body, content_type="application/json")
     assert r.status_code == 201, r.content
     upload = r.json()
