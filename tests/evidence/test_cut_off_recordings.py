@@ -65,6 +65,7 @@ def test_amr_and_ogg_cut_mid_file_are_flagged_and_decoded_up_to_the_cut(tmp_path
     assert 0.45 * full < seconds < 0.55 * full
 
 
+@pytest.mark.slow
 def test_a_cut_off_recording_is_kept_as_sent_flagged_and_transcribed(send, tmp_path):
     wav = speak(
         "Please call me back tomorrow about the payment. You owe us money and we will call your family "
