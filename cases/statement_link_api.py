@@ -22,14 +22,14 @@ from evidence.intake.api import (
     tus_headers,
     upload_out,
 )
-from harassguard.lib.errors import ApiError
+from harassguard.lib.errors import ApiError, Text
 
 router = Router(tags=["statement links"], auth=None)
 
 
 class LinkUploadIn(UploadIn):
     # The witness's own name, as on the written form; the name the owner gave the link otherwise.
-    name: str = ""
+    name: Text = ""
 
 
 def _piece_url(token: str, upload_id) -> str:
