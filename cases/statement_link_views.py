@@ -99,6 +99,6 @@ def relative_statement(request, token):
     return render(
         request,
         "cases/relative_statement.html",
-        {"link": link, "form": form, "error": error.message if error else ""},
+        {"link": link, "token": token, "form": form, "error": error.message if error else ""},
         status=400 if error or form.errors else 200,
     )

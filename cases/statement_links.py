@@ -15,8 +15,9 @@ from accounts.models import hash_token
 from cases.models import Case, CaseNumber, Party, StatementLink
 from cases.services import case_number_set, party_create
 from evidence.custody import Actor, custody_record
-from evidence.intake import filetypes, handler, services
+from evidence.intake import filetypes, handler, resumable, services
 from evidence.intake.quotas import quota_check
+from evidence.models import ChunkedUpload, EvidenceItem
 from evidence.storage import originals
 from harassguard.lib import phone
 
@@ -168,3 +169,55 @@ def _attachment_type(upload) -> tuple[str, str]:
     mime, _kind = services.check_upload(upload, "document")
     kind = filetypes.kind_for(mime)
     return mime, "document" if kind == "call_log" else kind
+
+
+def link_upload_begin(
+    *, raw: str, name: str, filename: str, size: int, client_sha256: str, device_facts: dict
+) -> ChunkedUpload:
+    """Open an upload in pieces of a statement the relative records in the page; raise LinkInvalid
+    for a spent link, IntakeError for a file that cannot be taken. The link stays open until it arrives."""
+    link = link_find(raw)
+    details = {
+        "kind": EvidenceItem.Kind.SPOKEN_STATEMENT,
+        "statement_link": str(link.pk),
+        "author_name": name.strip() or link.name,
+        "author_relation": link.relation,
+        "description": f"{link.relation}{name.strip() or link.name}的口述陈述（在页面中录音）",
+    }
+    return resumable.upload_begin(
+        case=link.case,
+        user=None,
+        filename=filename,
+        size=size,
+        client_sha256=client_sha256,
+        details=details,
+        device_facts=device_facts,
+    )
+
+
+def link_upload_get(raw: str, upload_id) -> ChunkedUpload:
+    """The link's own upload; raise LinkInvalid otherwise. Once the recording has arrived (which spent
+    the link) it can still be asked about, so a phone that lost the last answer learns it was received."""
+    link = StatementLink.objects.filter(token_hash=hash_token(raw), revoked_at=None).first()
+    upload = (
+        ChunkedUpload.objects.select_related("case", "item")
+        .filter(pk=upload_id, created_by=None, fields__statement_link=str(link.pk) if link else "")
+        .first()
+    )
+    if link is None or upload is None:
+        raise LinkInvalid(raw)
+    if upload.item_id is None:
+        link_find(raw)
+    return upload
+
+
+def link_upload_finish(upload: ChunkedUpload, actor: Actor, raw: str):
+    """Take the recording in as the relative's statement and spend the link; return (item, created)."""
+    link = link_find(raw)
+    item, created = resumable.upload_finish(upload, actor)
+    with transaction.atomic():
+        StatementLink.objects.filter(pk=link.pk, used_at=None).update(used_at=timezone.now())
+        custody_record(
+            case=link.case, action="statement_link_used", actor=actor, link=str(link.pk), items=[str(item.pk)]
+        )
+    return item, created

@@ -76,6 +76,8 @@ class EvidenceOut(Schema):
     author_name: str
     author_relation: str
     capture_note: str
+    # The phone's own facts about the file (lastModified, its clock and time zone): device-reported, unchecked.
+    device_reported: dict = {}
     status_detail: str
     jobs: list[JobOut]
     duplicate: bool = False
@@ -101,6 +103,7 @@ def evidence_out(item: EvidenceItem, duplicate: bool = False) -> dict:
         "author_name": item.author_name,
         "author_relation": item.author_relation,
         "capture_note": item.capture_note,
+        "device_reported": item.device_facts or {},
         "status_detail": item.status_detail,
         "jobs": [
             {

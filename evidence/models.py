@@ -22,6 +22,8 @@ class EvidenceItem(models.Model):
         MEDICAL_RECORD = "medical_record", _("Medical record or diagnosis")
         DAMAGE_PROOF = "damage_proof", _("Other proof of harm (lost income, costs)")
         WITNESS_FORM = "witness_form", _("Signed witness statement (scan)")
+        # Recorded in the page by the victim (当事人陈述) or by a relative through a statement link (证人证言).
+        SPOKEN_STATEMENT = "spoken_statement", _("Spoken statement (recorded in the page)")
 
     class Status(models.TextChoices):
         RECEIVED = "received", _("Received")
@@ -64,6 +66,9 @@ class EvidenceItem(models.Model):
     )
     # Facts read from the original by the workers (audio format, EXIF, page count, file-name parse).
     metadata = models.JSONField(default=dict, blank=True)
+    # What the sender's phone said about the file (its lastModified, the phone's clock and time zone when
+    # the file was picked): device-reported, never checked, shown as such (see evidence/device_facts.py).
+    device_facts = models.JSONField(default=dict, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     status_detail = models.TextField(blank=True)
@@ -378,7 +383,8 @@ class ChunkedUpload(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # None: sent by a relative through a statement link (`fields["statement_link"]` names it).
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+")
     filename = models.CharField(max_length=255)
     size = models.BigIntegerField()
     # The bytes safely written so far; the next piece must start here.
@@ -387,6 +393,8 @@ class ChunkedUpload(models.Model):
     client_sha256 = models.CharField(max_length=64, blank=True)
     # The evidence details (kind, occurred_at, ...) as sent when the upload began.
     fields = models.JSONField(default=dict)
+    # The phone's own facts about the file, as announced; copied onto the item (device-reported).
+    device_facts = models.JSONField(default=dict, blank=True)
     item = models.ForeignKey(EvidenceItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)

@@ -14,6 +14,7 @@ from evidence.bundle.content import own_account
 from evidence.callrows import CALL_DIRECTIONS, effective_rows
 from evidence.curation import call_row_correct, item_withdraw, note_add, recording_number_set
 from evidence.custody import actor_from_request, custody_record
+from evidence.device_facts import facts_rows_labelled
 from evidence.downloads import listening_response, original_response
 from evidence.forms import EvidenceDetailsForm, StatementForm
 from evidence.intake import services, web
@@ -107,6 +108,7 @@ def item_detail(request, item_id):
         "call_rows": effective_rows(item),
         "call_directions": CALL_DIRECTIONS,
         "witness": item.kind == EvidenceItem.Kind.STATEMENT and not own_account(item, item.case.victim_name),
+        "device_rows": facts_rows_labelled(item.device_facts or {}),
     }
     if item.kind == "call_recording" and "audio" in item.metadata and not item.withdrawn_at:
         from cases.services import UNMATCHED_RECORDING, case_analyse, recording_links

@@ -35,6 +35,14 @@ PUBLIC = {
     "password-reset-confirm",
     "password-reset-complete",
     "quick-exit",  # shuts the caller's own session, if any
+    # The installable web app: nothing of any case in them.
+    "service-worker",
+    "web-manifest",
+    "offline",
+    # A relative's recording: the statement link's token is the secret, as on its page.
+    "api:link_upload_begin_api",
+    "api:link_upload_status",
+    "api:link_upload_piece",
 }
 # The caller's own list and the forms that create something new for the caller.
 OWN = {

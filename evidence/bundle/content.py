@@ -15,6 +15,7 @@ from django.core.exceptions import ObjectDoesNotExist
 
 from evidence.bundle import tiles
 from evidence.callrows import effective_rows
+from evidence.device_facts import facts_rows_zh
 from evidence.models import EvidenceItem, OcrResult, Timestamp, Transcript
 from evidence.speakers import SPEAKER_ZH, ocr_line_rows, segment_rows
 from evidence.storage.originals import evidence_storage
@@ -36,6 +37,7 @@ GROUP_OF_KIND: dict[str, int] = {
     K.CALL_LOG: 2,
     K.DOCUMENT: 2,
     K.STATEMENT: 3,
+    K.SPOKEN_STATEMENT: 3,
     K.WITNESS_FORM: 3,
     K.MEDICAL_RECORD: 4,
     K.DAMAGE_PROOF: 4,
@@ -46,6 +48,7 @@ DEFAULT_PURPOSE: dict[str, str] = {
     K.CALL_RECORDING: "证明催收方于该时间致电及通话内容",
     K.SCREENSHOT: "证明催收方发送的信息内容、发送时间及号码",
     K.STATEMENT: "证明催收方联系提交人亲友、同事的事实",
+    K.SPOKEN_STATEMENT: "证明陈述人所述催收方联系、骚扰的事实",
     K.DOCUMENT: "证明与借款及催收有关的事实",
     K.CALL_LOG: "证明来电的次数、时间及号码",
     K.LOAN_CONTRACT: "证明借款关系、实际放款机构及借款金额",
@@ -59,6 +62,7 @@ SOURCE: dict[str, str] = {
     K.CALL_RECORDING: "提交人手机通话录音",
     K.SCREENSHOT: "提交人手机截图",
     K.STATEMENT: "书面陈述",
+    K.SPOKEN_STATEMENT: "陈述人在本系统页面中录制的口述录音",
     K.DOCUMENT: "提交人提供的文件",
     K.CALL_LOG: "提交人手机通话记录导出",
     K.LOAN_CONTRACT: "提交人提供的借款合同或订单",
@@ -72,6 +76,7 @@ KIND_ZH: dict[str, str] = {
     K.CALL_RECORDING: "通话录音",
     K.SCREENSHOT: "截图",
     K.STATEMENT: "书面陈述",
+    K.SPOKEN_STATEMENT: "口述陈述录音",
     K.DOCUMENT: "文件",
     K.CALL_LOG: "通话记录",
     K.LOAN_CONTRACT: "借款合同或订单",
@@ -81,6 +86,8 @@ KIND_ZH: dict[str, str] = {
     K.WITNESS_FORM: "证人证言（签名扫描件）",
     K.SCREEN_RECORDING: "录屏",
 }
+# A statement typed or spoken: the victim's own account (当事人陈述) or a witness's (证人证言).
+STATEMENT_KINDS: set[str] = {K.STATEMENT, K.SPOKEN_STATEMENT}
 PAPER: set[str] = {K.LOAN_CONTRACT, K.ID_DOCUMENT, K.MEDICAL_RECORD, K.DAMAGE_PROOF}
 ELECTRONIC_COPY = "电子数据副本；原始载体由提交人保存，可当庭核对"
 ROLE_ZH = {"plaintiff": "原告", "reporter": "报案人", "complainant": "投诉人"}
@@ -119,6 +126,8 @@ class Exhibit:
     # The transcript's sentences with who said them ("说话人未确认" until the user confirmed it), and OCR lines likewise.
     sentences: list[dict] = field(default_factory=list)
     lines: list[dict] = field(default_factory=list)
+    # What the sender's phone reported about the file (its times and time zone): labelled device-reported.
+    device_rows: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -136,7 +145,7 @@ def from_link(item: EvidenceItem) -> bool:
 
 def own_account(item: EvidenceItem, victim_name: str) -> bool:
     """A statement the victim typed about their own experience (当事人陈述, not 证人证言)."""
-    if item.kind != K.STATEMENT or from_link(item):
+    if item.kind not in STATEMENT_KINDS or from_link(item):
         return False
     return (
         item.author_relation.strip() in ("本人", "自己", "self", "") or item.author_name.strip() == victim_name.strip()
@@ -144,7 +153,7 @@ def own_account(item: EvidenceItem, victim_name: str) -> bool:
 
 
 def group_of(item: EvidenceItem, victim_name: str) -> int:
-    if item.kind == K.STATEMENT:
+    if item.kind in STATEMENT_KINDS:
         return 2 if own_account(item, victim_name) else 3
     if item.metadata.get("statement"):
         return 3  # a relative's own screenshots and recordings
@@ -165,7 +174,7 @@ def in_groups(items: list[EvidenceItem], victim_name: str) -> list[tuple[Evidenc
 
 def evidence_type(item: EvidenceItem, victim_name: str) -> str:
     """证据种类 under 民事诉讼法: 电子数据, 书证, 证人证言 or 当事人陈述."""
-    if item.kind == K.STATEMENT:
+    if item.kind in STATEMENT_KINDS:
         return "当事人陈述" if own_account(item, victim_name) else "证人证言"
     if item.kind == K.WITNESS_FORM:
         return "证人证言"
@@ -177,6 +186,12 @@ def evidence_type(item: EvidenceItem, victim_name: str) -> str:
 
 
 def original_or_copy(item: EvidenceItem, victim_name: str) -> str:
+    if item.kind == K.SPOKEN_STATEMENT:
+        return (
+            "在页面中录制的录音原件（电子数据）；经一次性链接在线提交，陈述人身份未经核验"
+            if from_link(item)
+            else "在页面中录制的录音原件（电子数据）"
+        )
     if item.kind == K.STATEMENT and from_link(item):
         return "在线提交的电子数据副本；经一次性链接在线提交，提交人身份未经核验"
     if item.kind == K.STATEMENT:
@@ -212,6 +227,11 @@ def describe(item: EvidenceItem, tz: ZoneInfo, role: str = "提交人") -> str:
         return f"{when} {sender}短信或即时通讯消息截图".strip()
     if item.kind == K.CALL_LOG:
         return f"{role}手机通话记录（共{len(item.metadata.get('call_log', []))}条）"
+    if item.kind == K.SPOKEN_STATEMENT:
+        who = f"{item.author_relation}{item.author_name}".strip() or "陈述人"
+        if own_account(item, ""):
+            who = f"{role}本人"
+        return f"{who}的口述陈述录音及整理稿 {when}".strip()
     if item.kind == K.STATEMENT:
         who = f"{item.author_relation}{item.author_name}".strip() or "陈述人"
         if from_link(item):
@@ -237,6 +257,11 @@ def summary(item: EvidenceItem, transcript: Transcript | None, ocr: OcrResult | 
         said = len(transcript.segments) if transcript else 0
         spoken = f"机器转写{said}句（未经核对）" if said else "未识别到说话内容"
         return f"通话时长{seconds // 60}分{seconds % 60}秒；{spoken}"
+    if item.kind == K.SPOKEN_STATEMENT:
+        seconds = int(float((item.metadata.get("audio") or {}).get("duration_s") or 0))
+        said = len(transcript.segments) if transcript else 0
+        spoken = f"机器转写{said}句（未经核对）" if said else "未识别到说话内容"
+        return f"录音时长{seconds // 60}分{seconds % 60}秒；{spoken}"
     if ocr is not None and ocr.lines:
         return _cut("／".join(line["text"] for line in ocr.lines[:4]))
     if item.kind == K.CALL_LOG:
@@ -316,6 +341,7 @@ def exhibit_for(
     exhibit.call_rows = effective_rows(item)[:200]
     if item.metadata.get("call_log_source") in CALL_RECORD_SOURCE:
         exhibit.source = CALL_RECORD_SOURCE[item.metadata["call_log_source"]]
+    exhibit.device_rows = facts_rows_zh(item.device_facts or {})
     exhibit.description = describe(item, tz, role)
     exhibit.evidence_type = evidence_type(item, victim_name)
     exhibit.original_or_copy = original_or_copy(item, victim_name)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from ninja import Router, Schema, Status
 
 from cases.access import Need, get_case_for_user, get_upload_for_user
+from evidence import device_facts as device
 from evidence.api import ErrorOut, EvidenceOut, evidence_out
 from evidence.custody import actor_from_request
 from evidence.intake import resumable, services
@@ -34,6 +35,36 @@ class UploadIn(Schema):
     counterparty_number: Text = ""
     description: Text = ""
     capture_note: Text = ""
+    # What the phone says about the file, kept as device-reported (see evidence/device_facts.py).
+    file_last_modified: datetime | None = None
+    device_clock_picked: datetime | None = None
+    device_clock_sent: datetime | None = None
+    device_utc_offset_minutes: int | None = None
+    device_time_zone: Text = ""
+
+
+DEVICE_FIELDS = {
+    "file_last_modified",
+    "device_clock_picked",
+    "device_clock_sent",
+    "device_utc_offset_minutes",
+    "device_time_zone",
+}
+
+
+def announced_device_facts(payload: UploadIn) -> dict:
+    return device.device_facts(
+        file_last_modified=payload.file_last_modified,
+        picked_at=payload.device_clock_picked,
+        sent_at=payload.device_clock_sent,
+        utc_offset_minutes=payload.device_utc_offset_minutes,
+        time_zone=payload.device_time_zone,
+    )
+
+
+def announced_details(payload: UploadIn) -> dict:
+    details = payload.dict(exclude={"filename", "size", "sha256", *DEVICE_FIELDS})
+    return {k: v.isoformat() if isinstance(v, datetime) else (v or "") for k, v in details.items()}
 
 
 class UploadOut(Schema):
@@ -47,14 +78,15 @@ class UploadOut(Schema):
     evidence: EvidenceOut | None = None
 
 
-def upload_out(upload: ChunkedUpload) -> dict:
+def upload_out(upload: ChunkedUpload, url: str = "") -> dict:
+    """The upload as the API shows it; `url` is where its pieces go (the owner's upload URL by default)."""
     return {
         "id": upload.id,
         "filename": upload.filename,
         "size": upload.size,
         "offset": upload.offset,
         "chunk_bytes": resumable.CHUNK_BYTES,
-        "url": reverse("api:upload_piece", args=[upload.id]),
+        "url": url or reverse("api:upload_piece", args=[upload.id]),
         "complete": upload.item_id is not None,
         "evidence": evidence_out(upload.item) if upload.item else None,
     }
@@ -67,10 +99,10 @@ def _api_error(exc: services.IntakeError) -> ApiError:
 @router.post("/cases/{case_id}/uploads", response={201: UploadOut, 400: ErrorOut, 413: ErrorOut, 429: ErrorOut})
 def upload_begin(request, case_id: UUID, payload: UploadIn):
     """Announce a file to send in pieces. `sha256`, if given, is what the sender's device computed:
-    the file is refused unless the server's hash of the bytes received matches it."""
+    the file is refused unless the server's hash of the bytes received matches it. `file_last_modified`
+    and the `device_*` fields (the phone's clock when the file was picked and when it is announced, its
+    UTC offset and time-zone name) are kept on the item as device-reported facts."""
     case = get_case_for_user(request.user, case_id, need=Need.OWN)
-    details = payload.dict(exclude={"filename", "size", "sha256"})
-    details = {k: v.isoformat() if isinstance(v, datetime) else (v or "") for k, v in details.items()}
     try:
         upload = resumable.upload_begin(
             case=case,
@@ -78,7 +110,8 @@ def upload_begin(request, case_id: UUID, payload: UploadIn):
             filename=payload.filename,
             size=payload.size,
             client_sha256=payload.sha256,
-            details=details,
+            details=announced_details(payload),
+            device_facts=announced_device_facts(payload),
         )
     except services.IntakeError as exc:
         raise _api_error(exc) from None
@@ -88,7 +121,7 @@ def upload_begin(request, case_id: UUID, payload: UploadIn):
 TUS_VERSION = "1.0.0"
 
 
-def _tus_headers(response: HttpResponse, upload: ChunkedUpload) -> None:
+def tus_headers(response: HttpResponse, upload: ChunkedUpload) -> None:
     """What a tus client reads: where the upload stands, its length, never from a cache."""
     response["Tus-Resumable"] = TUS_VERSION
     response["Upload-Offset"] = str(upload.offset)
@@ -100,7 +133,7 @@ def _tus_headers(response: HttpResponse, upload: ChunkedUpload) -> None:
 def upload_status(request, upload_id: UUID, response: HttpResponse):
     """Where an upload stands: send the next piece from `offset` (also in the `Upload-Offset` header)."""
     upload = get_upload_for_user(request.user, upload_id)
-    _tus_headers(response, upload)
+    tus_headers(response, upload)
     return upload_out(upload)
 
 
@@ -133,6 +166,12 @@ def upload_piece(request, upload_id: UUID, response: HttpResponse):
     """Send the piece that starts at byte `Upload-Offset`. The piece that completes the file
     (or an empty piece at the end, to finish again after a lost reply) makes the evidence item: 201."""
     upload = get_upload_for_user(request.user, upload_id)
+    return piece_response(request, upload, response, resumable.upload_finish)
+
+
+def piece_response(request, upload: ChunkedUpload, response: HttpResponse, finish, url: str = ""):
+    """Write the request's piece to `upload`; when it is complete, `finish(upload, actor)` takes it in.
+    Shared with the statement-link uploads, which finish differently and answer with their own `url`."""
     offset = _header_int(request, "HTTP_UPLOAD_OFFSET")
     # No Content-Length is an empty body, unless the body came in a chunked encoding of unknown length.
     length = _header_int(request, "CONTENT_LENGTH") if request.META.get("CONTENT_LENGTH") else 0
@@ -143,15 +182,15 @@ def upload_piece(request, upload_id: UUID, response: HttpResponse):
     try:
         if upload.item_id is None:
             upload = resumable.upload_append(upload, offset=offset, stream=request, length=length)
-        _tus_headers(response, upload)
+        tus_headers(response, upload)
         if upload.offset < upload.size or upload.item_id:
-            return Status(200, upload_out(upload))
-        resumable.upload_finish(upload, actor_from_request(request))
+            return Status(200, upload_out(upload, url))
+        finish(upload, actor_from_request(request))
     except resumable.OffsetMismatch as exc:
         raise ApiError(exc.status, f"{exc.message} (offset {exc.offset})", exc.code) from None
     except services.IntakeError as exc:
         raise _api_error(exc) from None
-    return Status(201, upload_out(upload))
+    return Status(201, upload_out(upload, url))
 
 
 def _header_int(request, name: str) -> int | None:

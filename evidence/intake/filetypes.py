@@ -48,7 +48,7 @@ def accepts(kind: str, mime: str) -> bool:
     """Return True when an item of `kind` may hold a file of type `mime`."""
     if mime in REFUSED:
         return False
-    if kind == "call_recording":
+    if kind in ("call_recording", "spoken_statement"):
         return _is_audio(mime)
     if kind == "screenshot":
         return mime in IMAGE_TYPES

@@ -29,7 +29,7 @@ from evidence import encryption
 from evidence.custody import Actor
 from evidence.forms import EvidenceDetailsForm
 from evidence.intake import handler, quotas, sealed_parts, services
-from evidence.models import ChunkedUpload
+from evidence.models import ChunkedUpload, EvidenceItem
 from evidence.storage.integrity import file_sha256
 from harassguard.lib.hashing import SHA256_HEX
 
@@ -73,7 +73,9 @@ def _sealed_part_key() -> bytes:
     return key
 
 
-def upload_begin(*, case, user, filename: str, size: int, client_sha256: str, details: dict) -> ChunkedUpload:
+def upload_begin(
+    *, case, user, filename: str, size: int, client_sha256: str, details: dict, device_facts: dict | None = None
+) -> ChunkedUpload:
     """Check what the client announces and open an empty upload; raise IntakeError if it cannot be taken."""
     if not handler.is_safe_filename(filename):
         raise services.upload_problem(handler.UNSAFE_NAME)
@@ -88,7 +90,13 @@ def upload_begin(*, case, user, filename: str, size: int, client_sha256: str, de
     quotas.open_uploads_check(case.owner)
     quotas.quota_check(case.owner, add_bytes=size)
     upload = ChunkedUpload.objects.create(
-        case=case, created_by=user, filename=filename, size=size, client_sha256=client_sha256, fields=details
+        case=case,
+        created_by=user,
+        filename=filename,
+        size=size,
+        client_sha256=client_sha256,
+        fields=details,
+        device_facts=device_facts or {},
     )
     path = part_path(upload)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -222,8 +230,16 @@ def _take_in(upload: ChunkedUpload, actor: Actor, path: Path):
     except services.IntakeError:
         upload_discard(upload)
         raise
-    fields = {**form.item_fields(), "kind": kind, "original_filename": upload.filename}
+    fields = {
+        **form.item_fields(),
+        **upload_item_fields(upload),
+        "kind": kind,
+        "original_filename": upload.filename,
+        "device_facts": upload.device_facts,
+    }
     transfer = {"transfer": "resumable", "client_sha256_matched": bool(upload.client_sha256)}
+    if upload.device_facts:
+        transfer["device_reported"] = upload.device_facts
     with open(path, "rb") as fh:
         item, created = services.evidence_create(
             case=upload.case,
@@ -240,6 +256,21 @@ def _take_in(upload: ChunkedUpload, actor: Actor, path: Path):
     upload.save(update_fields=["item", "updated"])
     part_path(upload).unlink(missing_ok=True)
     return item, created
+
+
+def upload_item_fields(upload: ChunkedUpload) -> dict:
+    """Who speaks in a spoken statement recorded in the page: a relative through a statement link
+    (their words are a witness's, 证人证言), else the victim (当事人陈述); {} for any other file."""
+    if upload.fields.get("kind") != EvidenceItem.Kind.SPOKEN_STATEMENT:
+        return {}
+    link = upload.fields.get("statement_link")
+    if link:
+        return {
+            "author_name": upload.fields.get("author_name", ""),
+            "author_relation": upload.fields.get("author_relation", ""),
+            "metadata": {"statement_link": link, "recorded_in_page": True},
+        }
+    return {"author_name": upload.case.victim_name, "author_relation": "本人", "metadata": {"recorded_in_page": True}}
 
 
 def upload_discard(upload: ChunkedUpload) -> None:

@@ -4,6 +4,7 @@ PyAV carries its own FFmpeg libraries, so no system ffmpeg is needed.
 """
 
 import io
+import logging
 import os
 import tempfile
 import wave
@@ -14,7 +15,10 @@ from dataclasses import dataclass
 import av
 import numpy as np
 
+from evidence.processing import cutoff
+
 WHISPER_RATE = 16000
+log = logging.getLogger(__name__)
 
 
 class AudioDecodeError(Exception):
@@ -53,6 +57,10 @@ def decodable(path: str) -> Iterator[tuple[str, str]]:
     with pilk into a scratch WAV (the original is never changed); anything else is itself."""
     with open(path, "rb") as fh:
         head = fh.read(16)
+    if cutoff.mp4_without_index(path):
+        with _recovered(path) as found:
+            yield found
+        return
     if not (head.startswith(b"#!SILK_V3") or head.startswith(b"\x02#!SILK_V3")):
         yield path, ""
         return
@@ -74,6 +82,16 @@ def decodable(path: str) -> Iterator[tuple[str, str]]:
             out.setframerate(SILK_RATE)
             out.writeframes(raw.read())
         yield wav, "silk_v3"
+
+
+@contextmanager
+def _recovered(path: str) -> Iterator[tuple[str, str]]:
+    """An MP4 cut before its index: its AAC frames decoded into a scratch WAV (see cutoff.py)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        wav = os.path.join(tmp, "recovered.wav")
+        if not cutoff.recover_mp4_aac(path, wav):
+            raise AudioDecodeError("an MP4 without its index, and no AAC sound could be read from it")
+        yield wav, "aac"
 
 
 def probe_audio(path: str, max_seconds: float | None = None) -> AudioInfo:
@@ -116,10 +134,15 @@ def _count_seconds(container, stream, max_seconds: float | None) -> float:
     """Return the length of a stream whose header gives none, decoding it frame by frame
     (nothing kept); raise AudioTooLong as soon as it passes `max_seconds`."""
     seconds = 0.0
-    for frame in container.decode(stream):
-        seconds += frame.samples / frame.sample_rate
-        if max_seconds is not None and seconds > max_seconds:
-            raise AudioTooLong(seconds, max_seconds)
+    try:
+        for frame in container.decode(stream):
+            seconds += frame.samples / frame.sample_rate
+            if max_seconds is not None and seconds > max_seconds:
+                raise AudioTooLong(seconds, max_seconds)
+    except (av.FFmpegError, ValueError) as exc:
+        if not seconds:
+            raise
+        log.info("decoding stopped after %.1f s: %s", seconds, exc)  # a cut-off file: count what is there
     return seconds
 
 
@@ -170,8 +193,18 @@ def _iter_audio(
 
 
 def _frames_then_flush(container, stream):
-    yield from container.decode(stream)
-    yield None  # the resampler's buffered tail
+    """The stream's frames, then None for the resampler's buffered tail. Damage after the first frame
+    (a file cut off mid-frame) ends the frames there: what was decoded so far is still transcribed."""
+    decoded = 0
+    try:
+        for frame in container.decode(stream):
+            decoded += 1
+            yield frame
+    except (av.FFmpegError, ValueError) as exc:
+        if not decoded:
+            raise
+        log.info("decoding stopped after %d frames: %s", decoded, exc)
+    yield None
 
 
 def _take(pending: list[np.ndarray], n: int, rate: int) -> tuple[np.ndarray, list[np.ndarray], int]:

@@ -26,6 +26,7 @@ from evidence.processing import (
     calllog,
     calltables,
     carrier,
+    cutoff,
     diarization,
     documents,
     filenames,
@@ -110,6 +111,7 @@ def step_audio(item: EvidenceItem) -> dict:
     and make a copy any browser can play (phones record in formats browsers cannot)."""
     limit = max_audio_seconds()
     with local_original(item) as path:
+        _flag_cut_off(item, cutoff.cut_off_reason(path))
         try:
             info = audio.probe_audio(path, max_seconds=limit)
             listen = save_derived(item, "listen", audio.listening_copy(path, max_seconds=limit), "ogg", "audio/ogg")
@@ -141,6 +143,13 @@ def step_audio(item: EvidenceItem) -> dict:
         "filename_maker": facts.maker,
         "listening_copy_sha256": listen.sha256,
     }
+
+
+def _flag_cut_off(item: EvidenceItem, reason: str) -> None:
+    """Mark a recording whose container looks cut off; it is still decoded as far as it goes."""
+    if reason:
+        item.metadata = {**item.metadata, "cut_off": {"reason": reason}}
+        item.save(update_fields=["metadata"])
 
 
 def _stem(name: str) -> str:
@@ -458,6 +467,7 @@ STEPS_BY_KIND: dict[str, list[str]] = {
     EvidenceItem.Kind.STATEMENT: ["integrity", "timestamp"],
     EvidenceItem.Kind.CALL_LOG: ["integrity", "timestamp", "call_log"],
     EvidenceItem.Kind.SCREEN_RECORDING: ["integrity", "timestamp", "screen", "transcribe"],
+    EvidenceItem.Kind.SPOKEN_STATEMENT: ["integrity", "timestamp", "audio", "transcribe"],
     **{
         kind: ["integrity", "timestamp", "scan"]
         for kind in (
