@@ -47,6 +47,7 @@ OWN = {
     "second-factor-verify",
     "password-change",
     "account-email",
+    "account-close",
 }
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 
