@@ -58,7 +58,7 @@ def export_report(paths: list[str], *, roots=None, custody_key: bytes | None = N
         report.problems += [
             f"part {paths[n]} carries a different manifest" for n, raw in enumerate(raws) if raw != raws[0]
         ]
-        parts = _index(archives, paths, report)
+        parts = _index(archives, report)
         _files(parts, manifest, report)
         key = _public_key(parts, manifest, report)
         _stamp(parts, raws[0], key, roots, report)
@@ -66,9 +66,9 @@ def export_report(paths: list[str], *, roots=None, custody_key: bytes | None = N
     return report
 
 
-def _index(archives: list[zipfile.ZipFile], paths: list[str], report: Report) -> _Parts:
+def _index(archives: list[zipfile.ZipFile], report: Report) -> _Parts:
     where: dict[str, zipfile.ZipFile] = {}
-    for archive, path in zip(archives, paths, strict=True):
+    for archive in archives:
         for name in archive.namelist():
             if name in FIXED:
                 continue
