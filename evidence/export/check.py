@@ -102,7 +102,7 @@ def _joined(parts: _Parts, pieces: list[dict]) -> tuple[int, str]:
     digest, size = hashlib.sha256(), 0
     for piece in pieces:
         with parts.where[piece["name"]].open(piece["name"]) as fh:
-            for chunk in iter(lambda fh=fh: fh.read(READ_BYTES), b""):
+            while chunk := fh.read(READ_BYTES):
                 digest.update(chunk)
                 size += len(chunk)
     return size, digest.hexdigest()
