@@ -10,7 +10,13 @@ from django.utils.translation import gettext_noop
 
 from evidence.bundle.services import bundle_build, bundle_fail
 from evidence.custody_anchors import anchor_due_heads
-from evidence.export.services import ExportRefused, export_build, export_fail, exports_clean_expired
+from evidence.export.services import (
+    ExportRefused,
+    export_build,
+    export_fail,
+    exports_clean_expired,
+    exports_requeue_stuck,
+)
 from evidence.intake.resumable import uploads_clean_abandoned
 from evidence.models import Bundle, CaseExport, EvidenceItem
 from evidence.processing import pipeline
@@ -84,7 +90,8 @@ def build_export(export_id: str) -> None:
 
 @shared_task
 def clean_expired_exports() -> int:
-    """Periodic: delete the files of exports past EXPORT_HOURS."""
+    """Periodic: delete the files of exports past EXPORT_HOURS; queue again those stuck unmade."""
+    exports_requeue_stuck(older_than=timedelta(seconds=settings.JOB_RUNNING_REQUEUE_SECONDS))
     return exports_clean_expired()
 
 

@@ -245,3 +245,15 @@ def export_taken(export: CaseExport | None) -> bool:
         case=export.case_id, action="export_part_downloaded", detail__export=str(export.pk)
     ).values_list("detail__part", flat=True)
     return set(range(1, len(export.parts) + 1)) <= set(downloaded)
+
+
+def exports_requeue_stuck(*, older_than: timedelta, now=None) -> int:
+    """Queue again copies still waiting or being made long after they were asked for (a lost
+    message, a worker that died); return how many."""
+    cutoff = (now or timezone.now()) - older_than
+    stuck = CaseExport.objects.filter(
+        status__in=[CaseExport.Status.PENDING, CaseExport.Status.BUILDING], created__lt=cutoff
+    ).values_list("pk", flat=True)
+    for export_id in stuck:
+        queue.enqueue_export(export_id)
+    return len(stuck)

@@ -115,7 +115,7 @@ def test_closing_deletes_the_files_from_storage_and_leaves_a_tombstone_that_veri
         pipeline.pipeline_start(evidence["screenshot"])
     client.force_login(alice)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/cases/%s/export/" % alice_case.id, {"part_mb": "1"})
+        client.post(f"/cases/{alice_case.id}/export/", {"part_mb": "1"})
     before = stored_files(media)
     assert any(n.startswith("derived/") for n in before) and any(n.startswith("exports/") for n in before)
     assert any(n.startswith("bundles/") for n in before)

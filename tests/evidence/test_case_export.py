@@ -1,6 +1,7 @@
 """The owner's full copy of a case: one ZIP or parts under a size, every original byte for byte,
 checked offline by `verify_export`, owner only, recorded in the custody log, deleted on expiry."""
 
+import base64
 import hashlib
 import io
 import json
@@ -20,7 +21,7 @@ from PIL import Image
 from cases.models import Membership
 from evidence.bundle.services import bundle_create
 from evidence.custody import Actor, chain_first_break
-from evidence.export.services import exports_clean_expired
+from evidence.export.services import exports_clean_expired, exports_requeue_stuck
 from evidence.intake.services import evidence_create_statement
 from evidence.models import CaseExport, CustodyEvent, EvidenceItem, Note
 from evidence.processing import pipeline
@@ -291,3 +292,45 @@ def test_expired_copies_are_deleted_from_storage(
     body = client.get(f"/api/v1/exports/{export.pk}", **alice_api).json()
     assert body["status"] == "expired" and body["parts"] == []
     assert EvidenceItem.objects.filter(case=alice_case).count() == 3  # the evidence itself stays
+
+
+@pytest.fixture
+def sealed(settings, media):
+    """Evidence storage encrypted at rest (EVIDENCE_ENCRYPTION_KEY)."""
+    settings.EVIDENCE_ENCRYPTION_KEY = base64.b64encode(os.urandom(32)).decode()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "evidence.encryption.EncryptedFileSystemStorage",
+            "OPTIONS": {"location": str(media / "evidence"), "file_permissions_mode": 0o440},
+        },
+    }
+
+
+def test_a_copy_from_sealed_storage_is_plain_zip_to_the_owner_and_sealed_on_disk(
+    sealed, client, alice_case, alice_api, django_capture_on_commit_callbacks, media, tmp_path
+):
+    shot, audio = screenshot_300k(), call_recording(tmp_path)
+    with django_capture_on_commit_callbacks(execute=True):  # the screenshot is processed: derived files
+        upload(client, alice_case, alice_api, "Screenshot_1.png", shot, "screenshot")
+    upload(client, alice_case, alice_api, "call.wav", audio, "call_recording")
+    r = start(client, alice_case, alice_api, {"part_mb": 1}, django_capture_on_commit_callbacks)
+    export = CaseExport.objects.get(pk=r.json()["id"])
+    assert all((media / "evidence" / p["name"]).read_bytes().startswith(b"HGENC1") for p in export.parts)
+    parts = download(client, export.pk, alice_api, tmp_path)
+    assert "OK: " in verify(*parts)
+    with zipfile.ZipFile(parts[0]) as z:
+        names = z.namelist()
+    assert any("/derived/thumbnail" in n for n in names)
+
+
+def test_a_copy_whose_message_was_lost_is_made_by_the_periodic_sweep(
+    alice, alice_case, filled_case, django_capture_on_commit_callbacks
+):
+    export = CaseExport.objects.create(case=alice_case, created_by=alice)  # asked for; no message sent
+    assert exports_requeue_stuck(older_than=timedelta(hours=3)) == 0
+    CaseExport.objects.filter(pk=export.pk).update(created=timezone.now() - timedelta(hours=4))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert exports_requeue_stuck(older_than=timedelta(hours=3)) == 1
+    export.refresh_from_db()
+    assert export.status == "ready" and export.parts
