@@ -12,6 +12,10 @@ import pytest
 from evidence.export.archive import PartTooSmall, PartWriter, Source, finish_parts, manifest_bound
 
 
+def opener(data: bytes):
+    return lambda: io.BytesIO(data)
+
+
 def write(tmp_path, sizes: list[int], limit: int | None):
     rng = random.Random(len(sizes))
     files = {f"items/{n:03d}/original/f{n}.bin": os.urandom(size) for n, size in enumerate(sizes)}
@@ -21,7 +25,7 @@ def write(tmp_path, sizes: list[int], limit: int | None):
     for path, data in files.items():
         # Some sizes are known beforehand (originals), some are not (derived files in sealed storage).
         size = len(data) if rng.random() < 0.7 else None
-        written.append(writer.add(Source(path, lambda data=data: io.BytesIO(data), size)))
+        written.append(writer.add(Source(path, opener(data), size)))
     writer.close_part()
     manifest = json.dumps({"files": [w.__dict__ for w in written]}).encode()
     finish_parts(writer.paths, manifest, "README", None)
