@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import password_reset, privacy_views, views
+from accounts import closing_views, password_reset, privacy_views, views
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
@@ -10,6 +10,7 @@ urlpatterns = [
     path("sessions/", views.sessions, name="sessions"),
     path("password/", views.password_change, name="password-change"),
     path("email/", views.account_email, name="account-email"),
+    path("close/", closing_views.account_close_view, name="account-close"),
     path("password-reset/", password_reset.PasswordResetView.as_view(), name="password-reset"),
     path(
         "password-reset/sent/",

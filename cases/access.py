@@ -15,7 +15,7 @@ from django.http import Http404
 from accounts.second_factor import lawyer_needs_second_factor
 from cases.models import Case, Membership
 from complaints.models import Complaint
-from evidence.models import Bundle, ChunkedUpload, EvidenceItem
+from evidence.models import Bundle, CaseExport, ChunkedUpload, EvidenceItem
 
 OWNER = "owner"
 
@@ -118,3 +118,12 @@ def get_complaint_for_user(user, complaint_id, need: Need = Need.READ):
         raise Http404("no such complaint")
     _check(user, complaint.case, need)
     return complaint
+
+
+def get_export_for_user(user, export_id) -> CaseExport:
+    """Return a full copy of a case to the case's owner only; 404 to everyone else, members too:
+    the copy is the owner's own backup, and a lawyer need not learn that one was made."""
+    export = CaseExport.objects.select_related("case").filter(pk=export_id).first()
+    if export is None or role_of(user, export.case) != OWNER:
+        raise Http404("no such export")
+    return export

@@ -48,6 +48,8 @@ class Case(models.Model):
         _("rules"), max_length=5, choices=[("CN", _("Mainland China")), ("US", _("United States"))], default="CN"
     )
     created = models.DateTimeField(auto_now_add=True)
+    # Its owner closed their account: the files are deleted, the custody chain stays with a tombstone.
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created"]

@@ -96,6 +96,9 @@ READ_ACTIONS = {
     "recording_played",
     "bundle_pdf_downloaded",
     "bundle_zip_downloaded",
+    "export_requested",
+    "export_built",
+    "export_part_downloaded",
     # Letters are written from the evidence but change nothing the analysis reads.
     "complaint_created",
     "complaint_drafted",
@@ -398,3 +401,33 @@ class ChunkedUpload(models.Model):
     item = models.ForeignKey(EvidenceItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+
+class CaseExport(models.Model):
+    """The owner's own full copy of a case: one ZIP, or several under a chosen size, each a ZIP of
+    its own that carries the same manifest. The files expire after EXPORT_HOURS and are deleted."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        BUILDING = "building", _("Being made")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="exports")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    # Largest size of a part in MB (for sending over WeChat); None: one ZIP.
+    part_mb = models.PositiveIntegerField(null=True, blank=True)
+    # [{"name": storage name, "sha256": …, "size": bytes}], in order.
+    parts = models.JSONField(default=list, blank=True)
+    manifest_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created"]

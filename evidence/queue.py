@@ -26,6 +26,11 @@ def enqueue_bundle(bundle_id) -> None:
     transaction.on_commit(lambda: _tasks().build_bundle.apply_async(args=[str(bundle_id)], queue=HEAVY))
 
 
+def enqueue_export(export_id) -> None:
+    """Queue the making of the owner's full copy of a case (heavy: it reads every file) after commit."""
+    transaction.on_commit(lambda: _tasks().build_export.apply_async(args=[str(export_id)], queue=HEAVY))
+
+
 def _tasks():
     from evidence import tasks  # tasks imports the services that call us: imported on use
 

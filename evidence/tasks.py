@@ -10,8 +10,15 @@ from django.utils.translation import gettext_noop
 
 from evidence.bundle.services import bundle_build, bundle_fail
 from evidence.custody_anchors import anchor_due_heads
+from evidence.export.services import (
+    ExportRefused,
+    export_build,
+    export_fail,
+    exports_clean_expired,
+    exports_requeue_stuck,
+)
 from evidence.intake.resumable import uploads_clean_abandoned
-from evidence.models import Bundle, EvidenceItem
+from evidence.models import Bundle, CaseExport, EvidenceItem
 from evidence.processing import pipeline
 from evidence.processing.steps import TransientError
 from evidence.sanity import sanity_check_run
@@ -64,6 +71,28 @@ def build_bundle(bundle_id: str) -> None:
     except Exception:
         logging.getLogger(__name__).exception("bundle %s failed", bundle_id)
         bundle_fail(bundle_id, gettext_noop("The bundle could not be made. Your evidence is safe; please try again."))
+
+
+@shared_task(acks_late=True)
+def build_export(export_id: str) -> None:
+    """Make the owner's full copy of a case; a failure is recorded on the export in plain words."""
+    export = CaseExport.objects.select_related("case").filter(pk=export_id).first()
+    if export is None:
+        return
+    try:
+        export_build(export)
+    except ExportRefused as exc:
+        export_fail(export_id, str(exc))
+    except Exception:
+        logging.getLogger(__name__).exception("export %s failed", export_id)
+        export_fail(export_id, gettext_noop("The copy could not be made. Your evidence is safe; please try again."))
+
+
+@shared_task
+def clean_expired_exports() -> int:
+    """Periodic: delete the files of exports past EXPORT_HOURS; queue again those stuck unmade."""
+    exports_requeue_stuck(older_than=timedelta(seconds=settings.JOB_RUNNING_REQUEUE_SECONDS))
+    return exports_clean_expired()
 
 
 @shared_task

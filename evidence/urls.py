@@ -2,6 +2,7 @@ from django.urls import path
 
 from evidence import review_views, views, witness_views
 from evidence.bundle import views as bundle_views
+from evidence.export import views as export_views
 
 urlpatterns = [
     path("cases/<uuid:case_id>/upload/", views.upload, name="evidence-upload"),
@@ -26,6 +27,9 @@ urlpatterns = [
     path("bundles/<uuid:bundle_id>/", bundle_views.bundle_detail, name="bundle-detail"),
     path("bundles/<uuid:bundle_id>/pdf/", bundle_views.bundle_download, {"which": "pdf"}, name="bundle-pdf"),
     path("bundles/<uuid:bundle_id>/zip/", bundle_views.bundle_download, {"which": "zip"}, name="bundle-zip"),
+    path("cases/<uuid:case_id>/export/", export_views.case_export, name="case-export"),
+    path("exports/<uuid:export_id>/", export_views.export_detail, name="export-detail"),
+    path("exports/<uuid:export_id>/parts/<int:part>/", export_views.export_download, name="export-part"),
     path("verify/", bundle_views.verify, name="verify"),
     path("verify/<str:sha256>/", bundle_views.verify, name="verify-hash"),
     path("verify/<str:code>/<str:sha256>/", bundle_views.verify, name="verify-exhibit"),

@@ -176,6 +176,8 @@ QUOTA_ITEMS = env_int("QUOTA_ITEMS", 20000, minimum=0)
 QUOTA_OPEN_UPLOADS = env_int("QUOTA_OPEN_UPLOADS", 20, minimum=0)
 # An upload sent in pieces and left unfinished this long is deleted (it never became evidence).
 UPLOAD_RESUME_HOURS = env_int("UPLOAD_RESUME_HOURS", 24, minimum=1)
+# The owner's full copies of a case are deleted this long after they are made.
+EXPORT_HOURS = env_int("EXPORT_HOURS", 72, minimum=1)
 
 STORAGE_BACKEND = env_choice("STORAGE_BACKEND", "local", {"local", "s3"})
 _evidence_storage: dict[str, Any]
@@ -277,6 +279,7 @@ CELERY_BEAT_SCHEDULE = {
     "anchor-custody-heads": {"task": "evidence.tasks.anchor_custody_heads", "schedule": 3600.0},
     "sanity-check": {"task": "evidence.tasks.sanity_check", "schedule": 24 * 3600.0},
     "forget-old-throttles": {"task": "accounts.tasks.forget_old_throttles", "schedule": 3600.0},
+    "clean-expired-exports": {"task": "evidence.tasks.clean_expired_exports", "schedule": 3600.0},
 }
 
 # Transcription (faster-whisper by default, openai-whisper supported; chosen by bench/asr_eval.py).

@@ -115,7 +115,7 @@ def alice_objects(client, alice, alice_case, alice_api) -> dict:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from complaints.models import Complaint
-    from evidence.models import Bundle, ChunkedUpload
+    from evidence.models import Bundle, CaseExport, ChunkedUpload
 
     r = client.post(
         f"/api/v1/cases/{alice_case.id}/evidence",
@@ -130,8 +130,11 @@ def alice_objects(client, alice, alice_case, alice_api) -> dict:
         created_by=alice,
         draft_text=f"报案材料 {alice_case.title} {r.json()['sha256']}",
     )
+    export = CaseExport.objects.create(case=alice_case, created_by=alice)
     return {
         "case_id": alice_case.id,
+        "export_id": export.id,
+        "part": "1",
         "item_id": r.json()["id"],
         "bundle_id": bundle.id,
         "upload_id": upload.id,

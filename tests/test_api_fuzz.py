@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, settings
 
 from evidence.bundle.services import bundle_create
 from evidence.custody import Actor
+from evidence.export.services import export_create
 from evidence.intake.services import evidence_create_statement
 from harassguard.wsgi import application
 
@@ -49,7 +50,10 @@ def real_ids(alice, alice_case, alice_objects):
     bundle = bundle_create(case=alice_case, actor=Actor(user=alice), item_ids=[item.pk])
     bundle.refresh_from_db()
     assert bundle.status == bundle.Status.READY, bundle.error
-    return {**ids, "item_id": str(item.pk), "bundle_id": str(bundle.pk)}
+    export = export_create(case=alice_case, actor=Actor(user=alice), part_mb=1)
+    export.refresh_from_db()
+    assert export.status == export.Status.READY, export.error
+    return {**ids, "item_id": str(item.pk), "bundle_id": str(bundle.pk), "export_id": str(export.pk)}
 
 
 @schema.parametrize()

@@ -58,6 +58,7 @@ OWN = {
     "account-email",
     "privacy",
     "pin-unlock",
+    "account-close",
 }
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 

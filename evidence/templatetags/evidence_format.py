@@ -56,6 +56,11 @@ ACTIONS = {
     "transcript_reviewed": pgettext_lazy("custody", "transcript checked sentence by sentence"),
     "ocr_speakers_confirmed": pgettext_lazy("custody", "screenshot line's writer confirmed"),
     "message_times_confirmed": pgettext_lazy("custody", "message dates confirmed"),
+    "export_requested": pgettext_lazy("custody", "full copy requested"),
+    "export_built": pgettext_lazy("custody", "full copy made"),
+    "export_part_downloaded": pgettext_lazy("custody", "full copy downloaded"),
+    "case_closed": pgettext_lazy("custody", "owner closed their account: files deleted"),
+    "member_account_closed": pgettext_lazy("custody", "a member closed their account and left"),
 }
 
 
