@@ -19,6 +19,7 @@ from evidence.forms import EvidenceDetailsForm, StatementForm
 from evidence.intake import services, web
 from evidence.labels import STEP_LABELS
 from evidence.models import EvidenceItem, OcrResult, Timestamp, Transcript
+from evidence.search.index import statement_rows as index_statement_rows
 from evidence.speakers import SPEAKER_CHOICES, ocr_line_rows, segment_rows
 from evidence.storage.originals import evidence_storage
 from harassguard.lib import phone
@@ -107,6 +108,8 @@ def item_detail(request, item_id):
         "call_rows": effective_rows(item),
         "call_directions": CALL_DIRECTIONS,
         "witness": item.kind == EvidenceItem.Kind.STATEMENT and not own_account(item, item.case.victim_name),
+        # A typed statement's words, line by line, so that a search hit opens at its line (#st-N).
+        "statement_lines": index_statement_rows(item) if item.kind == "statement" and item.mime.startswith("text/") else [],
     }
     if item.kind == "call_recording" and "audio" in item.metadata and not item.withdrawn_at:
         from cases.services import UNMATCHED_RECORDING, case_analyse, recording_links
