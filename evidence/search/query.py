@@ -9,16 +9,17 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cases.access import cases_for_user, get_case_for_user
-from evidence.models import SearchEntry
+from cases.models import Case
+from evidence.models import EvidenceItem, SearchEntry
 from evidence.search.tokens import bigrams, contains_pattern, find, query_terms
 
-LIMIT = 200
+LIMIT = 100  # a phone shows this many; `more` asks for another word
 MAX_TERMS = 8
 MAX_QUERY = 200
 # Characters of context shown on each side of the match.
@@ -40,20 +41,22 @@ def search(user, q: str, case_id: UUID | None = None, limit: int = LIMIT) -> Res
     if not terms or not cases:
         return Results(terms)
     rows = list(matching(terms, cases)[: limit + 1])
-    return Results(terms, [hit(entry, terms) for entry in rows[:limit]], len(rows) > limit)
+    names = _Names(rows[:limit])
+    return Results(terms, [hit(entry, terms, names) for entry in rows[:limit]], len(rows) > limit)
 
 
 def matching(terms: list[str], cases: list) -> QuerySet[SearchEntry]:
-    """The entries of `cases` holding every one of the normalised `terms`, in the order of the case's items."""
-    qs = SearchEntry.objects.filter(case_id__in=cases).filter(Q(item=None) | Q(item__withdrawn_at=None))
+    """The entries of `cases` holding every one of the normalised `terms`, case by case in the order they
+    were indexed (a source's sentences and lines in their order)."""
+    withdrawn = EvidenceItem.objects.filter(case_id__in=cases, withdrawn_at__isnull=False).values("pk")
+    qs = SearchEntry.objects.filter(case_id__in=cases).exclude(item_id__in=withdrawn)
     grams = sorted({g for t in terms if len(t) >= 2 for g in bigrams(t)})
     if grams:
         qs = _through_index(qs, grams)
     for term in terms:
         qs = qs.filter(grams__contains=contains_pattern(term))
-    return qs.select_related("item", "case").order_by(
-        "case__title", "case_id", F("item__received_at").asc(nulls_last=True), "kind", "source", "position"
-    )
+    # No join here: only the hits shown are given their titles (_Names), not every candidate.
+    return qs.defer("grams").order_by("case_id", "id")
 
 
 def _through_index(qs: QuerySet[SearchEntry], grams: list[str]) -> QuerySet[SearchEntry]:
@@ -71,8 +74,26 @@ def _through_index(qs: QuerySet[SearchEntry], grams: list[str]) -> QuerySet[Sear
     return qs  # another database: LIKE alone, correct but unindexed
 
 
-def hit(entry: SearchEntry, terms: list[str]) -> dict:
+class _Names:
+    """The titles and addresses of the hits shown, looked up once per search rather than once per hit."""
+
+    ZERO = "00000000-0000-0000-0000-000000000000"
+
+    def __init__(self, rows: list[SearchEntry]):
+        # reverse() is slow; the pattern is worked out once and filled in per hit.
+        self.pages = {name: reverse(name, args=[self.ZERO]) for name in ("item-detail", "case-detail", "complaint-detail")}
+        self.items = dict(
+            EvidenceItem.objects.filter(pk__in={r.item_id for r in rows if r.item_id}).values_list("pk", "original_filename")
+        )
+        self.cases = dict(Case.objects.filter(pk__in={r.case_id for r in rows}).values_list("pk", "title"))
+
+    def url(self, name: str, pk) -> str:
+        return self.pages[name].replace(self.ZERO, str(pk))
+
+
+def hit(entry: SearchEntry, terms: list[str], names: _Names | None = None) -> dict:
     """One hit as the API and the search page show it."""
+    names = names or _Names([entry])
     snippet, highlight, matched = _snippet(entry, terms[0])
     return {
         "item": entry.item_id,
@@ -82,11 +103,11 @@ def hit(entry: SearchEntry, terms: list[str]) -> dict:
         "highlight": highlight,
         "matched": matched,
         "case": entry.case_id,
-        "case_title": entry.case.title,
+        "case_title": names.cases.get(entry.case_id, ""),
         "source": entry.source,
         "position": entry.position,
-        "title": _title(entry),
-        "url": _url(entry),
+        "title": _title(entry, names),
+        "url": _url(entry, names),
     }
 
 
@@ -98,23 +119,23 @@ def _where(entry: SearchEntry) -> dict:
     return {"line": entry.position}
 
 
-def _title(entry: SearchEntry) -> str:
+def _title(entry: SearchEntry, names: _Names) -> str:
     if entry.kind == SearchEntry.Kind.LETTER:
         return _("Letter")
-    if entry.kind == SearchEntry.Kind.NOTE and entry.item is None:
+    if entry.kind == SearchEntry.Kind.NOTE and entry.item_id is None:
         return _("Note on the case")
-    return entry.item.original_filename if entry.item else ""
+    return names.items.get(entry.item_id, "")
 
 
-def _url(entry: SearchEntry) -> str:
+def _url(entry: SearchEntry, names: _Names) -> str:
     """Where the hit opens: the item at the sentence or line, the note, or the letter."""
     if entry.kind == SearchEntry.Kind.LETTER:
-        return reverse("complaint-detail", args=[entry.source])
+        return names.url("complaint-detail", entry.source)
     if entry.kind == SearchEntry.Kind.NOTE:
-        page = reverse("item-detail", args=[entry.item_id]) if entry.item_id else reverse("case-detail", args=[entry.case_id])
+        page = names.url("item-detail", entry.item_id) if entry.item_id else names.url("case-detail", entry.case_id)
         return f"{page}#note-{entry.source}"
     anchor = {"transcript": "t", "ocr": "line", "statement": "st"}[entry.kind]
-    return f"{reverse('item-detail', args=[entry.item_id])}#{anchor}-{entry.position}"
+    return f"{names.url('item-detail', entry.item_id)}#{anchor}-{entry.position}"
 
 
 def _snippet(entry: SearchEntry, term: str) -> tuple[str, list[int], str]:

@@ -31,8 +31,9 @@ def normalise(text: str) -> str:
 def normalise_with_positions(text: str) -> tuple[str, list[int]]:
     """Return normalise(text) and, for each of its characters, the index in `text` it came from."""
     chars, where = [], []
+    simple = unicodedata.is_normalized("NFKC", text)  # most text: no character changes under NFKC
     for index, char in enumerate(text):
-        for c in unicodedata.normalize("NFKC", char).casefold():
+        for c in (char if simple else unicodedata.normalize("NFKC", char)).casefold():
             if _kept(c):
                 chars.append(c)
                 where.append(index)
