@@ -28,7 +28,9 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, cases=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["case"].choices = [("", _("All my cases")), *[(str(c.pk), c.title) for c in cases]]
+        field = self.fields["case"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("All my cases")), *[(str(c.pk), c.title) for c in cases]]
 
 
 @login_required

@@ -109,7 +109,7 @@ def item_detail(request, item_id):
         "call_directions": CALL_DIRECTIONS,
         "witness": item.kind == EvidenceItem.Kind.STATEMENT and not own_account(item, item.case.victim_name),
         # A typed statement's words, line by line, so that a search hit opens at its line (#st-N).
-        "statement_lines": index_statement_rows(item) if item.kind == "statement" and item.mime.startswith("text/") else [],
+        "statement_lines": _statement_lines(item),
     }
     if item.kind == "call_recording" and "audio" in item.metadata and not item.withdrawn_at:
         from cases.services import UNMATCHED_RECORDING, case_analyse, recording_links
@@ -118,6 +118,12 @@ def item_detail(request, item_id):
         context["unmatched_message"] = UNMATCHED_RECORDING
         context["items_by_id"] = {str(i.pk): i for i in item.case.items.all()}
     return render(request, "evidence/item_detail.html", context)
+
+
+def _statement_lines(item: EvidenceItem) -> list:
+    if item.kind != EvidenceItem.Kind.STATEMENT or not item.mime.startswith("text/"):
+        return []
+    return index_statement_rows(item)
 
 
 @login_required

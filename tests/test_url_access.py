@@ -47,6 +47,8 @@ OWN = {
     "second-factor-verify",
     "password-change",
     "account-email",
+    "search",  # searches only the caller's own cases (tests/evidence/test_search.py)
+    "api:search_words",
 }
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 

@@ -52,7 +52,12 @@ def entries_replace(*, case_id, item_id, source: UUID, kind: str, rows: list[Row
             continue
         else:
             changed.append(entry)
-        entry.position, entry.text, entry.machine_text, entry.start = row.position, row.text, row.machine_text, row.start
+        entry.position, entry.text, entry.machine_text, entry.start = (
+            row.position,
+            row.text,
+            row.machine_text,
+            row.start,
+        )
         entry.item_id, entry.grams = item_id, grams
     if existing:
         SearchEntry.objects.filter(pk__in=[e.pk for e in existing.values()]).delete()

@@ -37,7 +37,9 @@ def search(user, q: str, case_id: UUID | None = None, limit: int = LIMIT) -> Res
     """Return the entries holding every term of `q` in `case_id` (404 unless `user` may read it) or in all
     the cases `user` may see; withdrawn items are left out."""
     terms = query_terms(q[:MAX_QUERY])[:MAX_TERMS]
-    cases = [get_case_for_user(user, case_id).pk] if case_id else list(cases_for_user(user).values_list("pk", flat=True))
+    cases = (
+        [get_case_for_user(user, case_id).pk] if case_id else list(cases_for_user(user).values_list("pk", flat=True))
+    )
     if not terms or not cases:
         return Results(terms)
     rows = list(matching(terms, cases)[: limit + 1])
@@ -67,9 +69,7 @@ def _through_index(qs: QuerySet[SearchEntry], grams: list[str]) -> QuerySet[Sear
         # Each bigram is one unicode61 token; quoted, FTS5 reads nothing in it as syntax. Space means AND.
         match = " ".join(f'"{g}"' for g in grams)
         return qs.filter(
-            pk__in=RawSQL(
-                "SELECT rowid FROM evidence_searchentry_fts WHERE evidence_searchentry_fts MATCH %s", [match]
-            )
+            pk__in=RawSQL("SELECT rowid FROM evidence_searchentry_fts WHERE evidence_searchentry_fts MATCH %s", [match])
         )
     return qs  # another database: LIKE alone, correct but unindexed
 
@@ -81,9 +81,13 @@ class _Names:
 
     def __init__(self, rows: list[SearchEntry]):
         # reverse() is slow; the pattern is worked out once and filled in per hit.
-        self.pages = {name: reverse(name, args=[self.ZERO]) for name in ("item-detail", "case-detail", "complaint-detail")}
+        self.pages = {
+            name: reverse(name, args=[self.ZERO]) for name in ("item-detail", "case-detail", "complaint-detail")
+        }
         self.items = dict(
-            EvidenceItem.objects.filter(pk__in={r.item_id for r in rows if r.item_id}).values_list("pk", "original_filename")
+            EvidenceItem.objects.filter(pk__in={r.item_id for r in rows if r.item_id}).values_list(
+                "pk", "original_filename"
+            )
         )
         self.cases = dict(Case.objects.filter(pk__in={r.case_id for r in rows}).values_list("pk", "title"))
 
@@ -124,7 +128,7 @@ def _title(entry: SearchEntry, names: _Names) -> str:
         return _("Letter")
     if entry.kind == SearchEntry.Kind.NOTE and entry.item_id is None:
         return _("Note on the case")
-    return names.items.get(entry.item_id, "")
+    return names.items.get(entry.item_id, "") if entry.item_id else ""
 
 
 def _url(entry: SearchEntry, names: _Names) -> str:

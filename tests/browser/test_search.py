@@ -5,7 +5,6 @@ The words searched for never appear in an address the browser keeps."""
 import pytest
 from playwright.sync_api import expect
 
-
 from cases.models import Membership
 from evidence.models import OcrResult, Transcript
 from tests.browser.conftest import PHONE, sign_in
@@ -19,9 +18,7 @@ SECONDS = 4.5  # each sentence of CALL in turn; sentence 8 (上门) starts at 36
 
 @pytest.fixture
 def recording(send):
-    item = send(
-        "13800138000_20231012234701.wav", wav_bytes(seconds=len(CALL) * SECONDS, freq_step=5), "call_recording"
-    )
+    item = send("13800138000_20231012234701.wav", wav_bytes(seconds=len(CALL) * SECONDS, freq_step=5), "call_recording")
     Transcript.objects.update_or_create(
         item=item,
         defaults={
@@ -30,9 +27,7 @@ def recording(send):
             "model": "small",
             "language": "zh",
             "text": "".join(CALL),
-            "segments": [
-                {"start": i * SECONDS, "end": (i + 1) * SECONDS - 0.3, "text": s} for i, s in enumerate(CALL)
-            ],
+            "segments": [{"start": i * SECONDS, "end": (i + 1) * SECONDS - 0.3, "text": s} for i, s in enumerate(CALL)],
         },
     )
     return item
@@ -56,7 +51,9 @@ def screenshot(send):
     return item
 
 
-def test_the_lawyer_finds_a_word_and_hears_it_from_its_sentence(live_server, screens, alice_case, recording, screenshot):
+def test_the_lawyer_finds_a_word_and_hears_it_from_its_sentence(
+    live_server, screens, alice_case, recording, screenshot
+):
     lawyer = make_user("carol")
     Membership.objects.create(case=alice_case, user=lawyer, role=Membership.Role.LAWYER)
     screen = screens(live_server.url, PHONE)

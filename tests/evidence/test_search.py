@@ -4,6 +4,7 @@ Run this module under both databases (DATABASE_URL=sqlite:// and the PostgreSQL 
 built differently on each (migration evidence 0016) and both must find the same places."""
 
 import hashlib
+import io
 
 import pytest
 from django.core.files.base import ContentFile
@@ -90,7 +91,11 @@ def _screenshot(case, user, lines: list[str]) -> EvidenceItem:
             "original_sha256": item.sha256,
             "engine": "rapidocr-onnxruntime",
             "lines": [
-                {"text": t, "box": [[40, 80 + 60 * i], [600, 80 + 60 * i], [600, 120 + 60 * i], [40, 120 + 60 * i]], "confidence": 0.96}
+                {
+                    "text": t,
+                    "box": [[40, 80 + 60 * i], [600, 80 + 60 * i], [600, 120 + 60 * i], [40, 120 + 60 * i]],
+                    "confidence": 0.96,
+                }
                 for i, t in enumerate(lines)
             ],
             "text": "\n".join(lines),
@@ -179,7 +184,10 @@ def test_statements_notes_and_letters_are_found(alice, alice_case, call):
     )
     note = note_add(case=alice_case, item=call, actor=Actor(user=alice), text="第8句说要上门，要求律师重点听。")
     letter = Complaint.objects.create(
-        case=alice_case, channel="platform", created_by=alice, draft_text="尊敬的平台：\n贵司催收人员威胁上门并爆通讯录。"
+        case=alice_case,
+        channel="platform",
+        created_by=alice,
+        draft_text="尊敬的平台：\n贵司催收人员威胁上门并爆通讯录。",
     )
     found = {(h["kind"], h["source"], h["where"].get("line")) for h in search(alice, "上门").hits}
     assert ("statement", statement.pk, 4) in found
@@ -187,7 +195,9 @@ def test_statements_notes_and_letters_are_found(alice, alice_case, call):
     assert ("letter", letter.pk, 1) in found
     letter.draft_text = "尊敬的平台：\n贵司催收人员威胁到我单位。"
     letter.save(update_fields=["draft_text", "edited_at", "updated"])
-    assert ("letter", letter.pk, 1) not in {(h["kind"], h["source"], h["where"].get("line")) for h in search(alice, "上门").hits}
+    assert ("letter", letter.pk, 1) not in {
+        (h["kind"], h["source"], h["where"].get("line")) for h in search(alice, "上门").hits
+    }
 
 
 def test_withdrawn_items_drop_out(alice, call, chat):
@@ -248,3 +258,16 @@ def test_the_page_takes_the_words_by_post_and_keeps_them_out_of_the_address(clie
     assert b"<mark>" not in client.get("/search/", {"q": "爆通讯录"}).content
     client.force_login(bob)
     assert b"<mark>" not in client.get(sent["Location"]).content
+
+
+def test_reindexing_writes_what_was_there_before_the_search_and_then_nothing(alice, call, chat):
+    from django.core.management import call_command
+
+    SearchEntry.objects.all().delete()  # a database from before migration 0016's entries were written
+    assert places(alice, "上门") == []
+    call_command("search_reindex", stdout=io.StringIO())
+    assert {p[0] for p in places(alice, "上门")} == {"transcript", "ocr"}
+    count = SearchEntry.objects.count()
+    assert count == len(CALL) + len(CHAT)
+    call_command("search_reindex", stdout=io.StringIO())
+    assert SearchEntry.objects.count() == count
