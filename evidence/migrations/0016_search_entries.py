@@ -8,6 +8,8 @@ from django.db import migrations, models
 # pg_trgm was measured and reads every row for a two-character word). SQLite: an FTS5 table over the
 # same column with the unicode61 tokenizer (each bigram is one token), kept in step by triggers
 # (FTS5's own trigram tokenizer finds nothing for two characters).
+# Django rebuilds a SQLite table to alter it (new table, copy, drop, rename), which drops these
+# triggers: a later migration that alters evidence_searchentry must create them again.
 POSTGRES = [
     "CREATE INDEX search_entry_grams ON evidence_searchentry USING gin (string_to_array(grams, ' '))",
 ]
