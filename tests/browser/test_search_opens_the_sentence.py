@@ -9,7 +9,7 @@ from cases.models import Membership
 from evidence.models import OcrResult, Transcript
 from tests.browser.conftest import PHONE, sign_in
 from tests.conftest import make_user, png_bytes, wav_bytes
-from tests.evidence.test_search import CALL, CHAT
+from tests.search_samples import CALL, CHAT
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
