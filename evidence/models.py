@@ -431,3 +431,40 @@ class CaseExport(models.Model):
 
     class Meta:
         ordering = ["-created"]
+
+
+class SearchEntry(models.Model):
+    """One searchable sentence, screenshot line, statement line, note or letter paragraph (evidence/search/).
+
+    Derived from the texts it names and rewritten when they change; nothing here is evidence."""
+
+    class Kind(models.TextChoices):
+        TRANSCRIPT = "transcript", _("Recording")
+        OCR = "ocr", _("Screenshot")
+        STATEMENT = "statement", _("Statement")
+        NOTE = "note", _("Note")
+        LETTER = "letter", _("Letter")
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    # The item the words belong to (a note's item, if it is on one); none for a letter or a note on the case.
+    item = models.ForeignKey(EvidenceItem, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # The item, note or letter whose text this is; with kind and position it names the entry.
+    source = models.UUIDField()
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # Sentence of a transcript, line of a screenshot or statement, paragraph of a note or letter.
+    position = models.PositiveIntegerField()
+    # Where a transcript sentence begins in its recording, in seconds.
+    start = models.FloatField(null=True, blank=True)
+    text = models.TextField()
+    # The machine's words where the owner corrected them: both are searched.
+    machine_text = models.TextField(blank=True)
+    # The bigrams of text and machine_text (evidence/search/tokens.py). PostgreSQL indexes
+    # string_to_array(grams, ' ') with GIN; SQLite an FTS5 table over it (migration 0016).
+    grams = models.TextField()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["case", "kind"], name="search_entry_case")]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "kind", "position"], name="one_search_entry_per_place")
+        ]

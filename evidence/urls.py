@@ -1,10 +1,11 @@
 from django.urls import path
 
-from evidence import review_views, views, witness_views
+from evidence import review_views, search_views, views, witness_views
 from evidence.bundle import views as bundle_views
 from evidence.export import views as export_views
 
 urlpatterns = [
+    path("search/", search_views.search_page, name="search"),
     path("cases/<uuid:case_id>/upload/", views.upload, name="evidence-upload"),
     path("cases/<uuid:case_id>/statement/", views.statement, name="evidence-statement"),
     path("items/<uuid:item_id>/", views.item_detail, name="item-detail"),

@@ -20,6 +20,7 @@ from evidence.forms import EvidenceDetailsForm, StatementForm
 from evidence.intake import services, web
 from evidence.labels import STEP_LABELS
 from evidence.models import EvidenceItem, OcrResult, Timestamp, Transcript
+from evidence.search.index import statement_rows as index_statement_rows
 from evidence.speakers import SPEAKER_CHOICES, ocr_line_rows, segment_rows
 from evidence.storage.originals import evidence_storage
 from harassguard.lib import phone
@@ -109,6 +110,8 @@ def item_detail(request, item_id):
         "call_directions": CALL_DIRECTIONS,
         "witness": item.kind == EvidenceItem.Kind.STATEMENT and not own_account(item, item.case.victim_name),
         "device_rows": facts_rows_labelled(item.device_facts or {}),
+        # A typed statement's words, line by line, so that a search hit opens at its line (#st-N).
+        "statement_lines": _statement_lines(item),
     }
     if item.kind == "call_recording" and "audio" in item.metadata and not item.withdrawn_at:
         from cases.services import UNMATCHED_RECORDING, case_analyse, recording_links
@@ -117,6 +120,12 @@ def item_detail(request, item_id):
         context["unmatched_message"] = UNMATCHED_RECORDING
         context["items_by_id"] = {str(i.pk): i for i in item.case.items.all()}
     return render(request, "evidence/item_detail.html", context)
+
+
+def _statement_lines(item: EvidenceItem) -> list:
+    if item.kind != EvidenceItem.Kind.STATEMENT or not item.mime.startswith("text/"):
+        return []
+    return index_statement_rows(item)
 
 
 @login_required

@@ -59,6 +59,8 @@ OWN = {
     "privacy",
     "pin-unlock",
     "account-close",
+    "search",  # searches only the caller's own cases (tests/evidence/test_search.py)
+    "api:search_words",
 }
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 

@@ -14,6 +14,21 @@
     });
   });
 
+  // Opened at a sentence (a search hit links to #t-N): the recording waits at its start and plays
+  // from there where the browser allows it; tapping the sentence plays it in any case.
+  function playFromHash() {
+    var li = location.hash && document.getElementById(location.hash.slice(1));
+    if (!li || !li.matches(".transcript li[data-start]")) return;
+    var seek = function () {
+      player.currentTime = parseFloat(li.dataset.start);
+      player.play().catch(function () { /* no autoplay without a tap: it waits at the sentence */ });
+    };
+    if (player.readyState >= 1) seek(); else player.addEventListener("loadedmetadata", seek, { once: true });
+    li.scrollIntoView({ block: "center" });
+  }
+  playFromHash();
+  window.addEventListener("hashchange", playFromHash);
+
   player.addEventListener("timeupdate", function () {
     var t = player.currentTime;
     lines.forEach(function (li) {
