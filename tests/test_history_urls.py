@@ -33,6 +33,8 @@ OPAQUE_PARAMS = {
     "sha256",
     "code",
     "row",
+    "export_id",
+    "part",
 }
 
 
