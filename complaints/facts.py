@@ -12,6 +12,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from cases.analysis.engine import Event, Finding
+from cases.analysis.rules import provision_line
 
 # Findings whose examples are words said or written, quoted in the letters once confirmed.
 QUOTED = ("threat", "harassment", "insult", "public_insult", "false_claim", "impersonation", "disclosure")
@@ -141,7 +142,7 @@ def finding_rows(findings: list[Finding], numbers: dict[str, str]) -> list[dict]
                 "unit": UNIT.get(f.category, "处"),
                 "days": "、".join(day_zh(date.fromisoformat(d)) for d in days[:5]) + ("等" if len(days) > 5 else ""),
                 "exhibits": cite(f.evidence, numbers),
-                "provisions": "；".join(f"《{p['document']}》（{p['binding']}）{p['article']}" for p in f.provisions),
+                "provisions": provision_line(f.provisions),
             }
         )
     return rows

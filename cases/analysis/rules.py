@@ -6,6 +6,7 @@ without touching code, and so that another jurisdiction is another file.
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -108,6 +109,20 @@ def _day(value) -> date | None:
 
 
 WORDING_STATUSES = ("verbatim", "excerpt", "summary", "to_confirm")
+UNCHECKED = "（待核对）"
+
+
+def provision_line(provisions: Iterable[dict]) -> str:
+    """The one way a finding's provisions are named in a line (case page, API, bundle, letters): each
+    document in 《》 with its binding status, then the article, e.g.
+    "《中华人民共和国民法典》（法律）第一千零三十三条第（一）项；《…（GB/T 45251—2025）》（推荐性国家标准，非法律）…".
+    An article whose number or wording is still to confirm says so, so it never reads as checked fact."""
+    parts = []
+    for p in provisions:
+        binding = f"（{p['binding']}）" if p.get("binding") else ""
+        unchecked = UNCHECKED if p.get("wording_status") == "to_confirm" and "待核对" not in p["article"] else ""
+        parts.append(f"《{p['document']}》{binding}{p['article']}{unchecked}")
+    return "；".join(parts)
 
 
 def provision_from_toml(raw: dict, documents: dict) -> Provision:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ObjectDoesNotExist
 
+from cases.analysis.rules import provision_line
 from evidence.bundle import tiles
 from evidence.callrows import effective_rows
 from evidence.models import EvidenceItem, OcrResult, Timestamp, Transcript
@@ -390,7 +391,7 @@ def exhibit_numbers_for(findings, exhibits: list[Exhibit]) -> list[dict]:
             {
                 "finding": f,
                 "exhibits": [e.label for e in shown],
-                "provision": "；".join(f"《{p['document']}》（{p['binding']}）{p['article']}" for p in f.provisions),
+                "provision": provision_line(f.provisions),
             }
         )
     return rows
