@@ -343,19 +343,43 @@ def print_tiles(item: EvidenceItem) -> list[str]:
     return ["data:image/jpeg;base64," + base64.b64encode(piece).decode() for piece in pieces]
 
 
+QUOTE_CHARS = 30
+QUOTES_PER_EXHIBIT = 2
+
+
+def quote_place(example: dict) -> str:
+    """Where a confirmed sentence is in its exhibit: "录音02:15" or "截图第3行"."""
+    where = example.get("where") or {}
+    if example.get("source") == "recording" or "start" in where and "line" not in where:
+        seconds = int(where["start"])
+        return f"录音{seconds // 60:02d}:{seconds % 60:02d}"
+    return f"截图第{int(where.get('line', 0)) + 1}行"
+
+
 def purposes_from_findings(findings, exhibits: list[Exhibit]) -> None:
-    """Give each exhibit the user did not describe a 证明目的 of its own: the possible violations it shows."""
+    """Give each exhibit the user did not describe a 证明目的 of its own: the possible violations it shows and,
+    short, the collector's words in it the user confirmed ("催收方称“…”（录音02:15，经本人核对）")."""
     titles: dict[str, list[str]] = {}
+    said: dict[str, list[str]] = {}
     for f in findings:
         if getattr(f, "kind", "violation") == "clue":
             continue
         for eid in f.evidence:
             titles.setdefault(eid, []).append(f.title)
+        for ex in f.examples:
+            if ex.get("confirmed") and ex.get("speaker") == "collector" and ex.get("text"):
+                text = ex["text"].strip()
+                text = text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS] + "……"
+                for eid in ex.get("evidence") or []:
+                    said.setdefault(eid, []).append(f"催收方称“{text}”（{quote_place(ex)}，经本人核对）")
     for exhibit in exhibits:
-        found = titles.get(str(exhibit.item.pk))
+        key = str(exhibit.item.pk)
+        found = titles.get(key)
         if found and not exhibit.item.purpose:
+            quotes = list(dict.fromkeys(said.get(key, [])))[:QUOTES_PER_EXHIBIT]
             exhibit.purpose = (
                 f"{DEFAULT_PURPOSE.get(exhibit.item.kind, '证明')}；并证明：{'；'.join(dict.fromkeys(found))}"
+                + (f"；{'；'.join(quotes)}" if quotes else "")
             )
 
 
