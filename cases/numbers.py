@@ -112,13 +112,14 @@ def _from_items(found: dict[str, NumberFacts], case: Case) -> None:
         if facts := _facts(found, item.counterparty_number):
             facts.vote("collector", _("A statement says this number contacted the witness (%(who)s)") % {"who": who})
     for ocr in OcrResult.objects.filter(item__case=case, item__withdrawn_at=None).only(
-        "item_id", "phone_numbers", "text"
+        "item_id", "phone_numbers", "text", "line_edits"
     ):
-        for number in ocr.phone_numbers:
+        corrected = "\n".join(edit.get("text", "") for edit in ocr.line_edits.values())  # the user's words
+        for number in dict.fromkeys([*ocr.phone_numbers, *phone.find_numbers(corrected)]):
             facts = _facts(found, number)
             if facts:
                 facts.saw("screenshot", str(ocr.item_id))
-            if facts and COLLECTION_WORDS.search(ocr.text or ""):
+            if facts and COLLECTION_WORDS.search(f"{ocr.text}\n{corrected}"):
                 facts.vote("collector", _("A screenshot showing it speaks of loans or repayment"))
     _from_transcripts(found, case)
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from cases.analysis.engine import Event, Finding
 from cases.analysis.rules import provision_line
-from evidence.bundle.content import quote_place
+from evidence.bundle.content import checked_note, quote_place
 
 # Findings whose examples are words said or written, quoted in the letters once confirmed.
 QUOTED = ("threat", "harassment", "insult", "public_insult", "false_claim", "impersonation", "disclosure")
@@ -183,7 +183,7 @@ def quote_cite(example: dict, numbers: dict[str, int]) -> str:
     """Where a quote is and who said it: "（证据3，录音02:15，说话人：催收方，经本人核对）"."""
     place = quote_place(example)
     exhibit = cite(example.get("evidence") or [], numbers)
-    return f"（{exhibit + '，' if exhibit else ''}{place}，说话人：催收方，经本人核对）"
+    return f"（{exhibit + '，' if exhibit else ''}{place}，说话人：催收方，{checked_note(example)}）"
 
 
 def accounts(findings: list[Finding], numbers: dict[str, int]) -> list[dict]:

@@ -239,7 +239,7 @@ def summary(item: EvidenceItem, transcript: Transcript | None, ocr: OcrResult | 
         spoken = f"机器转写{said}句（未经核对）" if said else "未识别到说话内容"
         return f"通话时长{seconds // 60}分{seconds % 60}秒；{spoken}"
     if ocr is not None and ocr.lines:
-        return _cut("／".join(line["text"] for line in ocr.lines[:4]))
+        return _cut("／".join(line["text"] for line in ocr_line_rows(ocr, item)[:4]))
     if item.kind == K.CALL_LOG:
         return f"通话记录{len(item.metadata.get('call_log', []))}条"
     if text:
@@ -356,6 +356,11 @@ def quote_place(example: dict) -> str:
     return f"截图第{int(where.get('line', 0)) + 1}行"
 
 
+def checked_note(example: dict) -> str:
+    """How the user checked a quoted sentence: "经本人核对", and for words they corrected, that too."""
+    return "经本人核对，文字经本人更正" if (example.get("where") or {}).get("corrected") else "经本人核对"
+
+
 def purposes_from_findings(findings, exhibits: list[Exhibit]) -> None:
     """Give each exhibit the user did not describe a 证明目的 of its own: the possible violations it shows and,
     short, the collector's words in it the user confirmed ("催收方称“…”（录音02:15，经本人核对）")."""
@@ -371,7 +376,7 @@ def purposes_from_findings(findings, exhibits: list[Exhibit]) -> None:
                 text = ex["text"].strip()
                 text = text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS] + "……"
                 for eid in ex.get("evidence") or []:
-                    said.setdefault(eid, []).append(f"催收方称“{text}”（{quote_place(ex)}，经本人核对）")
+                    said.setdefault(eid, []).append(f"催收方称“{text}”（{quote_place(ex)}，{checked_note(ex)}）")
     for exhibit in exhibits:
         key = str(exhibit.item.pk)
         found = titles.get(key)
