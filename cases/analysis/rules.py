@@ -145,16 +145,26 @@ def provision_from_toml(raw: dict, documents: dict) -> Provision:
     )
 
 
+def _with_params(text: str, params: dict) -> str:
+    """A title with its rule's numbers filled in ("超过{max_per_day}次"), so changing a limit in the data changes
+    what the finding says; {first_over} is the first count over `max_per_day` (the 4th call for a limit of 3)."""
+    values = {**params, **({"first_over": params["max_per_day"] + 1} if "max_per_day" in params else {})}
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", str(value))
+    return text
+
+
 def _rule(raw: dict) -> Rule:
     base = {"id", "category", "type", "title", "title_en", "provisions", "kind"}
+    params = {k: v for k, v in raw.items() if k not in base}
     return Rule(
         raw["id"],
         raw["category"],
         raw["type"],
-        raw["title"],
+        _with_params(raw["title"], params),
         raw["provisions"],
-        {k: v for k, v in raw.items() if k not in base},
-        raw.get("title_en", ""),
+        params,
+        _with_params(raw.get("title_en", ""), params),
         raw.get("kind", "violation"),
     )
 
