@@ -55,9 +55,7 @@ def test_three_answered_calls_are_within_the_standard_and_the_fourth_is_over(con
 
 
 def test_a_lower_limit_in_the_data_flags_the_third_call():
-    rules = [
-        replace(r, params={**r.params, "max_per_day": 2}) if r.id == "cn-calls-per-day" else r for r in CN.rules
-    ]
+    rules = [replace(r, params={**r.params, "max_per_day": 2}) if r.id == "cn-calls-per-day" else r for r in CN.rules]
     assert per_day(calls(3), replace(CN, rules=rules)) is not None
 
 
