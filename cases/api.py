@@ -7,9 +7,10 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from cases.access import Need, cases_for_user, get_case_for_user
+from cases.analysis.rules import provision_line
 from cases.models import Party
 from cases.numbers import number_rows
-from cases.services import case_analyse, case_create, case_number_set, finding_provision_line, party_create
+from cases.services import case_analyse, case_create, case_number_set, party_create
 from evidence.custody import actor_from_request
 from harassguard.lib import phone
 from harassguard.lib.errors import ApiError, Text
@@ -114,7 +115,7 @@ class EventOut(Schema):
 def case_findings(request, case_id: UUID):
     """Possible violations found in the case's evidence, each with its rule, provisions and exhibits."""
     analysis = case_analyse(get_case_for_user(request.user, case_id))
-    return [{**f.__dict__, "provision": finding_provision_line(f)} for f in analysis.findings]
+    return [{**f.__dict__, "provision": provision_line(f.provisions)} for f in analysis.findings]
 
 
 @router.get("/cases/{case_id}/events", response=list[EventOut])

@@ -17,11 +17,14 @@ from django.utils.translation import ngettext
 from cases.analysis.engine import UNCOUNTED, Event
 from cases.models import Case, Party
 from evidence.models import EvidenceItem, OcrResult, Transcript
+from evidence.speakers import segment_rows
 from harassguard.lib import phone
 
 # Words a collector says and a relative rarely does: a recording or screenshot holding them suggests collection.
 COLLECTION_WORDS = re.compile(r"催收|逾期|还款|欠款|欠钱|贷款|网贷|借款|老赖|结清|账单")
 ROLE_ORDER = ["third_party", "borrower", "collector", "other"]
+# The places a number was heard that its reasons name (the count of recordings says the rest).
+MAX_HEARD = 3
 
 
 def number_anchor(case_id, number: str) -> str:
@@ -41,6 +44,8 @@ class NumberFacts:
     # the events) it was seen in.
     sources: dict = field(default_factory=dict)
     votes: dict = field(default_factory=dict)  # suggested role → reasons for it
+    # Where the number was read out in a call ("号码在录音02:15处被念出"): a reason to look, no role.
+    heard: list = field(default_factory=list)
 
     def seen(self, at: datetime | None) -> None:
         if at is not None:
@@ -58,7 +63,8 @@ class NumberFacts:
 
     @property
     def reasons(self) -> list[str]:
-        return [reason for role in ROLE_ORDER for reason in self.votes.get(role, [])] + self._source_reasons()
+        votes = [reason for role in ROLE_ORDER for reason in self.votes.get(role, [])]
+        return votes + self.heard[:MAX_HEARD] + self._source_reasons()
 
     def _source_reasons(self) -> list[str]:
         said = {
@@ -71,6 +77,7 @@ class NumberFacts:
             "call_screenshot": lambda n: ngettext(
                 "%(n)d call in a picture of the call history", "%(n)d calls in a picture of the call history", n
             ),
+            "speech": lambda n: ngettext("Read out in %(n)d recording", "Read out in %(n)d recordings", n),
             "manual": lambda n: ngettext("%(n)d event you recorded by hand", "%(n)d events you recorded by hand", n),
         }
         return [said[s](len(seen)) % {"n": len(seen)} for s, seen in sorted(self.sources.items()) if s in said]
@@ -112,20 +119,43 @@ def _from_items(found: dict[str, NumberFacts], case: Case) -> None:
         if facts := _facts(found, item.counterparty_number):
             facts.vote("collector", _("A statement says this number contacted the witness (%(who)s)") % {"who": who})
     for ocr in OcrResult.objects.filter(item__case=case, item__withdrawn_at=None).only(
-        "item_id", "phone_numbers", "text"
+        "item_id", "phone_numbers", "text", "line_edits"
     ):
-        for number in ocr.phone_numbers:
+        corrected = "\n".join(edit.get("text", "") for edit in ocr.line_edits.values())  # the user's words
+        for number in dict.fromkeys([*ocr.phone_numbers, *phone.find_numbers(corrected)]):
             facts = _facts(found, number)
             if facts:
                 facts.saw("screenshot", str(ocr.item_id))
-            if facts and COLLECTION_WORDS.search(ocr.text or ""):
+            if facts and COLLECTION_WORDS.search(f"{ocr.text}\n{corrected}"):
                 facts.vote("collector", _("A screenshot showing it speaks of loans or repayment"))
     _from_transcripts(found, case)
+
+
+def _heard(found: dict[str, NumberFacts], transcript: Transcript) -> None:
+    """Numbers read out in the call (the transcription writes spoken digits as digits,
+    evidence/processing/spoken_numbers.py; the user's corrected words where they corrected them):
+    each is a suggestion with where it was heard, never a role confirmed."""
+    name = transcript.item.original_filename or transcript.item.get_kind_display()
+    for row in segment_rows(transcript):
+        for number in phone.find_numbers(row["text"]):
+            if not (facts := _facts(found, number)):
+                continue
+            seconds = int(row["start"])
+            facts.saw("speech", str(transcript.item_id))
+            reason = _("Number read out in the recording at %(time)s (%(file)s)") % {
+                "time": f"{seconds // 60:02d}:{seconds % 60:02d}",
+                "file": name,
+            }
+            if reason not in facts.heard:
+                facts.heard.append(reason)
+            if transcript.item.occurred_at:
+                facts.seen(transcript.item.occurred_at)
 
 
 def _from_transcripts(found: dict[str, NumberFacts], case: Case) -> None:
     said: Counter = Counter()
     for t in Transcript.objects.filter(item__case=case, item__withdrawn_at=None).select_related("item"):
+        _heard(found, t)
         number = phone.normalise(t.item.counterparty_number)
         if number and COLLECTION_WORDS.search(" ".join(s.get("text", "") for s in t.segments)):
             said[number] += 1

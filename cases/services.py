@@ -100,15 +100,6 @@ def recording_links(events: list[Event]) -> dict[str, list[dict]]:
     return links
 
 
-def finding_provision_line(finding: Finding) -> str:
-    """One line naming the provisions a finding concerns, each document with its binding status, e.g.
-    "中华人民共和国民法典（法律） 第一千零三十三条第（一）项"; a standard reads "（推荐性国家标准，非法律）"."""
-    return "; ".join(
-        f"{p['document']}（{p['binding']}） {p['article']}" if p.get("binding") else f"{p['document']} {p['article']}"
-        for p in finding.provisions
-    )
-
-
 def manual_event_add(*, case: Case, actor: Actor, **fields) -> ManualEvent:
     """Record an event the user describes by hand, with its custody record."""
     with transaction.atomic():

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.access import Need, cases_for_user, cases_waiting_for_second_factor, get_case_for_user, role_of
 from cases.analysis.charts import charts
 from cases.analysis.engine import collector_contacts
+from cases.analysis.rules import provision_line
 from cases.forms import CaseForm, ManualEventForm
 from cases.models import Membership
 from cases.numbers import number_rows, unconfirmed_count
@@ -18,7 +19,6 @@ from cases.services import (
     UNMATCHED_RECORDING,
     case_analyse,
     case_create,
-    finding_provision_line,
     manual_event_add,
     recording_links,
 )
@@ -94,7 +94,7 @@ def case_detail(request, case_id):
             {
                 "finding": f,
                 "title": analysis.rule_set.title_for(f.rule, get_language()),
-                "provision": finding_provision_line(f),
+                "provision": provision_line(f.provisions),
                 "links": _example_links(f),
                 "events": _event_links(f.events),
             }

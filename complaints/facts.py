@@ -12,6 +12,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from cases.analysis.engine import Event, Finding
+from cases.analysis.rules import provision_line
+from evidence.bundle.content import checked_note, quote_place
 
 # Findings whose examples are words said or written, quoted in the letters once confirmed.
 QUOTED = ("threat", "harassment", "insult", "public_insult", "false_claim", "impersonation", "disclosure")
@@ -141,7 +143,7 @@ def finding_rows(findings: list[Finding], numbers: dict[str, str]) -> list[dict]
                 "unit": UNIT.get(f.category, "处"),
                 "days": "、".join(day_zh(date.fromisoformat(d)) for d in days[:5]) + ("等" if len(days) > 5 else ""),
                 "exhibits": cite(f.evidence, numbers),
-                "provisions": "；".join(f"《{p['document']}》（{p['binding']}）{p['article']}" for p in f.provisions),
+                "provisions": provision_line(f.provisions),
             }
         )
     return rows
@@ -179,14 +181,9 @@ def quotes(findings: list[Finding], numbers: dict[str, int]) -> list[dict]:
 
 def quote_cite(example: dict, numbers: dict[str, int]) -> str:
     """Where a quote is and who said it: "（证据3，录音02:15，说话人：催收方，经本人核对）"."""
-    where = example.get("where") or {}
-    if example.get("source") == "recording":
-        seconds = int(where.get("start", 0))
-        place = f"录音{seconds // 60:02d}:{seconds % 60:02d}"
-    else:
-        place = f"截图第{int(where.get('line', 0)) + 1}行"
+    place = quote_place(example)
     exhibit = cite(example.get("evidence") or [], numbers)
-    return f"（{exhibit + '，' if exhibit else ''}{place}，说话人：催收方，经本人核对）"
+    return f"（{exhibit + '，' if exhibit else ''}{place}，说话人：催收方，{checked_note(example)}）"
 
 
 def accounts(findings: list[Finding], numbers: dict[str, int]) -> list[dict]:

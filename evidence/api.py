@@ -48,6 +48,10 @@ class OcrLineOut(Schema):
     text: str
     box: list[list[float]]
     speaker: str
+    speaker_source: str
+    # The machine's reading; `text` differs from it where the user corrected the words (text_source "user").
+    machine_text: str
+    text_source: str
 
 
 class OcrOut(Schema):
@@ -242,7 +246,8 @@ def patch_transcript(request, item_id: UUID, body: TranscriptPatch):
 
 class LineChange(Schema):
     id: int
-    speaker: str
+    speaker: str | None = None
+    text: Text | None = None
 
 
 class OcrPatch(Schema):
@@ -251,7 +256,8 @@ class OcrPatch(Schema):
 
 @router.patch("/evidence/{item_id}/ocr", response={200: OcrOut, 400: ErrorOut, 404: ErrorOut})
 def patch_ocr(request, item_id: UUID, body: OcrPatch):
-    """Confirm who wrote lines of a screenshot (`id` is the line's position in `ocr.lines`)."""
+    """Confirm who wrote lines of a screenshot and correct their words (`id` is the line's position in
+    `ocr.lines`); the machine's reading is kept beside the corrected words."""
     item = get_item_for_user(request.user, item_id, need=Need.OWN)
     ocr = OcrResult.objects.filter(item=item).first()
     if ocr is None:

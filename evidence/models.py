@@ -278,6 +278,9 @@ class OcrResult(models.Model):
     times_confirmed_at = models.DateTimeField(null=True, blank=True)
     # The user's speaker per line, by position: {"4": {"speaker": "collector", "by": "alice", "at": "..."}}.
     line_speakers = models.JSONField(default=dict, blank=True)
+    # The user's corrected words per line, by position, beside the machine's (`lines`, never changed):
+    # {"4": {"text": "...", "by": "alice", "at": "..."}}.
+    line_edits = models.JSONField(default=dict, blank=True)
 
 
 class DerivedFile(models.Model):

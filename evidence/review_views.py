@@ -65,7 +65,7 @@ def _back(request, default: str):
 @login_required
 @require_POST
 def ocr_line_speaker(request, item_id):
-    """Who wrote one line of a screenshot, as the owner confirms it."""
+    """Who wrote one line of a screenshot, or its corrected words, as the owner confirms them."""
     item = get_item_for_user(request.user, item_id, need=Need.OWN)
     ocr = get_object_or_404(OcrResult, item=item)
     position = _position(request)
@@ -73,7 +73,9 @@ def ocr_line_speaker(request, item_id):
         ocr_confirm(
             ocr=ocr,
             actor=actor_from_request(request),
-            changes=[{"id": position, "speaker": request.POST.get("speaker")}],
+            changes=[
+                {"id": position, "speaker": request.POST.get("speaker") or None, "text": request.POST.get("text")}
+            ],
         )
     except ReviewError as exc:
         messages.error(request, str(exc))

@@ -2,7 +2,7 @@
 
 The machine's transcript (`Transcript.segments`) is never changed. What the
 user confirms or corrects is kept beside it (`Transcript.edits`, and
-`OcrResult.line_speakers` for screenshot lines), with who did it and when; each
+`OcrResult.line_speakers` and `OcrResult.line_edits` for screenshot lines), with who did it and when; each
 change is a custody event carrying the hashes of both versions. A sentence may
 be quoted as a collector's words only when the user has confirmed both its
 speaker and its words (see `quotable`).
@@ -217,18 +217,22 @@ def phone_owner(item: EvidenceItem) -> str:
 
 
 def ocr_line_rows(ocr: OcrResult, item: EvidenceItem) -> list[dict]:
-    """Each OCR line with its speaker: the user's where they confirmed one, else suggested from the bubble's side."""
+    """Each OCR line with its speaker and words: the user's where they confirmed a speaker or corrected the words
+    (the machine's words beside them), else suggested from the bubble's side and read by the machine."""
     width = (item.metadata.get("image") or {}).get("width")
     owner = phone_owner(item)
     rows = []
     for index, line in enumerate(ocr.lines):
         confirmed = ocr.line_speakers.get(str(index), {}).get("speaker")
+        edit = ocr.line_edits.get(str(index), {})
         side = bubble_side(line.get("box") or [], width)
         suggested = {"left": "collector" if owner == "victim" else "unknown", "right": owner}.get(side, "unknown")
         rows.append(
             {
                 "id": index,
-                "text": line["text"],
+                "text": edit.get("text", line["text"]),
+                "machine_text": line["text"],
+                "text_source": "user" if "text" in edit else "machine",
                 "box": line.get("box") or [],
                 "side": side,
                 "t": line.get("t"),
@@ -239,29 +243,72 @@ def ocr_line_rows(ocr: OcrResult, item: EvidenceItem) -> list[dict]:
     return rows
 
 
+def _clean_line_change(change: dict, lines: list[dict]) -> tuple[str, dict]:
+    index = change.get("id")
+    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(lines):
+        raise ReviewError(_("There is no such line in this screenshot's text."))
+    clean = {}
+    if change.get("speaker") is not None:
+        if change["speaker"] not in SPEAKERS:
+            raise ReviewError(_("The speaker must be collector, victim, third_party or unknown."))
+        clean["speaker"] = change["speaker"]
+    if change.get("text") is not None:
+        text = str(change["text"]).strip()
+        if not text or len(text) > MAX_TEXT:
+            raise ReviewError(_("A line's words cannot be empty or longer than 2000 characters."))
+        clean["text"] = text
+    if not clean:
+        raise ReviewError(_("Give the line's speaker or its corrected words."))
+    return str(index), clean
+
+
+def ocr_sha256(ocr: OcrResult) -> str:
+    """The hash of the machine's reading, which never changes."""
+    return _sha256(ocr.lines)
+
+
+def corrected_sha256(ocr: OcrResult, item: EvidenceItem) -> str:
+    """The hash of the lines as they now read: each line's words and where they came from (machine or user)."""
+    return _sha256([{k: r[k] for k in ("id", "text", "text_source")} for r in ocr_line_rows(ocr, item)])
+
+
 def ocr_confirm(*, ocr: OcrResult, actor: Actor, changes: list[dict]) -> None:
     """Record the speakers the user confirmed for screenshot lines (confirming a line also says its words
-    match the image); one custody event. Raises ReviewError for a change that cannot be applied."""
-    cleaned = []
-    for change in changes:
-        index, speaker = change.get("id"), change.get("speaker")
-        if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(ocr.lines):
-            raise ReviewError(_("There is no such line in this screenshot's text."))
-        if speaker not in SPEAKERS:
-            raise ReviewError(_("The speaker must be collector, victim, third_party or unknown."))
-        cleaned.append((str(index), speaker))
+    match the image) and the words they corrected, kept beside the machine's; one custody event for speakers
+    and one for corrected words, each with the hashes of both versions. Raises ReviewError for a change that
+    cannot be applied (nothing is applied then)."""
+    cleaned = [_clean_line_change(change, ocr.lines) for change in changes]
     now = timezone.now()
+    stamp = {"by": actor.user.get_username(), "at": now.isoformat()}
     with transaction.atomic():
-        ocr = OcrResult.objects.select_for_update().get(pk=ocr.pk)
-        for key, speaker in cleaned:
-            ocr.line_speakers[key] = {"speaker": speaker, "by": actor.user.get_username(), "at": now.isoformat()}
-        ocr.save(update_fields=["line_speakers"])
-        custody_record(
-            case=ocr.item.case,
-            item=ocr.item,
-            action="ocr_speakers_confirmed",
-            actor=actor,
-            lines=[int(k) for k, _s in cleaned],
-            ocr_sha256=_sha256(ocr.lines),
-            speakers_sha256=_sha256(ocr.line_speakers),
-        )
+        ocr = OcrResult.objects.select_for_update().select_related("item", "item__case").get(pk=ocr.pk)
+        spoken = [(key, c["speaker"]) for key, c in cleaned if "speaker" in c]
+        corrected = [(key, c["text"]) for key, c in cleaned if "text" in c]
+        for key, speaker in spoken:
+            ocr.line_speakers[key] = {"speaker": speaker, **stamp}
+        for key, text in corrected:
+            if text == ocr.lines[int(key)]["text"]:
+                ocr.line_edits.pop(key, None)  # back to the machine's words: nothing to keep beside them
+            else:
+                ocr.line_edits[key] = {"text": text, **stamp}
+        ocr.save(update_fields=["line_speakers", "line_edits"])
+        if spoken:
+            custody_record(
+                case=ocr.item.case,
+                item=ocr.item,
+                action="ocr_speakers_confirmed",
+                actor=actor,
+                lines=[int(k) for k, _s in spoken],
+                ocr_sha256=ocr_sha256(ocr),
+                speakers_sha256=_sha256(ocr.line_speakers),
+            )
+        if corrected:
+            custody_record(
+                case=ocr.item.case,
+                item=ocr.item,
+                action="ocr_text_corrected",
+                actor=actor,
+                lines=[int(k) for k, _t in corrected],
+                ocr_sha256=ocr_sha256(ocr),
+                corrected_sha256=corrected_sha256(ocr, ocr.item),
+            )

@@ -332,6 +332,20 @@ def collector_contacts(events: list[Event]) -> list[Event]:
     ]
 
 
+def contact_counts(events: list[Event], tz: ZoneInfo) -> dict:
+    """The bundle summary's counts, from confirmed collectors' numbers only (a mother's calls are no collection):
+    calls (含未接、拒接), how many connected, messages, the days with any of them and the numbers they came from."""
+    contacts = collector_contacts(events)
+    calls = [e for e in contacts if e.kind == "call"]
+    return {
+        "calls": len(calls),
+        "connected": sum(1 for e in calls if e.connected),
+        "messages": len(contacts) - len(calls),
+        "days": len({_local(e, tz).date() for e in contacts}),
+        "numbers": len({number_key(e.number) for e in contacts if e.number}),
+    }
+
+
 def check_quiet_hours(rule_set, rule, events, sentences, tz) -> Finding | None:
     flagged = [e for e in collector_contacts(events) if in_quiet_hours(_local(e, tz), rule)]
     flagged = _in_force(rule_set, rule, flagged, tz)

@@ -149,7 +149,7 @@ def screenshot_inputs(item: EvidenceItem, ocr: OcrResult | None, relative: str =
         Sentence(
             str(item.pk),
             line["text"],
-            {"line": line["id"]},
+            {"line": line["id"], **({"corrected": True} if line["text_source"] == "user" else {})},
             item.occurred_at,
             "screenshot",
             line["speaker"],
@@ -178,9 +178,13 @@ def screen_recording_inputs(item: EvidenceItem, ocr: OcrResult | None, transcrip
         ]
         sentences = [
             Sentence(
-                str(item.pk), line["text"], {"line": i, "second": line.get("t")}, item.occurred_at, "screen_recording"
+                str(item.pk),
+                line["text"],
+                {"line": line["id"], "second": line["t"]},
+                item.occurred_at,
+                "screen_recording",
             )
-            for i, line in enumerate(ocr.lines)
+            for line in ocr_line_rows(ocr, item)
         ]
     for seg in transcript.segments if transcript else []:
         at = item.occurred_at + timedelta(seconds=seg["start"]) if item.occurred_at else None

@@ -6,6 +6,7 @@ without touching code, and so that another jurisdiction is another file.
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -108,6 +109,20 @@ def _day(value) -> date | None:
 
 
 WORDING_STATUSES = ("verbatim", "excerpt", "summary", "to_confirm")
+UNCHECKED = "（待核对）"
+
+
+def provision_line(provisions: Iterable[dict]) -> str:
+    """The one way a finding's provisions are named in a line (case page, API, bundle, letters): each
+    document in 《》 with its binding status, then the article, e.g.
+    "《中华人民共和国民法典》（法律）第一千零三十三条第（一）项；《…（GB/T 45251—2025）》（推荐性国家标准，非法律）…".
+    An article whose number or wording is still to confirm says so, so it never reads as checked fact."""
+    parts = []
+    for p in provisions:
+        binding = f"（{p['binding']}）" if p.get("binding") else ""
+        unchecked = UNCHECKED if p.get("wording_status") == "to_confirm" and "待核对" not in p["article"] else ""
+        parts.append(f"《{p['document']}》{binding}{p['article']}{unchecked}")
+    return "；".join(parts)
 
 
 def provision_from_toml(raw: dict, documents: dict) -> Provision:
@@ -130,16 +145,26 @@ def provision_from_toml(raw: dict, documents: dict) -> Provision:
     )
 
 
+def _with_params(text: str, params: dict) -> str:
+    """A title with its rule's numbers filled in ("超过{max_per_day}次"), so changing a limit in the data changes
+    what the finding says; {first_over} is the first count over `max_per_day` (the 4th call for a limit of 3)."""
+    values = {**params, **({"first_over": params["max_per_day"] + 1} if "max_per_day" in params else {})}
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", str(value))
+    return text
+
+
 def _rule(raw: dict) -> Rule:
     base = {"id", "category", "type", "title", "title_en", "provisions", "kind"}
+    params = {k: v for k, v in raw.items() if k not in base}
     return Rule(
         raw["id"],
         raw["category"],
         raw["type"],
-        raw["title"],
+        _with_params(raw["title"], params),
         raw["provisions"],
-        {k: v for k, v in raw.items() if k not in base},
-        raw.get("title_en", ""),
+        params,
+        _with_params(raw.get("title_en", ""), params),
         raw.get("kind", "violation"),
     )
 

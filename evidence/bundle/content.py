@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ObjectDoesNotExist
 
+from cases.analysis.rules import provision_line
 from evidence.bundle import tiles
 from evidence.callrows import effective_rows
 from evidence.device_facts import facts_rows_zh
@@ -263,7 +264,7 @@ def summary(item: EvidenceItem, transcript: Transcript | None, ocr: OcrResult | 
         spoken = f"机器转写{said}句（未经核对）" if said else "未识别到说话内容"
         return f"录音时长{seconds // 60}分{seconds % 60}秒；{spoken}"
     if ocr is not None and ocr.lines:
-        return _cut("／".join(line["text"] for line in ocr.lines[:4]))
+        return _cut("／".join(line["text"] for line in ocr_line_rows(ocr, item)[:4]))
     if item.kind == K.CALL_LOG:
         return f"通话记录{len(item.metadata.get('call_log', []))}条"
     if text:
@@ -368,19 +369,48 @@ def print_tiles(item: EvidenceItem) -> list[str]:
     return ["data:image/jpeg;base64," + base64.b64encode(piece).decode() for piece in pieces]
 
 
+QUOTE_CHARS = 30
+QUOTES_PER_EXHIBIT = 2
+
+
+def quote_place(example: dict) -> str:
+    """Where a confirmed sentence is in its exhibit: "录音02:15" or "截图第3行"."""
+    where = example.get("where") or {}
+    if example.get("source") == "recording" or "start" in where and "line" not in where:
+        seconds = int(where["start"])
+        return f"录音{seconds // 60:02d}:{seconds % 60:02d}"
+    return f"截图第{int(where.get('line', 0)) + 1}行"
+
+
+def checked_note(example: dict) -> str:
+    """How the user checked a quoted sentence: "经本人核对", and for words they corrected, that too."""
+    return "经本人核对，文字经本人更正" if (example.get("where") or {}).get("corrected") else "经本人核对"
+
+
 def purposes_from_findings(findings, exhibits: list[Exhibit]) -> None:
-    """Give each exhibit the user did not describe a 证明目的 of its own: the possible violations it shows."""
+    """Give each exhibit the user did not describe a 证明目的 of its own: the possible violations it shows and,
+    short, the collector's words in it the user confirmed ("催收方称“…”（录音02:15，经本人核对）")."""
     titles: dict[str, list[str]] = {}
+    said: dict[str, list[str]] = {}
     for f in findings:
         if getattr(f, "kind", "violation") == "clue":
             continue
         for eid in f.evidence:
             titles.setdefault(eid, []).append(f.title)
+        for ex in f.examples:
+            if ex.get("confirmed") and ex.get("speaker") == "collector" and ex.get("text"):
+                text = ex["text"].strip()
+                text = text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS] + "……"
+                for eid in ex.get("evidence") or []:
+                    said.setdefault(eid, []).append(f"催收方称“{text}”（{quote_place(ex)}，{checked_note(ex)}）")
     for exhibit in exhibits:
-        found = titles.get(str(exhibit.item.pk))
+        key = str(exhibit.item.pk)
+        found = titles.get(key)
         if found and not exhibit.item.purpose:
+            quotes = list(dict.fromkeys(said.get(key, [])))[:QUOTES_PER_EXHIBIT]
             exhibit.purpose = (
                 f"{DEFAULT_PURPOSE.get(exhibit.item.kind, '证明')}；并证明：{'；'.join(dict.fromkeys(found))}"
+                + (f"；{'；'.join(quotes)}" if quotes else "")
             )
 
 
@@ -416,7 +446,7 @@ def exhibit_numbers_for(findings, exhibits: list[Exhibit]) -> list[dict]:
             {
                 "finding": f,
                 "exhibits": [e.label for e in shown],
-                "provision": "；".join(f"《{p['document']}》（{p['binding']}）{p['article']}" for p in f.provisions),
+                "provision": provision_line(f.provisions),
             }
         )
     return rows

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.analysis.charts import charts
-from cases.analysis.engine import collector_contacts
+from cases.analysis.engine import collector_contacts, contact_counts
+from cases.numbers import number_rows, unconfirmed_count
 from cases.services import case_analyse, recording_links
 from evidence import queue
 from evidence.bundle import archive as bundle_zip
@@ -116,6 +117,9 @@ def bundle_context(bundle: Bundle) -> dict:
         "operator_relation": settings.SITE_OPERATOR_RELATION,
         "clues": [f for f in analysis.findings if f.kind == "clue"],
         "counts": bundle_content.kind_counts(exhibits),
+        # Calls, days and numbers from confirmed collectors' numbers only; the others are said to be left out.
+        "contacts": contact_counts(analysis.events, tz),
+        "unconfirmed_numbers": unconfirmed_count(number_rows(case, analysis.events)),
         "first": first,
         "last": last,
         "rule_set": analysis.rule_set,

@@ -16,7 +16,12 @@ from evidence.processing.filenames import generic_when
 
 def picture_taken(item, tz: ZoneInfo) -> tuple[datetime, str]:
     """When a picture was taken, and where that came from: the user's date, the phone's EXIF,
-    the screenshot's file name (Screenshot_2023-10-12-10-24-33.png), or when it was received."""
+    the screenshot's file name (Screenshot_2023-10-12-10-24-33.png), or when it was received.
+
+    Not yet one with screen_dates.reference_day (the day chat times are read against), which trusts
+    EXIF and the status bar before the user's date and stores other basis names (OcrResult.reference_basis
+    "upload" against metadata "reference_from" "received"): making them one changes stored records,
+    pages and which day wins, so it waits for a decision on the order."""
     if item.occurred_at:
         return item.occurred_at, "user"
     exif = (item.metadata.get("image") or {}).get("exif") or {}

@@ -75,8 +75,16 @@ def transcript_rows(transcript: Transcript) -> list[Row]:
 
 
 def ocr_rows(ocr: OcrResult) -> list[Row]:
-    """Each line read from the screenshot (or screen recording), by its index."""
-    return [Row(index, line.get("text", "")) for index, line in enumerate(ocr.lines)]
+    """Each line read from the screenshot (or screen recording), by its index: the user's corrected
+    words, and the machine's where the user changed them."""
+    rows = []
+    for index, line in enumerate(ocr.lines):
+        machine = line.get("text", "")
+        corrected = ocr.line_edits.get(str(index), {}).get("text")
+        rows.append(
+            Row(index, corrected, machine) if corrected is not None and corrected != machine else Row(index, machine)
+        )
+    return rows
 
 
 def statement_rows(item: EvidenceItem) -> list[Row]:
@@ -131,7 +139,7 @@ def _transcript_saved(sender, instance: Transcript, update_fields=None, **kwargs
 
 
 def _ocr_saved(sender, instance: OcrResult, update_fields=None, **kwargs) -> None:
-    if _touches(update_fields, {"lines", "text"}):
+    if _touches(update_fields, {"lines", "text", "line_edits"}):
         index_ocr(instance)
 
 

@@ -55,6 +55,7 @@ ACTIONS = {
     "transcript_corrected": pgettext_lazy("custody", "transcript sentence checked or corrected"),
     "transcript_reviewed": pgettext_lazy("custody", "transcript checked sentence by sentence"),
     "ocr_speakers_confirmed": pgettext_lazy("custody", "screenshot line's writer confirmed"),
+    "ocr_text_corrected": pgettext_lazy("custody", "screenshot line's words corrected"),
     "message_times_confirmed": pgettext_lazy("custody", "message dates confirmed"),
     "export_requested": pgettext_lazy("custody", "full copy requested"),
     "export_built": pgettext_lazy("custody", "full copy made"),

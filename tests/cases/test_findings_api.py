@@ -94,7 +94,7 @@ def test_findings_come_from_every_source_with_their_exhibits(client, alice, alic
     # Three answered calls in the log and the recording: the manual call is not known to have been answered.
     assert per_day["count"] == 1 and per_day["worst_days"] == [{"date": "2025-05-12", "calls": 4, "party": ""}]
     assert str(log.id) in per_day["evidence"] and str(recording.id) in per_day["evidence"]
-    assert "GB/T 45251—2025）（推荐性国家标准，非法律）" in per_day["provision"]
+    assert "GB/T 45251—2025）》（推荐性国家标准，非法律）" in per_day["provision"]
     assert findings["cn-harassment"]["examples"][0]["where"] == {"start": 12.0, "end": 19.0, "segment": 0}
     assert findings["cn-insult"]["evidence"] == [str(shot.id)]
     assert findings["cn-disclosure"]["count"] == 1 and findings["cn-third-party"]["count"] == 1

@@ -78,8 +78,8 @@ def test_every_letter_exports_as_a_clean_final_pdf_and_docx(client, alice, full_
     for text in (pdf_text(pdf_of(client, complaint)), docx_text(docx_of(client, complaint))):
         assert "【草稿】" not in text and "草稿·须核对" not in text and "不构成法律意见" not in text
         assert "证据原件" not in text
-        # The relative's narration is never quoted as the collector's words.
-        assert "“对方说明天就去你单位找你。”" not in text
+        # The relative's narration is never quoted as the collector's words: only as her account (证人称).
+        assert text.count("“对方说明天就去你单位找你。”") == text.count("证人称：“对方说明天就去你单位找你。”")
         if "GB/T45251—2025" in text:
             assert "GB/T45251—2025）》（推荐性国家标准，非法律）" in text
     assert CustodyEvent.objects.filter(action="complaint_docx_exported", detail__complaint=str(complaint.id)).exists()

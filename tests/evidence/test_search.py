@@ -18,7 +18,7 @@ from evidence.custody import Actor
 from evidence.intake.services import evidence_create, evidence_create_statement
 from evidence.models import EvidenceItem, OcrResult, SearchEntry, Transcript
 from evidence.search.query import search
-from evidence.speakers import transcript_review
+from evidence.speakers import ocr_confirm, transcript_review
 from tests.conftest import make_user, png_bytes, wav_bytes
 from tests.search_samples import CALL, CHAT
 
@@ -152,6 +152,16 @@ def test_the_owners_correction_is_found_and_the_machine_words_still_are(alice, c
     # Only the corrected sentence's row was rewritten; the others stayed as they were.
     after = {e.position: e.pk for e in SearchEntry.objects.filter(source=call.pk)}
     assert after == before
+
+
+def test_a_corrected_screenshot_line_is_found_by_its_corrected_words_and_its_machine_words(alice, chat):
+    """OCR misread "上门" as "上们"; the owner corrects the line on the item page."""
+    chat.ocr.lines[1]["text"] = "今天不还款，明天上们拜访你的家人"
+    chat.ocr.save(update_fields=["lines"])
+    assert places(alice, "上门") == []
+    ocr_confirm(ocr=chat.ocr, actor=Actor(user=alice), changes=[{"id": 1, "text": "今天不还款，明天上门拜访你的家人"}])
+    assert places(alice, "上门") == [("ocr", chat.pk, None, 1)]
+    assert [h["matched"] for h in search(alice, "上们").hits] == ["machine_text"]
 
 
 def test_statements_notes_and_letters_are_found(alice, alice_case, call):
