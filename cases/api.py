@@ -1,14 +1,16 @@
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from cases.access import Need, cases_for_user, get_case_for_user
 from cases.analysis.engine import in_quiet_hours
+from cases.jurisdictions import case_timezone
 from cases.models import Party
 from cases.numbers import number_rows
 from cases.services import (
@@ -174,7 +176,21 @@ def add_manual_event(request, case_id: UUID, payload: ManualEventIn):
     if not payload.kind:
         raise ApiError(400, _("Say what happened: a call, a message, a contact or something else."), "invalid")
     fields = {k: v.strip() if isinstance(v, str) else v for k, v in payload.dict().items()}
+    fields["occurred_at"] = _event_time(case, payload.occurred_at)
     return Status(201, manual_event_add(case=case, actor=actor_from_request(request), **fields))
+
+
+def _event_time(case, when: datetime | None) -> datetime | None:
+    """A time without an offset is read in the case's time zone; one in the future or before 1990 is refused."""
+    if when is None:
+        return None
+    when = when if when.tzinfo else when.replace(tzinfo=case_timezone(case))
+    if not EARLIEST <= when <= timezone.now() + timedelta(days=1):
+        raise ApiError(400, _("Give a time between 1990 and now."), "invalid")
+    return when
+
+
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 
 
 def event_out(event) -> dict:

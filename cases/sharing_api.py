@@ -39,7 +39,7 @@ def list_members(request, case_id: UUID):
 
 
 @router.delete("/cases/{case_id}/members/{username}", response={204: None, **error_responses(404)})
-def revoke_member(request, case_id: UUID, username: str):
+def revoke_member(request, case_id: UUID, username: Text):
     """End a member's access; it takes effect on their next request. 404 when they are not a member."""
     case = get_case_for_user(request.user, case_id, need=Need.OWN)
     if not membership_revoke(case=case, actor=actor_from_request(request), username=username):
