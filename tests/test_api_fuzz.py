@@ -2,7 +2,10 @@
 
 Random UUIDs would stop every case, item, upload and bundle operation at the access check,
 so each example's ids are replaced by Alice's real ones: the fuzz reaches the code behind
-the 404 gate (intake, uploads in pieces, bundles) with the bodies and queries it generates."""
+the 404 gate (intake, uploads in pieces, bundles, letters, notes, sharing, statement links)
+with the bodies and queries it generates. Every path parameter of the document must have
+a real id here (test_every_path_parameter_has_a_real_id), so a new operation is fuzzed past
+its access check the day it is added."""
 
 import os
 
@@ -10,10 +13,12 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
+from cases.sharing import invitation_accept, invitation_create
 from evidence.bundle.services import bundle_create
 from evidence.custody import Actor
 from evidence.intake.services import evidence_create_statement
 from harassguard.wsgi import application
+from tests.conftest import make_user
 
 
 @schemathesis.serializer("application/offset+octet-stream")
@@ -49,7 +54,21 @@ def real_ids(alice, alice_case, alice_objects):
     bundle = bundle_create(case=alice_case, actor=Actor(user=alice), item_ids=[item.pk])
     bundle.refresh_from_db()
     assert bundle.status == bundle.Status.READY, bundle.error
-    return {**ids, "item_id": str(item.pk), "bundle_id": str(bundle.pk)}
+    # A lawyer who really is a member, so revoking by username reaches the service.
+    _inv, raw = invitation_create(case=alice_case, actor=Actor(user=alice), role="lawyer")
+    invitation_accept(raw=raw, actor=Actor(user=make_user("lola")))
+    return {**ids, "item_id": str(item.pk), "bundle_id": str(bundle.pk), "username": "lola"}
+
+
+def test_every_path_parameter_has_a_real_id(real_ids):
+    names = {
+        p["name"]
+        for operations in schema.raw_schema["paths"].values()
+        for operation in operations.values()
+        for p in operation.get("parameters", [])
+        if p["in"] == "path"
+    }
+    assert names <= real_ids.keys(), sorted(names - real_ids.keys())
 
 
 @schema.parametrize()
