@@ -1,5 +1,6 @@
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -157,7 +158,7 @@ def exhibit_of(item: EvidenceItem) -> dict | None:
     return exhibit_out(entry) if entry else None
 
 
-def exhibit_out(entry: dict) -> dict:
+def exhibit_out(entry: Mapping[str, Any]) -> dict:
     return {
         "bundle": entry["bundle_id"],
         "label": entry["label"] or str(entry["position"]),
@@ -275,8 +276,8 @@ def list_evidence(
     case_id: UUID,
     page: int = Query(1, ge=1, le=10**6),
     limit: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
-    kind: EvidenceKind | None = None,
-    status: EvidenceStatus | None = None,
+    kind: EvidenceKind | None = None,  # type: ignore[valid-type]  # built from the model's choices
+    status: EvidenceStatus | None = None,  # type: ignore[valid-type]
 ):
     """The case's evidence, newest received first, `limit` a page; withdrawn items are listed with their time."""
     case = get_case_for_user(request.user, case_id)
@@ -287,18 +288,21 @@ def list_evidence(
     items = list(rows[(page - 1) * limit : page * limit])
     exhibits = _exhibits([item.pk for item in items])
     pages = max(1, -(-count // limit))
+    query = {"limit": limit, "kind": kind or "", "status": status or ""}
     base = reverse("api:list_evidence", args=[case.pk])
-    link = lambda n: (
-        f"{base}?{urlencode({k: v for k, v in (('page', n), ('limit', limit), ('kind', kind), ('status', status)) if v})}"
-    )  # noqa: E731
     return {
         "count": count,
         "page": page,
         "pages": pages,
-        "next": link(page + 1) if page < pages else None,
-        "previous": link(page - 1) if 1 < page <= pages else None,
+        "next": _page_url(base, page + 1, query) if page < pages else None,
+        "previous": _page_url(base, page - 1, query) if 1 < page <= pages else None,
         "items": [_row(item, exhibits.get(item.pk)) for item in items],
     }
+
+
+def _page_url(base: str, page: int, query: dict) -> str:
+    """The URL of another page of the same list (same limit and filters)."""
+    return f"{base}?{urlencode({'page': page, **{k: v for k, v in query.items() if v}})}"
 
 
 def _exhibits(item_ids: list) -> dict:
