@@ -137,7 +137,11 @@ def alice_objects(client, alice, alice_case, alice_api) -> dict:
         case=alice_case, role="lawyer", token_hash="0" * 64, expires_at=timezone.now() + timedelta(days=1)
     )
     link = StatementLink.objects.create(
-        case=alice_case, name="王芳", relation="母亲", token_hash="1" * 64, expires_at=timezone.now() + timedelta(days=1)
+        case=alice_case,
+        name="王芳",
+        relation="母亲",
+        token_hash="1" * 64,
+        expires_at=timezone.now() + timedelta(days=1),
     )
     return {
         "case_id": alice_case.id,
