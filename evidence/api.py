@@ -39,8 +39,10 @@ class SegmentOut(Schema):
     end: float
     text: str
     speaker: str
-    speaker_source: str
+    speaker_source: str  # user (confirmed by the owner) | machine (suggested)
     machine_text: str
+    text_checked: bool = False  # the owner checked the words against the recording
+    flags: list[str] = []  # what the machine was unsure of (e.g. low confidence)
 
 
 class TranscriptOut(Schema):
@@ -54,9 +56,13 @@ class TranscriptOut(Schema):
 
 
 class OcrLineOut(Schema):
+    id: int = 0  # the line's position, as PATCH /evidence/{id}/ocr names it
     text: str
     box: list[list[float]]
+    side: str | None = None  # the chat bubble's side: left, right or middle
+    t: float | None = None  # screen recordings: the second of the video the line was read at
     speaker: str
+    speaker_source: str = "machine"  # user (confirmed by the owner) | machine (suggested)
 
 
 class OcrOut(Schema):
