@@ -8,8 +8,10 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext
 from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
 from cases.access import Need, get_case_for_user, get_item_for_user
+from evidence.curation import item_describe_exhibit, item_withdraw
 from evidence.custody import actor_from_request
 from evidence.downloads import original_response, timestamp_response
 from evidence.intake import services, web
@@ -423,3 +425,34 @@ def patch_ocr(request, item_id: UUID, body: OcrPatch):
     except ReviewError as exc:
         raise ApiError(400, str(exc), "invalid") from None
     return ocr_out(OcrResult.objects.get(pk=ocr.pk), item)
+
+
+class ExhibitIn(Schema):
+    purpose: Text = Field(
+        default="", max_length=2000, description="证明目的: what this exhibit proves; empty: the default"
+    )
+    identity_clues: Text = Field(
+        default="", max_length=2000, description="Who the other side said they were: company, platform, staff number"
+    )
+
+
+@router.put("/evidence/{item_id}/exhibit", response=EvidenceOut)
+def describe_exhibit(request, item_id: UUID, body: ExhibitIn):
+    """Say what the exhibit proves and who the other side said they were (owner or lawyer); new bundles use it."""
+    item = get_item_for_user(request.user, item_id, need=Need.BUILD)
+    purpose, clues = body.purpose.strip(), body.identity_clues.strip()
+    return evidence_out(
+        item_describe_exhibit(item=item, actor=actor_from_request(request), purpose=purpose, identity_clues=clues)
+    )
+
+
+class WithdrawIn(Schema):
+    reason: Text = Field(default="", max_length=300)
+
+
+@router.post("/evidence/{item_id}/withdraw", response=EvidenceOut)
+def withdraw_evidence(request, item_id: UUID, body: WithdrawIn):
+    """Withdraw the item from the case (owner only): it stays, with its record, and leaves new bundles and the
+    analysis. Withdrawing it again changes nothing."""
+    item = get_item_for_user(request.user, item_id, need=Need.OWN)
+    return evidence_out(item_withdraw(item=item, actor=actor_from_request(request), reason=body.reason.strip()))

@@ -203,3 +203,27 @@ def test_the_custody_record_the_owner_sees_and_what_members_see(client, alice_ap
     seen_by_lola = client.get(f"/api/v1/evidence/{item.pk}/custody", **lola).json()
     assert seen_by_lola[-1]["action"] == "original_downloaded" and all(e["ip"] is None for e in seen_by_lola)
     assert client.get(f"/api/v1/evidence/{item.pk}/custody", **alice_api).json()[-1]["ip"]
+
+
+def test_the_lawyer_describes_an_exhibit_and_only_the_owner_withdraws_it(
+    client, alice_api, alice_case, items, lola, vic
+):
+    item = items[1]
+    said = {"purpose": "证明催收人员威胁上门", "identity_clues": "自称安信催收 工号 A1023"}
+    assert (
+        client.put(f"/api/v1/evidence/{item.pk}/exhibit", said, content_type="application/json", **vic).status_code
+        == 403
+    )
+    r = client.put(f"/api/v1/evidence/{item.pk}/exhibit", said, content_type="application/json", **lola)
+    assert (r.json()["purpose"], r.json()["identity_clues"]) == (said["purpose"], said["identity_clues"])
+    why = {"reason": "重复提交"}
+    assert (
+        client.post(f"/api/v1/evidence/{item.pk}/withdraw", why, content_type="application/json", **lola).status_code
+        == 403
+    )
+    r = client.post(f"/api/v1/evidence/{item.pk}/withdraw", why, content_type="application/json", **alice_api)
+    assert r.json()["withdrawn_at"] and r.json()["withdrawn_reason"] == "重复提交"
+    rows = client.get(f"/api/v1/cases/{alice_case.id}/evidence", **vic).json()["items"]
+    assert next(row for row in rows if row["id"] == str(item.pk))["withdrawn_at"]
+    actions = list(CustodyEvent.objects.filter(item=item).values_list("action", flat=True))
+    assert actions.count("exhibit_described") == 1 and actions.count("withdrawn") == 1
