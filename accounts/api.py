@@ -5,7 +5,7 @@ from ninja import Router, Schema
 from accounts.models import ApiToken
 from accounts.second_factor import check_code, has_second_factor
 from accounts.throttle import signin_succeeded
-from harassguard.lib.errors import ApiError, Text
+from harassguard.lib.errors import ApiError, Text, error_responses
 
 router = Router(tags=["auth"])
 
@@ -20,9 +20,10 @@ class TokenOut(Schema):
     token: str
 
 
-@router.post("/token", auth=None, response=TokenOut)
+@router.post("/token", auth=None, response={200: TokenOut, **error_responses(401, 429)})
 def create_token(request, credentials: Credentials):
-    """Exchange a username (or phone number) and password for a bearer token."""
+    """Exchange a username (or phone number) and password for a bearer token. 401: wrong credentials,
+    or the second factor is needed (`code` otp_required); 429: too many failed tries, wait (Retry-After)."""
     user = authenticate(request, username=credentials.username, password=credentials.password)
     if user is None:
         raise ApiError(401, _("Wrong username or password."), "invalid_credentials")

@@ -1,16 +1,25 @@
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from cases.access import Need, cases_for_user, get_case_for_user
-from cases.analysis.rules import provision_line
+from cases.analysis.engine import in_quiet_hours
+from cases.jurisdictions import case_timezone
 from cases.models import Party
 from cases.numbers import number_rows
-from cases.services import case_analyse, case_create, case_number_set, party_create
+from cases.services import (
+    case_analyse,
+    case_create,
+    case_number_set,
+    manual_event_add,
+    party_create,
+)
 from evidence.custody import actor_from_request
 from harassguard.lib import phone
 from harassguard.lib.errors import ApiError, Text
@@ -103,6 +112,8 @@ class EventOut(Schema):
     connected: bool
     duration: int | None
     derived_date: bool
+    local: datetime | None = None  # `at` in the case's time zone (the timeline's days)
+    night: bool = False  # in the quiet hours of the case's rules (22:00–08:00 in China)
     # The role the owner confirmed for the number (collector, borrower, third_party, other; unknown until then).
     role: str
     party: str
@@ -120,9 +131,65 @@ def case_findings(request, case_id: UUID):
 
 @router.get("/cases/{case_id}/events", response=list[EventOut])
 def case_events(request, case_id: UUID):
-    """Every call, message and third-party contact, merged across sources, in time order."""
+    """Every call, message and third-party contact, merged across sources, in time order: the timeline
+    page's rows, each with its local time and whether it fell in the quiet hours the rules protect."""
     analysis = case_analyse(get_case_for_user(request.user, case_id))
-    return [event_out(e) for e in analysis.events]
+    tz = ZoneInfo(analysis.rule_set.timezone)
+    quiet = next((r for r in analysis.rule_set.rules if r.type == "quiet_hours"), None)
+    return [_timeline_row(event_out(e), tz, quiet) for e in analysis.events]
+
+
+def _timeline_row(row: dict, tz: ZoneInfo, quiet) -> dict:
+    local = row["at"].astimezone(tz) if row["at"] else None
+    return {**row, "local": local, "night": bool(local and quiet and in_quiet_hours(local, quiet))}
+
+
+class ManualEventIn(Schema):
+    # A default rather than a required field: the access check comes first, so a stranger learns nothing from a 400.
+    kind: Literal["", "call", "message", "third_party_contact", "other"] = ""
+    occurred_at: datetime | None = None
+    number: Text = Field(default="", max_length=40, description="The collector's number")
+    connected: bool = Field(default=False, description="The call was answered")
+    contact_name: Text = Field(default="", max_length=100, description="Who was contacted (third_party_contact)")
+    contact_relation: Text = Field(default="", max_length=100)
+    description: Text = Field(default="", max_length=5000, description="What was said or done")
+
+
+class ManualEventOut(Schema):
+    id: UUID
+    kind: str
+    occurred_at: datetime | None
+    number: str
+    connected: bool
+    contact_name: str
+    contact_relation: str
+    description: str
+    created: datetime
+
+
+@router.post("/cases/{case_id}/events", response={201: ManualEventOut})
+def add_manual_event(request, case_id: UUID, payload: ManualEventIn):
+    """Record a call, message or contact by hand, for harassment with no file to show (the owner only).
+    It joins the events and the findings, marked as told by the user."""
+    case = get_case_for_user(request.user, case_id, need=Need.OWN)
+    if not payload.kind:
+        raise ApiError(400, _("Say what happened: a call, a message, a contact or something else."), "invalid")
+    fields = {k: v.strip() if isinstance(v, str) else v for k, v in payload.dict().items()}
+    fields["occurred_at"] = _event_time(case, payload.occurred_at)
+    return Status(201, manual_event_add(case=case, actor=actor_from_request(request), **fields))
+
+
+def _event_time(case, when: datetime | None) -> datetime | None:
+    """A time without an offset is read in the case's time zone; one in the future or before 1990 is refused."""
+    if when is None:
+        return None
+    when = when if when.tzinfo else when.replace(tzinfo=case_timezone(case))
+    if not EARLIEST <= when <= timezone.now() + timedelta(days=1):
+        raise ApiError(400, _("Give a time between 1990 and now."), "invalid")
+    return when
+
+
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 
 
 def event_out(event) -> dict:

@@ -6,7 +6,7 @@ import re
 from django.http import FileResponse, HttpResponse
 
 from evidence.custody import Actor, custody_record
-from evidence.models import EvidenceItem
+from evidence.models import EvidenceItem, Timestamp
 from evidence.storage.originals import evidence_storage
 from harassguard.lib.http import private_file
 
@@ -19,6 +19,16 @@ def original_response(item: EvidenceItem, actor: Actor) -> FileResponse:
     private_file(response)
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     custody_record(case=item.case, item=item, action="original_downloaded", actor=actor, sha256=item.sha256)
+    return response
+
+
+def timestamp_response(item: EvidenceItem, stamp: Timestamp, actor: Actor) -> HttpResponse:
+    """Return the item's time-stamp token (.tsr) or server receipt (.json) as an attachment, recorded in custody."""
+    ext = "tsr" if stamp.kind == Timestamp.Kind.RFC3161 else "json"
+    response = HttpResponse(bytes(stamp.token), content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="{item.sha256[:16]}.{ext}"'
+    private_file(response)
+    custody_record(case=item.case, item=item, action="timestamp_downloaded", actor=actor)
     return response
 
 

@@ -2,7 +2,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from evidence.callrows import CALL_DIRECTIONS, effective_rows
 from evidence.curation import call_row_correct, item_withdraw, note_add, recording_number_set
 from evidence.custody import actor_from_request, custody_record
 from evidence.device_facts import facts_rows_labelled
-from evidence.downloads import listening_response, original_response
+from evidence.downloads import listening_response, original_response, timestamp_response
 from evidence.forms import EvidenceDetailsForm, StatementForm
 from evidence.intake import services, web
 from evidence.labels import STEP_LABELS
@@ -153,12 +153,7 @@ def item_timestamp(request, item_id):
     """The time-stamp token (.tsr) or the server receipt (.json), as an attachment."""
     item = get_item_for_user(request.user, item_id)
     stamp = get_object_or_404(Timestamp, item=item)
-    ext = "tsr" if stamp.kind == Timestamp.Kind.RFC3161 else "json"
-    response = HttpResponse(bytes(stamp.token), content_type="application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="{item.sha256[:16]}.{ext}"'
-    private_file(response)
-    custody_record(case=item.case, item=item, action="timestamp_downloaded", actor=actor_from_request(request))
-    return response
+    return timestamp_response(item, stamp, actor_from_request(request))
 
 
 @login_required

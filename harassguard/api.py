@@ -11,6 +11,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from accounts.models import ApiToken, hash_token
 from harassguard.lib.errors import ApiError
+from harassguard.lib.openapi import document_errors
 
 
 class BearerTokenAuth(HttpBearer):
@@ -43,7 +44,15 @@ class SessionAuth(APIKeyCookie):
         return request.user
 
 
-api = NinjaAPI(
+class HarassGuardApi(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The document, with the errors each operation can give by its shape (harassguard.lib.openapi)."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_errors(schema)
+        return schema
+
+
+api = HarassGuardApi(
     title="HarassGuard API",
     version="1",
     urls_namespace="api",
@@ -98,3 +107,5 @@ api.add_router("/", "evidence.bundle.api.router")
 api.add_router("/", "evidence.export.api.router")
 api.add_router("/", "complaints.api.router")
 api.add_router("/", "evidence.search_api.router")
+api.add_router("/", "cases.sharing_api.router")
+api.add_router("/", "evidence.record_api.router")

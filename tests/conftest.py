@@ -2,6 +2,7 @@ import hashlib
 import io
 import struct
 import wave
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -113,7 +114,9 @@ def send(client, alice_case, alice_api, django_capture_on_commit_callbacks):
 def alice_objects(client, alice, alice_case, alice_api) -> dict:
     """One of each object a URL can name, all in Alice's case: ids by the URL parameter's name."""
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
 
+    from cases.models import Invitation, StatementLink
     from complaints.models import Complaint
     from evidence.models import Bundle, CaseExport, ChunkedUpload
 
@@ -131,6 +134,16 @@ def alice_objects(client, alice, alice_case, alice_api) -> dict:
         draft_text=f"报案材料 {alice_case.title} {r.json()['sha256']}",
     )
     export = CaseExport.objects.create(case=alice_case, created_by=alice)
+    invitation = Invitation.objects.create(
+        case=alice_case, role="lawyer", token_hash="0" * 64, expires_at=timezone.now() + timedelta(days=1)
+    )
+    link = StatementLink.objects.create(
+        case=alice_case,
+        name="王芳",
+        relation="母亲",
+        token_hash="1" * 64,
+        expires_at=timezone.now() + timedelta(days=1),
+    )
     return {
         "case_id": alice_case.id,
         "export_id": export.id,
@@ -141,6 +154,9 @@ def alice_objects(client, alice, alice_case, alice_api) -> dict:
         "complaint_id": complaint.id,
         "number": "13811115678",
         "row": "1",
+        "username": "lola",
+        "invitation_id": invitation.id,
+        "link_id": link.id,
     }
 
 

@@ -2,7 +2,10 @@
 
 Random UUIDs would stop every case, item, upload and bundle operation at the access check,
 so each example's ids are replaced by Alice's real ones: the fuzz reaches the code behind
-the 404 gate (intake, uploads in pieces, bundles) with the bodies and queries it generates."""
+the 404 gate (intake, uploads in pieces, bundles, letters, notes, sharing, statement links)
+with the bodies and queries it generates. Every path parameter of the document must have
+a real id here (test_every_path_parameter_has_a_real_id), so a new operation is fuzzed past
+its access check the day it is added."""
 
 import os
 
@@ -10,11 +13,13 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
+from cases.sharing import invitation_accept, invitation_create
 from evidence.bundle.services import bundle_create
 from evidence.custody import Actor
 from evidence.export.services import export_create
 from evidence.intake.services import evidence_create_statement
 from harassguard.wsgi import application
+from tests.conftest import make_user
 
 
 @schemathesis.serializer("application/offset+octet-stream")
@@ -53,7 +58,27 @@ def real_ids(alice, alice_case, alice_objects):
     export = export_create(case=alice_case, actor=Actor(user=alice), part_mb=1)
     export.refresh_from_db()
     assert export.status == export.Status.READY, export.error
-    return {**ids, "item_id": str(item.pk), "bundle_id": str(bundle.pk), "export_id": str(export.pk)}
+    # A lawyer who really is a member, so revoking by username reaches the service.
+    _inv, raw = invitation_create(case=alice_case, actor=Actor(user=alice), role="lawyer")
+    invitation_accept(raw=raw, actor=Actor(user=make_user("lola")))
+    return {
+        **ids,
+        "item_id": str(item.pk),
+        "bundle_id": str(bundle.pk),
+        "export_id": str(export.pk),
+        "username": "lola",
+    }
+
+
+def test_every_path_parameter_has_a_real_id(real_ids):
+    names = {
+        p["name"]
+        for operations in schema.raw_schema["paths"].values()
+        for operation in operations.values()
+        for p in operation.get("parameters", [])
+        if p["in"] == "path"
+    }
+    assert names <= real_ids.keys(), sorted(names - real_ids.keys())
 
 
 @schema.parametrize()

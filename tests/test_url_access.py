@@ -98,10 +98,11 @@ def test_bob_gets_404_from_every_url_of_alices(client, alice_objects, alice_case
         else client.post(url, {})
     )
     answers, writes = [client.get(url, **bob_api), post], []
-    if url.startswith("/api/"):  # routes that only change something (PATCH, PUT) must refuse Bob too
+    if url.startswith("/api/"):  # routes that only change something (PATCH, PUT, DELETE) must refuse Bob too
         writes = [
             client.patch(url, {}, content_type="application/json", **bob_api),
             client.put(url, {}, content_type="application/json", **bob_api),
+            client.delete(url, **bob_api),
         ]
         # An empty body the schema refuses (400/422) is answered before any lookup: it tells Bob nothing.
         answers += [r for r in writes if r.status_code not in (400, 422)]

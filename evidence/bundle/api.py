@@ -12,6 +12,7 @@ from evidence.bundle.services import BundleRefused, bundle_create
 from evidence.custody import actor_from_request
 from evidence.models import Bundle
 from harassguard.lib.errors import ApiError, Text
+from harassguard.lib.openapi import binary_response
 
 router = Router(tags=["bundles"])
 
@@ -89,11 +90,19 @@ def _ready(request, bundle_id) -> Bundle:
     return bundle
 
 
-@router.get("/bundles/{bundle_id}/pdf")
+@router.get(
+    "/bundles/{bundle_id}/pdf",
+    response={200: None},
+    openapi_extra=binary_response("application/pdf", "The bundle PDF (404 until the bundle is ready)"),
+)
 def bundle_pdf(request, bundle_id: UUID):
     return bundle_file_response(_ready(request, bundle_id), "pdf", actor_from_request(request))
 
 
-@router.get("/bundles/{bundle_id}/zip")
+@router.get(
+    "/bundles/{bundle_id}/zip",
+    response={200: None},
+    openapi_extra=binary_response("application/zip", "The originals, the PDF and the manifest (404 until ready)"),
+)
 def bundle_zip(request, bundle_id: UUID):
     return bundle_file_response(_ready(request, bundle_id), "zip", actor_from_request(request))

@@ -121,6 +121,20 @@ def upload_begin(request, case_id: UUID, payload: UploadIn):
 TUS_VERSION = "1.0.0"
 
 
+def _header(description: str, kind: str = "integer") -> dict:
+    schema = {"type": "integer", "minimum": 0} if kind == "integer" else {"type": "string", "enum": [TUS_VERSION]}
+    return {"description": description, "schema": schema}
+
+
+# What a tus 1.0 client reads from every answer about an upload.
+TUS_HEADERS = {
+    "Upload-Offset": _header("Bytes received so far: send the next piece from here"),
+    "Upload-Length": _header("The file's size, as announced"),
+    "Tus-Resumable": _header("The tus protocol version", "version"),
+}
+STATUS_HEADERS = {"responses": {200: {"headers": TUS_HEADERS}}}
+
+
 def tus_headers(response: HttpResponse, upload: ChunkedUpload) -> None:
     """What a tus client reads: where the upload stands, its length, never from a cache."""
     response["Tus-Resumable"] = TUS_VERSION
@@ -129,7 +143,7 @@ def tus_headers(response: HttpResponse, upload: ChunkedUpload) -> None:
     response["Cache-Control"] = "no-store"
 
 
-@router.api_operation(["GET", "HEAD"], "/uploads/{upload_id}", response=UploadOut)
+@router.api_operation(["GET", "HEAD"], "/uploads/{upload_id}", response=UploadOut, openapi_extra=STATUS_HEADERS)
 def upload_status(request, upload_id: UUID, response: HttpResponse):
     """Where an upload stands: send the next piece from `offset` (also in the `Upload-Offset` header)."""
     upload = get_upload_for_user(request.user, upload_id)
@@ -139,12 +153,27 @@ def upload_status(request, upload_id: UUID, response: HttpResponse):
 
 PIECE_BODY = {
     "parameters": [
-        {"in": "header", "name": "Upload-Offset", "required": True, "schema": {"type": "integer", "minimum": 0}}
+        {
+            "in": "header",
+            "name": "Upload-Offset",
+            "required": True,
+            "description": "Where this piece starts in the file: the upload's offset as last answered",
+            "schema": {"type": "integer", "minimum": 0},
+        },
+        {
+            "in": "header",
+            "name": "Tus-Resumable",
+            "required": False,
+            "description": "Sent by tus clients; the API speaks tus 1.0.0",
+            "schema": {"type": "string", "enum": [TUS_VERSION]},
+        },
     ],
     "requestBody": {
         "required": True,
+        "description": "The piece's raw bytes (at most chunk_bytes; Content-Length required, no chunked encoding)",
         "content": {"application/offset+octet-stream": {"schema": {"type": "string", "format": "binary"}}},
     },
+    "responses": {200: {"headers": TUS_HEADERS}, 201: {"headers": TUS_HEADERS}},
 }
 
 
@@ -156,6 +185,7 @@ PIECE_BODY = {
         201: UploadOut,
         400: ErrorOut,
         409: ErrorOut,
+        410: ErrorOut,
         411: ErrorOut,
         413: ErrorOut,
         415: ErrorOut,

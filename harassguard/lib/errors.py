@@ -1,5 +1,6 @@
 from typing import Annotated
 
+from ninja import Schema
 from ninja.errors import HttpError
 from pydantic import AfterValidator
 
@@ -17,6 +18,18 @@ def no_nul(value: str) -> str:
     if "\x00" in value:
         raise ValueError("must not contain NUL characters")
     return value
+
+
+class ErrorOut(Schema):
+    """The API's one error format."""
+
+    error: str  # what went wrong, in the caller's language
+    code: str  # a stable machine-readable code
+
+
+def error_responses(*statuses: int) -> dict:
+    """`response` entries for errors in the API's one format, {error, code}, for these statuses."""
+    return dict.fromkeys(statuses, ErrorOut)
 
 
 # A JSON string field that the database can store.

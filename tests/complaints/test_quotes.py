@@ -140,6 +140,8 @@ def test_the_evidence_api_shows_transcript_ocr_and_time_stamp(client, alice_api,
         "speaker": "unknown",
         "speaker_source": "machine",
         "machine_text": WORDS,
+        "text_checked": False,
+        "flags": [],
     }
     assert body["transcript"]["reviewed"] is False and body["ocr"] is None
     assert body["timestamp"]["kind"] == "server_receipt" and body["timestamp"]["time"]
