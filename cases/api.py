@@ -10,6 +10,7 @@ from pydantic import Field
 
 from cases.access import Need, cases_for_user, get_case_for_user
 from cases.analysis.engine import in_quiet_hours
+from cases.analysis.rules import provision_line
 from cases.jurisdictions import case_timezone
 from cases.models import Party
 from cases.numbers import number_rows
