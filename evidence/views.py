@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import Need, get_case_for_user, get_item_for_user, role_of
 from cases.jurisdictions import case_timezone
+from complaints.models import Complaint
 from evidence.bundle.content import own_account
 from evidence.callrows import CALL_DIRECTIONS, effective_rows
 from evidence.curation import call_row_correct, item_withdraw, note_add, recording_number_set
@@ -107,6 +108,11 @@ def item_detail(request, item_id):
         "call_rows": effective_rows(item),
         "call_directions": CALL_DIRECTIONS,
         "witness": item.kind == EvidenceItem.Kind.STATEMENT and not own_account(item, item.case.victim_name),
+        "readers": Complaint.Channel.choices,
+        "redactions": [
+            {"id": r.id, "label": Complaint.Channel(r.reader).label, "copy": r.copies.first()}
+            for r in item.redactions.all()
+        ],
     }
     if item.kind == "call_recording" and "audio" in item.metadata and not item.withdrawn_at:
         from cases.services import UNMATCHED_RECORDING, case_analyse, recording_links
