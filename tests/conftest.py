@@ -130,7 +130,10 @@ def alice_objects(client, alice, alice_case, alice_api) -> dict:
         created_by=alice,
         draft_text=f"报案材料 {alice_case.title} {r.json()['sha256']}",
     )
+    redaction, copy = _redaction_of(alice, r.json()["id"])
     return {
+        "redaction_id": redaction.id,
+        "copy_id": copy.id,
         "case_id": alice_case.id,
         "item_id": r.json()["id"],
         "bundle_id": bundle.id,
@@ -139,6 +142,16 @@ def alice_objects(client, alice, alice_case, alice_api) -> dict:
         "number": "13811115678",
         "row": "1",
     }
+
+
+def _redaction_of(user, item_id):
+    """A redaction of the item for the platform, and a copy made from it."""
+    from evidence.custody import Actor
+    from evidence.models import EvidenceItem
+    from evidence.redaction.services import redaction_make, redaction_start
+
+    redaction = redaction_start(item=EvidenceItem.objects.get(pk=item_id), reader="platform", actor=Actor(user=user))
+    return redaction, redaction_make(redaction=redaction, actor=Actor(user=user))
 
 
 def wav_bytes(seconds: float = 0.5, rate: int = 8000, freq_step: int = 7) -> bytes:
