@@ -85,14 +85,9 @@ def _context(redaction) -> dict:
     item = redaction.item
     image = item.metadata.get("image") or {}
     marks = [{**m, "kind_label": KIND_LABELS.get(m["kind"], m["kind"])} for m in redaction.marks]
-    if image.get("width"):
-        for m in marks:
-            if "box" in m:
-                x0, y0, x1, y1 = m["box"]
-                m["css"] = (
-                    f"left:{100 * x0 / image['width']:.3f}%;top:{100 * y0 / image['height']:.3f}%;"
-                    f"width:{100 * (x1 - x0) / image['width']:.3f}%;height:{100 * (y1 - y0) / image['height']:.3f}%"
-                )
+    for m in marks:
+        if "box" in m:  # drawn as SVG rectangles: attributes, not inline styles (the CSP allows none)
+            m["w"], m["h"] = m["box"][2] - m["box"][0], m["box"][3] - m["box"][1]
     try:
         lines = [] if is_image(item) else item_text(item)
     except RedactionError:
