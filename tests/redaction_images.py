@@ -53,7 +53,11 @@ def chat_screenshot(path: Path) -> Path:
     for side, text in MESSAGES:
         width = draw.textlength(text, font=font)
         x = 180 if side == "left" else 1080 - 180 - width
-        draw.rounded_rectangle((x - 24, y - 18, x + width + 24, y + 74), radius=14, fill=(255, 255, 255) if side == "left" else (149, 236, 105))
+        draw.rounded_rectangle(
+            (x - 24, y - 18, x + width + 24, y + 74),
+            radius=14,
+            fill=(255, 255, 255) if side == "left" else (149, 236, 105),
+        )
         draw.text((x, y), text, font=font, fill=(20, 20, 20))
         avatar_x = 40 if side == "left" else 1080 - 140
         draw.rounded_rectangle((avatar_x, y - 18, avatar_x + 100, y + 82), radius=10, fill=(120, 140, 170))

@@ -106,7 +106,11 @@ def item_text(item: EvidenceItem) -> list[dict]:
     transcript = Transcript.objects.filter(item=item).first()
     if transcript is not None:
         return [
-            {"segment": row["id"], "label": f"{int(row['start']) // 60:02d}:{int(row['start']) % 60:02d}", "text": row["text"]}
+            {
+                "segment": row["id"],
+                "label": f"{int(row['start']) // 60:02d}:{int(row['start']) % 60:02d}",
+                "text": row["text"],
+            }
             for row in segment_rows(transcript)
         ]
     if item.mime.startswith("text/"):
@@ -118,7 +122,13 @@ def item_text(item: EvidenceItem) -> list[dict]:
                 return [{"segment": None, "label": "", "text": pdf_text(path).text}]
         except DocumentUnreadable as exc:
             raise RedactionError(str(_("The PDF cannot be read, so no copy can be made."))) from exc
-    raise RedactionError(str(_("A copy with parts hidden can be made of screenshots, statements, PDF documents and transcribed recordings.")))
+    raise RedactionError(
+        str(
+            _(
+                "A copy with parts hidden can be made of screenshots, statements, PDF documents and transcribed recordings."
+            )
+        )
+    )
 
 
 def suggest_marks(item: EvidenceItem) -> list[dict]:
@@ -200,7 +210,11 @@ def redaction_update(
             raise RedactionError(str(_("Draw a box over the words in an image.")))
         lines = item_text(item)
         marks += [_clean_span(s, lines) for s in spans or []]
-        marks += [_mark("text", "hand", value=t.strip(), label=_label("text", t.strip())) for t in texts or [] if len(t.strip()) >= 1]
+        marks += [
+            _mark("text", "hand", value=t.strip(), label=_label("text", t.strip()))
+            for t in texts or []
+            if len(t.strip()) >= 1
+        ]
     redaction.marks = marks
     redaction.save(update_fields=["marks", "updated"])
     return redaction
@@ -226,7 +240,8 @@ def _copy_bytes(redaction: Redaction, marks: list[dict], hidden_kinds: dict) -> 
         return data, "png", "image/png"
     hidden = hidden_values(item.case)
     lines = [
-        {**line, "text": finders.redact_text(line["text"], _text_spans(line, marks, hidden))} for line in item_text(item)
+        {**line, "text": finders.redact_text(line["text"], _text_spans(line, marks, hidden))}
+        for line in item_text(item)
     ]
     from evidence.bundle.pdf import html_to_pdf
 

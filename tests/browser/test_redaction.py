@@ -25,7 +25,9 @@ def screenshot_case(alice, alice_case, send, tmp_path):
     Membership.objects.create(case=alice_case, user=lawyer, role="lawyer")
     item = send("Screenshot_chat.jpg", chat_screenshot(tmp_path / "chat.jpg").read_bytes(), "screenshot")
     wait_until(lambda: EvidenceItem.objects.get(pk=item.pk).status == EvidenceItem.Status.READY, timeout=180)
-    letter = Complaint.objects.create(case=alice_case, channel="platform", created_by=alice, draft_text="致平台的投诉信")
+    letter = Complaint.objects.create(
+        case=alice_case, channel="platform", created_by=alice, draft_text="致平台的投诉信"
+    )
     return item, letter
 
 

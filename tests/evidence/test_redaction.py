@@ -80,9 +80,9 @@ def test_only_id_numbers_with_the_right_check_character_are_found():
     assert id_checksum_ok(ID_NUMBER)
     wrong = ID_NUMBER[:17] + ("0" if ID_NUMBER[17] != "0" else "1")
     assert not id_checksum_ok(wrong)
-    assert [n for _s, _e, n in find_id_numbers(f"号码 {ID_NUMBER[:6]} {ID_NUMBER[6:14]} {ID_NUMBER[14:]} 和 {wrong}")] == [
-        ID_NUMBER
-    ]
+    assert [
+        n for _s, _e, n in find_id_numbers(f"号码 {ID_NUMBER[:6]} {ID_NUMBER[6:14]} {ID_NUMBER[14:]} 和 {wrong}")
+    ] == [ID_NUMBER]
 
 
 @pytest.mark.slow
@@ -117,7 +117,9 @@ def test_a_screenshot_copy_has_no_hidden_text_no_face_and_no_metadata(client, kn
     assert all(chunk not in data for chunk in (b"eXIf", b"tEXt", b"iTXt", b"zTXt", b"Xiaomi"))
     # Eileen Collins's face in the pasted photo: in skimage's 512-pixel original it spans x 175–268, y 70–163.
     k = PHOTO_SIZE / 512
-    face = image.crop((PHOTO_AT[0] + int(180 * k), PHOTO_AT[1] + int(75 * k), PHOTO_AT[0] + int(262 * k), PHOTO_AT[1] + int(158 * k)))
+    face = image.crop(
+        (PHOTO_AT[0] + int(180 * k), PHOTO_AT[1] + int(75 * k), PHOTO_AT[0] + int(262 * k), PHOTO_AT[1] + int(158 * k))
+    )
     assert {c for _n, c in face.getcolors(1 << 24)} == {FILL}
     # The original is untouched; the copy names it; making it is in the custody record, without the values.
     item.refresh_from_db()
@@ -154,7 +156,9 @@ def test_a_statement_copy_is_a_pdf_whose_text_lacks_what_was_hidden(client, know
 
 @pytest.mark.slow
 def test_a_pdf_document_copy_is_text_only_and_lacks_the_hidden_text(client, known, alice_api, send):
-    document = html_to_pdf(f"<h1>借款合同</h1><p>紧急联系人：{RELATIVE_NAME}，电话 {RELATIVE_NUMBER}</p><p>借款人身份证号：{ID_NUMBER}</p>")
+    document = html_to_pdf(
+        f"<h1>借款合同</h1><p>紧急联系人：{RELATIVE_NAME}，电话 {RELATIVE_NUMBER}</p><p>借款人身份证号：{ID_NUMBER}</p>"
+    )
     assert set(leaks(pdf_text(document))) >= {RELATIVE_NUMBER, RELATIVE_NAME, ID_NUMBER}
     item = send("合同.pdf", document, "loan_contract")
     copy, data = make(client, start(client, item, alice_api, reader="platform"), alice_api)
@@ -165,7 +169,13 @@ def test_a_pdf_document_copy_is_text_only_and_lacks_the_hidden_text(client, know
 
 def test_a_transcript_span_marked_by_hand_is_gone_from_the_copy(client, known, alice_api, alice_case, alice):
     item = EvidenceItem.objects.create(
-        case=alice_case, kind="call_recording", original_filename="call.m4a", stored_name="x", size=1, mime="audio/mp4", sha256="a" * 64
+        case=alice_case,
+        kind="call_recording",
+        original_filename="call.m4a",
+        stored_name="x",
+        size=1,
+        mime="audio/mp4",
+        sha256="a" * 64,
     )
     Transcript.objects.create(
         item=item,
@@ -173,7 +183,10 @@ def test_a_transcript_span_marked_by_hand_is_gone_from_the_copy(client, known, a
         engine="faster-whisper",
         model="small",
         language="zh",
-        segments=[{"start": 0.0, "end": 3.0, "text": "你好我是催收"}, {"start": 3.0, "end": 6.5, "text": "你住在幸福小区八号楼我们明天上门"}],
+        segments=[
+            {"start": 0.0, "end": 3.0, "text": "你好我是催收"},
+            {"start": 3.0, "end": 6.5, "text": "你住在幸福小区八号楼我们明天上门"},
+        ],
     )
     redaction = start(client, item, alice_api, reader="platform")
     r = client.patch(
@@ -189,11 +202,15 @@ def test_a_transcript_span_marked_by_hand_is_gone_from_the_copy(client, known, a
 
 
 @pytest.mark.slow
-def test_a_public_letter_attaches_only_redacted_copies_that_hide_everything(client, known, alice, alice_api, send, tmp_path):
+def test_a_public_letter_attaches_only_redacted_copies_that_hide_everything(
+    client, known, alice, alice_api, send, tmp_path
+):
     from complaints.models import Complaint
 
     shot = send("chat.jpg", chat_screenshot(tmp_path / "chat.jpg").read_bytes(), "screenshot")
-    document = send("合同.pdf", html_to_pdf(f"<p>联系人{RELATIVE_NAME} {RELATIVE_NUMBER} {ID_NUMBER}</p>"), "loan_contract")
+    document = send(
+        "合同.pdf", html_to_pdf(f"<p>联系人{RELATIVE_NAME} {RELATIVE_NUMBER} {ID_NUMBER}</p>"), "loan_contract"
+    )
     letter = Complaint.objects.create(case=known, channel="black_cat", created_by=alice, draft_text="投诉")
     url = f"/api/v1/complaints/{letter.id}/attachments"
     assert client.get(url, **alice_api).json() == []
