@@ -11,7 +11,13 @@ from cases.access import Need, get_item_for_user, get_redacted_copy_for_user, ge
 from evidence.api import ErrorOut
 from evidence.custody import actor_from_request
 from evidence.redaction.files import copy_response
-from evidence.redaction.services import RedactionError, redaction_make, redaction_start, redaction_update
+from evidence.redaction.services import (
+    RedactionError,
+    redaction_make,
+    redaction_resuggest,
+    redaction_start,
+    redaction_update,
+)
 from harassguard.lib.errors import ApiError
 
 router = Router(tags=["redaction"])
@@ -67,6 +73,7 @@ class RedactionPatch(Schema):
     boxes: list[Annotated[list[int], Field(min_length=4, max_length=4)]] = []
     spans: list[SpanIn] = []
     texts: list[Annotated[str, Field(min_length=1, max_length=200)]] = []
+    suggest_again: bool = Field(False, description="replace the site's marks with fresh suggestions (hand marks stay)")
 
 
 def copy_out(copy) -> dict:
@@ -127,6 +134,8 @@ def patch_redaction(request, redaction_id: UUID, body: RedactionPatch):
             spans=[s.dict() for s in body.spans],
             texts=body.texts,
         )
+        if body.suggest_again:
+            redaction_resuggest(redaction=redaction)
     except RedactionError as exc:
         raise _failed(exc) from None
     return redaction_out(redaction)

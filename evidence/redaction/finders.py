@@ -96,6 +96,22 @@ def span_box(text: str, box: Sequence[Sequence[float]], start: int, end: int) ->
     return [int(max(x0, left)), int(y0 - pad), int(min(x1, right) + 0.999), int(y1 + pad + 0.999)]
 
 
+class UnreadableImage(Exception):
+    """Pillow cannot decode the image (a format it lacks, or damaged data)."""
+
+
+def _open_rgb(path: str, mode: str = "RGB"):
+    """The image's first frame in `mode`; raise UnreadableImage when it cannot be decoded."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as img:
+            img.seek(0)
+            return img.convert(mode)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise UnreadableImage(str(exc)) from exc
+
+
 @dataclass(frozen=True)
 class Face:
     box: list[int]  # [x0, y0, x1, y1]
@@ -115,10 +131,8 @@ def detect_faces(path: str, min_size: int = 24) -> list[Face]:
 
     The image is searched at most 720 pixels wide (a phone screenshot's avatars stay findable)."""
     import numpy as np
-    from PIL import Image
 
-    with Image.open(path) as img:
-        grey = img.convert("L")
+    grey = _open_rgb(path, "L")
     scale = min(1.0, 720 / grey.width)
     if scale < 1.0:
         grey = grey.resize((round(grey.width * scale), round(grey.height * scale)))
@@ -144,9 +158,7 @@ def redact_image(path: str, boxes: Iterable[Sequence[float]], footer: str = "") 
     original come along."""
     from PIL import Image, ImageDraw
 
-    with Image.open(path) as img:
-        img.seek(0)
-        pixels = img.convert("RGB")
+    pixels = _open_rgb(path)
     band = 28 if footer else 0
     out = Image.new("RGB", (pixels.width, pixels.height + band), (255, 255, 255))
     out.paste(pixels, (0, 0))

@@ -119,9 +119,14 @@ def item_text(item: EvidenceItem) -> list[dict]:
     if item.mime == "application/pdf":
         try:
             with local_original(item) as path:
-                return [{"segment": None, "label": "", "text": pdf_text(path).text}]
+                text = pdf_text(path)
         except DocumentUnreadable as exc:
             raise RedactionError(str(_("The PDF cannot be read, so no copy can be made."))) from exc
+        if not text.has_text_layer:
+            raise RedactionError(
+                str(_("This PDF is a scan without text: upload its pages as images to hide parts of them."))
+            )
+        return [{"segment": None, "label": "", "text": text.text}]
     raise RedactionError(
         str(
             _(
@@ -148,6 +153,17 @@ def suggest_marks(item: EvidenceItem) -> list[dict]:
     return marks
 
 
+def _suggest(item: EvidenceItem) -> list[dict]:
+    waits_for_text = is_image(item) or item.mime.startswith(("audio/", "video/"))
+    if waits_for_text and item.status in (EvidenceItem.Status.RECEIVED, EvidenceItem.Status.PROCESSING):
+        # The text read from a screenshot and the transcript are not there yet: suggestions would miss them.
+        raise RedactionError(str(_("The item is still being processed. Try again when it is ready.")))
+    try:
+        return suggest_marks(item)
+    except finders.UnreadableImage as exc:
+        raise RedactionError(str(_("The image cannot be read, so no copy can be made."))) from exc
+
+
 def redaction_start(*, item: EvidenceItem, reader: str, actor: Actor) -> Redaction:
     """The item's redaction for `reader`, made with the suggested marks the first time."""
     if reader not in READERS.values:
@@ -155,10 +171,19 @@ def redaction_start(*, item: EvidenceItem, reader: str, actor: Actor) -> Redacti
     existing = Redaction.objects.filter(item=item, reader=reader).first()
     if existing is not None:
         return existing
-    marks = suggest_marks(item)
+    marks = _suggest(item)
     redaction, _created = Redaction.objects.get_or_create(
         item=item, reader=reader, defaults={"marks": marks, "created_by": actor.user}
     )
+    return redaction
+
+
+def redaction_resuggest(*, redaction: Redaction) -> Redaction:
+    """Suggest again from what the case knows now (numbers classified since, a corrected transcript):
+    the site's marks are replaced, those made by hand are kept."""
+    hand = [m for m in redaction.marks if m.get("source") == "hand"]
+    redaction.marks = _suggest(redaction.item) + hand
+    redaction.save(update_fields=["marks", "updated"])
     return redaction
 
 
@@ -234,7 +259,7 @@ def _copy_bytes(redaction: Redaction, marks: list[dict], hidden_kinds: dict) -> 
     item = redaction.item
     if is_image(item):
         with local_original(item) as path:
-            data = finders.redact_image(
+            data = _redact_image(
                 path, [m["box"] for m in marks if "box" in m], footer=f"Redacted copy of SHA-256 {item.sha256}"
             )
         return data, "png", "image/png"
@@ -255,6 +280,13 @@ def _copy_bytes(redaction: Redaction, marks: list[dict], hidden_kinds: dict) -> 
         },
     )
     return html_to_pdf(html), "pdf", "application/pdf"
+
+
+def _redact_image(path: str, boxes: list, footer: str) -> bytes:
+    try:
+        return finders.redact_image(path, boxes, footer=footer)
+    except finders.UnreadableImage as exc:
+        raise RedactionError(str(_("The image cannot be read, so no copy can be made."))) from exc
 
 
 def redaction_make(*, redaction: Redaction, actor: Actor) -> RedactedCopy:

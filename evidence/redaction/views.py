@@ -16,6 +16,7 @@ from evidence.redaction.services import (
     is_image,
     item_text,
     redaction_make,
+    redaction_resuggest,
     redaction_start,
     redaction_update,
 )
@@ -72,6 +73,8 @@ def redaction_detail(request, redaction_id):
     if request.method == "POST":
         try:
             _apply(request, redaction)
+            if "suggest" in request.POST:
+                redaction_resuggest(redaction=redaction)
             if "make" in request.POST:
                 redaction_make(redaction=redaction, actor=actor_from_request(request))
                 messages.success(request, _("The redacted copy was made. The original is unchanged."))

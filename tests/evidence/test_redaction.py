@@ -2,6 +2,7 @@
 project's own OCR) and none of the hidden numbers, names, ID numbers or face pixels are found;
 the original's bytes are unchanged, and making a copy is a custody event naming its hash."""
 
+import base64
 import hashlib
 import io
 import json
@@ -175,6 +176,7 @@ def test_a_transcript_span_marked_by_hand_is_gone_from_the_copy(client, known, a
         stored_name="x",
         size=1,
         mime="audio/mp4",
+        status="ready",
         sha256="a" * 64,
     )
     Transcript.objects.create(
@@ -267,3 +269,28 @@ def test_the_page_adds_a_box_dragged_on_the_phone_and_makes_the_copy(client, kno
     image = Image.open(io.BytesIO(data)).convert("RGB")
     assert {c for _n, c in image.crop((5, 5, 30, 20)).getcolors(1 << 24)} == {FILL}
     assert image.getpixel((35, 25)) == (200, 30, 30)
+
+
+def test_numbers_classified_later_are_suggested_again_and_hand_marks_stay(client, alice_case, alice_api, send):
+    item = send("note.txt", f"我妈{RELATIVE_NAME}的电话{RELATIVE_NUMBER}".encode(), "document")
+    redaction = start(client, item, alice_api)
+    assert redaction["marks"] == []  # the case knows nobody yet
+    url = f"/api/v1/redactions/{redaction['id']}"
+    client.patch(url, {"texts": ["我妈"]}, content_type="application/json", **alice_api)
+    CaseNumber.objects.create(case=alice_case, number=RELATIVE_NUMBER, role="third_party")
+    marks = client.patch(url, {"suggest_again": True}, content_type="application/json", **alice_api).json()["marks"]
+    assert sorted(m["kind"] for m in marks) == ["text", "third_party_number"]
+    _copy, data = make(client, redaction, alice_api)
+    text = "".join(pdf_text(data).split())
+    assert RELATIVE_NUMBER not in text and "我妈" not in text and RELATIVE_NAME in text  # her name was not known
+
+
+def test_a_scanned_pdf_without_text_is_refused_in_plain_words(client, alice_case, alice_api, send):
+    from tests.conftest import png_bytes
+
+    scan = html_to_pdf(f'<img src="data:image/png;base64,{base64.b64encode(png_bytes()).decode()}">')
+    item = send("scan.pdf", scan, "document")
+    r = client.post(
+        f"/api/v1/evidence/{item.id}/redactions", {"reader": "platform"}, content_type="application/json", **alice_api
+    )
+    assert r.status_code == 400 and "扫描件" in r.json()["error"]
