@@ -11,9 +11,14 @@ from evidence.models import RedactedCopy
 
 
 def letter_attachments(complaint: Complaint) -> list[RedactedCopy]:
-    """The newest redacted copy made for the complaint's channel of each of the case's items, in item order."""
+    """The newest finished redacted copy made for the complaint's channel of each of the case's items, in item order."""
     copies = (
-        RedactedCopy.objects.filter(item__case=complaint.case, reader=complaint.channel, item__withdrawn_at=None)
+        RedactedCopy.objects.filter(
+            item__case=complaint.case,
+            reader=complaint.channel,
+            status=RedactedCopy.Status.READY,
+            item__withdrawn_at=None,
+        )
         .select_related("item")
         .order_by("item__received_at", "-created")
     )

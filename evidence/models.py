@@ -420,11 +420,22 @@ class RedactedCopy(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     redaction = models.ForeignKey(Redaction, on_delete=models.PROTECT, related_name="copies")
     item = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="redacted_copies")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being made")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
     reader = models.CharField(max_length=20)
     original_sha256 = models.CharField(max_length=64)
-    stored_name = models.CharField(max_length=255)
-    sha256 = models.CharField(max_length=64)
-    mime = models.CharField(max_length=100)
+    # The row is the job: a worker on the heavy queue paints or sets the copy, then fills these in.
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(blank=True)
+    # The marks that were on when the copy was asked for: later changes make another copy.
+    marks = models.JSONField(default=list)
+    stored_name = models.CharField(max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    mime = models.CharField(max_length=100, blank=True)
     # {"number": 2, "face": 1, ...}: how many of each kind were hidden.
     hidden = models.JSONField(default=dict)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -26,6 +26,11 @@ def enqueue_bundle(bundle_id) -> None:
     transaction.on_commit(lambda: _tasks().build_bundle.apply_async(args=[str(bundle_id)], queue=HEAVY))
 
 
+def enqueue_redacted_copy(copy_id) -> None:
+    """Queue the making of a redacted copy (image painting or a PDF: heavy work) after the transaction commits."""
+    transaction.on_commit(lambda: _tasks().make_redacted_copy.apply_async(args=[str(copy_id)], queue=HEAVY))
+
+
 def _tasks():
     from evidence import tasks  # tasks imports the services that call us: imported on use
 

@@ -110,7 +110,7 @@ def item_detail(request, item_id):
         "witness": item.kind == EvidenceItem.Kind.STATEMENT and not own_account(item, item.case.victim_name),
         "readers": Complaint.Channel.choices,
         "redactions": [
-            {"id": r.id, "label": Complaint.Channel(r.reader).label, "copy": r.copies.first()}
+            {"id": r.id, "label": Complaint.Channel(r.reader).label, "copy": r.copies.filter(status="ready").first()}
             for r in item.redactions.all()
         ],
     }

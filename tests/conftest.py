@@ -148,10 +148,12 @@ def _redaction_of(user, item_id):
     """A redaction of the item for the platform, and a copy made from it."""
     from evidence.custody import Actor
     from evidence.models import EvidenceItem
-    from evidence.redaction.services import redaction_make, redaction_start
+    from evidence.redaction.services import redacted_copy_build, redaction_make, redaction_start
 
     redaction = redaction_start(item=EvidenceItem.objects.get(pk=item_id), reader="platform", actor=Actor(user=user))
-    return redaction, redaction_make(redaction=redaction, actor=Actor(user=user))
+    copy = redaction_make(redaction=redaction, actor=Actor(user=user))
+    redacted_copy_build(copy.pk)  # as the worker does
+    return redaction, copy
 
 
 def wav_bytes(seconds: float = 0.5, rate: int = 8000, freq_step: int = 7) -> bytes:

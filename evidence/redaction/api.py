@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
@@ -40,8 +41,10 @@ class CopyOut(Schema):
     id: UUID
     item: UUID
     reader: str
+    status: str = Field(description="pending (a worker is making it), ready or failed")
+    error: str
     original_sha256: str
-    sha256: str
+    sha256: str = Field(description="empty until ready")
     mime: str
     hidden: dict[str, int] = Field(description="kind of thing hidden → how many (never the values)")
     created: datetime
@@ -81,6 +84,8 @@ def copy_out(copy) -> dict:
         "id": copy.id,
         "item": copy.item_id,
         "reader": copy.reader,
+        "status": copy.status,
+        "error": gettext(copy.error) if copy.error else "",
         "original_sha256": copy.original_sha256,
         "sha256": copy.sha256,
         "mime": copy.mime,
@@ -141,19 +146,27 @@ def patch_redaction(request, redaction_id: UUID, body: RedactionPatch):
     return redaction_out(redaction)
 
 
-@router.post("/redactions/{redaction_id}/copies", response={201: CopyOut, 400: ErrorOut, 404: ErrorOut})
+@router.post("/redactions/{redaction_id}/copies", response={202: CopyOut, 400: ErrorOut, 404: ErrorOut})
 def make_copy(request, redaction_id: UUID):
-    """Make a new redacted copy from the marks that are on (recorded in the item's custody)."""
+    """Ask for a new redacted copy from the marks that are on; a worker makes it (`status` pending →
+    ready), and records it in the item's custody. Poll `GET /api/v1/redacted-copies/{id}`."""
     redaction = get_redaction_for_user(request.user, redaction_id)
     try:
         copy = redaction_make(redaction=redaction, actor=actor_from_request(request))
     except RedactionError as exc:
         raise _failed(exc) from None
-    return Status(201, copy_out(copy))
+    return Status(202, copy_out(copy))
 
 
-@router.get("/redacted-copies/{copy_id}/file", response={200: None, 404: ErrorOut})
+@router.get("/redacted-copies/{copy_id}", response={200: CopyOut, 404: ErrorOut})
+def get_copy(request, copy_id: UUID):
+    return copy_out(get_redacted_copy_for_user(request.user, copy_id))
+
+
+@router.get("/redacted-copies/{copy_id}/file", response={200: None, 404: ErrorOut, 409: ErrorOut})
 def copy_file(request, copy_id: UUID):
-    """The redacted copy's file (PNG for images, PDF for text), as an attachment."""
+    """The redacted copy's file (PNG for images, PDF for text), as an attachment; 409 until it is ready."""
     copy = get_redacted_copy_for_user(request.user, copy_id)
+    if copy.status != copy.Status.READY:
+        raise ApiError(409, gettext("The copy is not ready."), "not_ready")
     return copy_response(copy, actor_from_request(request))

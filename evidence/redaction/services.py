@@ -7,6 +7,7 @@ valid check character), and faces in images. Nothing is hidden until a copy is m
 original is never touched: the copy is a new file that names the original's SHA-256.
 """
 
+import logging
 import secrets
 from collections import Counter
 from dataclasses import dataclass
@@ -14,9 +15,11 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from cases.models import CaseNumber, ManualEvent, Party
 from complaints.models import Complaint
+from evidence import queue
 from evidence.custody import Actor, custody_record
 from evidence.models import EvidenceItem, OcrResult, RedactedCopy, Redaction, Transcript
 from evidence.processing.documents import DocumentUnreadable, pdf_text
@@ -25,6 +28,7 @@ from evidence.speakers import segment_rows
 from evidence.storage.workfiles import local_original, save_derived
 from harassguard.lib import phone
 
+log = logging.getLogger(__name__)
 # Whom a copy is for: the complaint channels, so that a letter finds the copies made for it.
 READERS = Complaint.Channel
 # Kinds of things hidden, as the copy lists them (never the values).
@@ -290,32 +294,53 @@ def _redact_image(path: str, boxes: list, footer: str) -> bytes:
 
 
 def redaction_make(*, redaction: Redaction, actor: Actor) -> RedactedCopy:
-    """Make a new redacted copy from the marks that are on; record it in the item's custody."""
-    item = redaction.item
+    """Ask for a new redacted copy from the marks that are on now; a worker makes it (redacted_copy_build)."""
     marks = [m for m in redaction.marks if m.get("on")]
-    hidden_kinds = dict(Counter(m["kind"] for m in marks))
-    data, ext, mime = _copy_bytes(redaction, marks, hidden_kinds)
-    derived = save_derived(item, f"redacted-{redaction.reader}", data, ext, mime)
+    copy = RedactedCopy.objects.create(
+        redaction=redaction,
+        item=redaction.item,
+        reader=redaction.reader,
+        original_sha256=redaction.item.sha256,
+        marks=marks,
+        hidden=dict(Counter(m["kind"] for m in marks)),
+        created_by=actor.user,
+    )
+    queue.enqueue_redacted_copy(copy.pk)
+    return copy
+
+
+def redacted_copy_build(copy_id) -> None:
+    """Make and store one redacted copy (worker side), and record it in the item's custody;
+    a failure is recorded on the row. The original is only read."""
+    copy = (
+        RedactedCopy.objects.select_related("redaction", "item", "item__case", "created_by").filter(pk=copy_id).first()
+    )
+    if copy is None or copy.status != RedactedCopy.Status.PENDING:
+        return
+    item = copy.item
+    try:
+        data, ext, mime = _copy_bytes(copy.redaction, copy.marks, copy.hidden)
+    except RedactionError as exc:
+        RedactedCopy.objects.filter(pk=copy.pk).update(status=RedactedCopy.Status.FAILED, error=exc.message)
+        return
+    except Exception:
+        log.exception("redacted copy %s failed", copy_id)
+        RedactedCopy.objects.filter(pk=copy.pk).update(
+            status=RedactedCopy.Status.FAILED, error=gettext_noop("The copy could not be made. Please try again.")
+        )
+        return
+    derived = save_derived(item, f"redacted-{copy.reader}", data, ext, mime)
     with transaction.atomic():
-        copy = RedactedCopy.objects.create(
-            redaction=redaction,
-            item=item,
-            reader=redaction.reader,
-            original_sha256=item.sha256,
-            stored_name=derived.stored_name,
-            sha256=derived.sha256,
-            mime=mime,
-            hidden=hidden_kinds,
-            created_by=actor.user,
+        RedactedCopy.objects.filter(pk=copy.pk).update(
+            status=RedactedCopy.Status.READY, stored_name=derived.stored_name, sha256=derived.sha256, mime=mime
         )
         custody_record(
             case=item.case,
             item=item,
             action="redacted_copy_made",
-            actor=actor,
-            reader=redaction.reader,
+            actor=Actor(user=copy.created_by, user_agent="harassguard-worker"),
+            reader=copy.reader,
             original_sha256=item.sha256,
             copy_sha256=derived.sha256,
-            hidden=hidden_kinds,
+            hidden=copy.hidden,
         )
-    return copy

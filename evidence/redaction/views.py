@@ -2,12 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import Need, get_item_for_user, get_redacted_copy_for_user, get_redaction_for_user
 from evidence.custody import actor_from_request
+from evidence.models import RedactedCopy
 from evidence.redaction.files import copy_response
 from evidence.redaction.services import (
     KIND_LABELS,
@@ -77,7 +79,7 @@ def redaction_detail(request, redaction_id):
                 redaction_resuggest(redaction=redaction)
             if "make" in request.POST:
                 redaction_make(redaction=redaction, actor=actor_from_request(request))
-                messages.success(request, _("The redacted copy was made. The original is unchanged."))
+                messages.success(request, _("The copy is being made. The original is unchanged."))
         except RedactionError as exc:
             messages.error(request, exc.message)
         return redirect("redaction-detail", redaction_id=redaction.id)
@@ -105,10 +107,13 @@ def _context(redaction) -> dict:
         "thumbnail": item.derived_files.filter(kind="thumbnail").exists(),
         "lines": lines,
         "copies": redaction.copies.all(),
+        "waiting": redaction.copies.filter(status=RedactedCopy.Status.PENDING).exists(),
     }
 
 
 @login_required
 def redacted_copy_file(request, copy_id):
     copy = get_redacted_copy_for_user(request.user, copy_id)
+    if copy.status != RedactedCopy.Status.READY:
+        raise Http404("the copy is not ready")
     return copy_response(copy, actor_from_request(request))

@@ -9,6 +9,7 @@ import json
 import subprocess
 
 import pytest
+from django.test import TestCase
 from django.urls import reverse
 from PIL import Image
 
@@ -69,9 +70,12 @@ def start(client, item, api, reader="black_cat") -> dict:
 
 
 def make(client, redaction: dict, api) -> tuple[dict, bytes]:
-    r = client.post(f"/api/v1/redactions/{redaction['id']}/copies", **api)
-    assert r.status_code == 201, r.content
-    copy = r.json()
+    """Ask for a copy, let the (eager) worker make it, and download it."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        r = client.post(f"/api/v1/redactions/{redaction['id']}/copies", **api)
+    assert r.status_code == 202 and r.json()["status"] == "pending", r.content
+    copy = client.get(f"/api/v1/redacted-copies/{r.json()['id']}", **api).json()
+    assert copy["status"] == "ready", copy
     f = client.get(copy["url"], **api)
     assert f.status_code == 200
     return copy, b"".join(f.streaming_content)
@@ -263,7 +267,8 @@ def test_the_page_adds_a_box_dragged_on_the_phone_and_makes_the_copy(client, kno
     redaction.refresh_from_db()
     box = [m for m in redaction.marks if m["kind"] == "box"]
     assert box and box[0]["box"] == [5, 5, 30, 20] and box[0]["on"]
-    client.post(r.url, {"marks": "1", "on": [box[0]["id"]], "make": "1"})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(r.url, {"marks": "1", "on": [box[0]["id"]], "make": "1"})
     copy = redaction.copies.get()
     data = b"".join(client.get(reverse("redacted-copy-file", args=[copy.id])).streaming_content)
     image = Image.open(io.BytesIO(data)).convert("RGB")
@@ -294,3 +299,22 @@ def test_a_scanned_pdf_without_text_is_refused_in_plain_words(client, alice_case
         f"/api/v1/evidence/{item.id}/redactions", {"reader": "platform"}, content_type="application/json", **alice_api
     )
     assert r.status_code == 400 and "扫描件" in r.json()["error"]
+
+
+def test_a_copy_that_cannot_be_made_says_so_and_is_never_attached(client, alice, alice_case, alice_api, send):
+    from complaints.attachments import letter_attachments
+    from complaints.models import Complaint
+
+    item = send("note.txt", "我妈的电话".encode(), "document")
+    redaction = start(client, item, alice_api, reader="black_cat")
+    # The original went missing from storage before the worker could read it.
+    from evidence.storage.originals import evidence_storage
+
+    evidence_storage().delete(item.stored_name)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        r = client.post(f"/api/v1/redactions/{redaction['id']}/copies", **alice_api)
+    copy = client.get(f"/api/v1/redacted-copies/{r.json()['id']}", **alice_api).json()
+    assert copy["status"] == "failed" and copy["error"] and copy["sha256"] == ""
+    assert client.get(copy["url"], **alice_api).status_code == 409
+    letter = Complaint.objects.create(case=alice_case, channel="black_cat", created_by=alice, draft_text="投诉")
+    assert letter_attachments(letter) == []
