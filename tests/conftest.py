@@ -148,9 +148,12 @@ def _redaction_of(user, item_id):
     """A redaction of the item for the platform, and a copy made from it."""
     from evidence.custody import Actor
     from evidence.models import EvidenceItem
-    from evidence.redaction.services import redacted_copy_build, redaction_make, redaction_start
+    from evidence.models import Redaction
+    from evidence.redaction.services import redacted_copy_build, redaction_make
 
-    redaction = redaction_start(item=EvidenceItem.objects.get(pk=item_id), reader="platform", actor=Actor(user=user))
+    # Made directly: the item is not processed here, and suggestions would wait for its text.
+    item = EvidenceItem.objects.get(pk=item_id)
+    redaction = Redaction.objects.create(item=item, reader="platform", marks=[], created_by=user)
     copy = redaction_make(redaction=redaction, actor=Actor(user=user))
     redacted_copy_build(copy.pk)  # as the worker does
     return redaction, copy
