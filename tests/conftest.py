@@ -147,8 +147,7 @@ def alice_objects(client, alice, alice_case, alice_api) -> dict:
 def _redaction_of(user, item_id):
     """A redaction of the item for the platform, and a copy made from it."""
     from evidence.custody import Actor
-    from evidence.models import EvidenceItem
-    from evidence.models import Redaction
+    from evidence.models import EvidenceItem, Redaction
     from evidence.redaction.services import redacted_copy_build, redaction_make
 
     # Made directly: the item is not processed here, and suggestions would wait for its text.
