@@ -249,12 +249,16 @@ def redaction_update(
     return redaction
 
 
-def _text_spans(line: dict, marks: list[dict], hidden: Hidden) -> list[tuple[int, int]]:
-    text, spans = line["text"], []
-    values = {m["value"] for m in marks if "value" in m}
-    numbers = {v: "number" for v in values if v in hidden.numbers}
-    found = finders.find_values(text, numbers, [v for v in values if v not in numbers])
-    spans += [(s, e) for s, e, _k, v in found if v in values]
+NUMBER_KINDS = {"third_party_number", "own_number"}
+
+
+def _text_spans(line: dict, marks: list[dict]) -> list[tuple[int, int]]:
+    """Where the marks fall in one line of text: numbers however they are written, names, ID numbers
+    and words wherever they appear, and the spans marked in this very line."""
+    numbers = [m["value"] for m in marks if m["kind"] in NUMBER_KINDS and "value" in m]
+    words = {m["value"] for m in marks if m["kind"] not in NUMBER_KINDS and "value" in m}
+    found = finders.find_values(line["text"], numbers, words)
+    spans = [(s, e) for s, e, kind, value in found if kind == "number" or value in words]
     spans += [(m["start"], m["end"]) for m in marks if m["kind"] == "span" and m.get("segment") == line["segment"]]
     return spans
 
@@ -267,11 +271,7 @@ def _copy_bytes(redaction: Redaction, marks: list[dict], hidden_kinds: dict) -> 
                 path, [m["box"] for m in marks if "box" in m], footer=f"Redacted copy of SHA-256 {item.sha256}"
             )
         return data, "png", "image/png"
-    hidden = hidden_values(item.case)
-    lines = [
-        {**line, "text": finders.redact_text(line["text"], _text_spans(line, marks, hidden))}
-        for line in item_text(item)
-    ]
+    lines = [{**line, "text": finders.redact_text(line["text"], _text_spans(line, marks))} for line in item_text(item)]
     from evidence.bundle.pdf import html_to_pdf
 
     html = render_to_string(
