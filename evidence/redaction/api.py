@@ -163,7 +163,22 @@ def get_copy(request, copy_id: UUID):
     return copy_out(get_redacted_copy_for_user(request.user, copy_id))
 
 
-@router.get("/redacted-copies/{copy_id}/file", response={200: None, 404: ErrorOut, 409: ErrorOut})
+COPY_FILE = {
+    "responses": {
+        "200": {
+            "description": "The redacted copy",
+            "content": {
+                "image/png": {"schema": {"type": "string", "format": "binary"}},
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+            },
+        }
+    }
+}
+
+
+@router.get(
+    "/redacted-copies/{copy_id}/file", response={200: None, 404: ErrorOut, 409: ErrorOut}, openapi_extra=COPY_FILE
+)
 def copy_file(request, copy_id: UUID):
     """The redacted copy's file (PNG for images, PDF for text), as an attachment; 409 until it is ready."""
     copy = get_redacted_copy_for_user(request.user, copy_id)
