@@ -50,7 +50,17 @@ class SignInThrottleMiddleware:
 
 # Pages that show a case (its list, its pages, its items, bundles and letters): behind the PIN.
 # The API only for reading, so an upload already under way is not cut off by the idle timeout.
-PIN_PREFIXES = ("/cases/", "/items/", "/bundles/", "/complaints/", "/invitations/", "/exports/", "/search/")
+PIN_PREFIXES = (
+    "/cases/",
+    "/items/",
+    "/bundles/",
+    "/complaints/",
+    "/invitations/",
+    "/exports/",
+    "/search/",
+    "/redactions/",
+    "/redacted-copies/",
+)
 
 
 class PinLockMiddleware:

@@ -15,7 +15,7 @@ from django.http import Http404
 from accounts.second_factor import lawyer_needs_second_factor
 from cases.models import Case, Membership
 from complaints.models import Complaint
-from evidence.models import Bundle, CaseExport, ChunkedUpload, EvidenceItem
+from evidence.models import Bundle, CaseExport, ChunkedUpload, EvidenceItem, RedactedCopy, Redaction
 
 OWNER = "owner"
 
@@ -127,3 +127,21 @@ def get_export_for_user(user, export_id) -> CaseExport:
     if export is None or role_of(user, export.case) != OWNER:
         raise Http404("no such export")
     return export
+
+
+def get_redaction_for_user(user, redaction_id, need: Need = Need.BUILD) -> Redaction:
+    """Return a redaction (what a copy for one reader hides) if `user` may `need` its case; as get_case_for_user."""
+    redaction = Redaction.objects.select_related("item", "item__case").filter(pk=redaction_id).first()
+    if redaction is None:
+        raise Http404("no such redaction")
+    _check(user, redaction.item.case, need)
+    return redaction
+
+
+def get_redacted_copy_for_user(user, copy_id, need: Need = Need.READ) -> RedactedCopy:
+    """Return a redacted copy if `user` may `need` its case; as get_case_for_user."""
+    copy = RedactedCopy.objects.select_related("item", "item__case").filter(pk=copy_id).first()
+    if copy is None:
+        raise Http404("no such copy")
+    _check(user, copy.item.case, need)
+    return copy

@@ -11,12 +11,14 @@ from pydantic import Field
 
 from cases.access import Need, get_case_for_user, get_complaint_for_user
 from complaints import services
+from complaints.attachments import letter_attachments
 from complaints.channels import channel as channel_of
 from complaints.drafting import to_fill
 from complaints.models import Complaint, ComplaintPdf
 from complaints.tracking import reply_due
 from complaints.views import DOCX, export_response
 from evidence.custody import actor_from_request
+from evidence.redaction.api import CopyOut, copy_out
 from harassguard.lib.errors import ApiError, Text
 from harassguard.lib.http import private_file
 from harassguard.lib.openapi import binary_response
@@ -179,3 +181,10 @@ def complaint_docx(request, complaint_id: UUID):
     return export_response(
         complaint, services.complaint_export_docx(complaint=complaint, actor=actor_from_request(request)), DOCX, "docx"
     )
+
+
+@router.get("/complaints/{complaint_id}/attachments", response=list[CopyOut])
+def complaint_attachments(request, complaint_id: UUID):
+    """The files the letter attaches: the redacted copies made for its channel, never an original."""
+    complaint = get_complaint_for_user(request.user, complaint_id)
+    return [copy_out(c) for c in letter_attachments(complaint)]

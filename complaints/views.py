@@ -11,6 +11,7 @@ from cases.access import Need, get_case_for_user, get_complaint_for_user, role_o
 from cases.forms import LenderForm
 from cases.services import case_analyse, case_set_lender
 from complaints import services
+from complaints.attachments import letter_attachments
 from complaints.channels import channel as channel_of
 from complaints.drafting import to_fill, unmasked_in_draft, unmasked_in_text
 from complaints.forms import ComplaintInputsForm, ComplaintNewForm, DraftForm, TrackingForm
@@ -71,6 +72,7 @@ def _detail_context(request, complaint, **forms) -> dict:
         "draft_form": forms.get("draft_form") or DraftForm(initial={"text": complaint.draft_text}),
         "inputs_form": forms.get("inputs_form") or ComplaintInputsForm(instance=complaint),
         "tracking_form": forms.get("tracking_form") or TrackingForm.for_complaint(complaint),
+        "attachments": letter_attachments(complaint),
     }
 
 

@@ -471,3 +471,56 @@ class SearchEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "kind", "position"], name="one_search_entry_per_place")
         ]
+
+
+class Redaction(models.Model):
+    """What a copy of one item for one reader (a complaint channel: platform, black_cat, police…) hides.
+
+    `marks` is a list of {"id", "kind", "source": "auto" | "hand", "on": bool, "label"} with either
+    "box": [x0, y0, x1, y1] (pixels of a screenshot), "value" (a number, name or ID number hidden
+    wherever it is written), or "segment", "start", "end" (a span of one transcript sentence, or
+    of the text when "segment" is null). The copies made from it are RedactedCopy rows."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    item = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="redactions")
+    reader = models.CharField(_("for whom"), max_length=20)
+    marks = models.JSONField(default=list)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created"]
+        constraints = [models.UniqueConstraint(fields=["item", "reader"], name="one_redaction_per_reader")]
+
+
+class RedactedCopy(models.Model):
+    """A redacted copy: a new file made from the original (which never changes), naming its hash
+    and the kinds of things hidden in it (never the hidden values)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    redaction = models.ForeignKey(Redaction, on_delete=models.PROTECT, related_name="copies")
+    item = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="redacted_copies")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being made")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    reader = models.CharField(max_length=20)
+    original_sha256 = models.CharField(max_length=64)
+    # The row is the job: a worker on the heavy queue paints or sets the copy, then fills these in.
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(blank=True)
+    # The marks that were on when the copy was asked for: later changes make another copy.
+    marks = models.JSONField(default=list)
+    stored_name = models.CharField(max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    mime = models.CharField(max_length=100, blank=True)
+    # {"number": 2, "face": 1, ...}: how many of each kind were hidden.
+    hidden = models.JSONField(default=dict)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]

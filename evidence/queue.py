@@ -31,6 +31,11 @@ def enqueue_export(export_id) -> None:
     transaction.on_commit(lambda: _tasks().build_export.apply_async(args=[str(export_id)], queue=HEAVY))
 
 
+def enqueue_redacted_copy(copy_id) -> None:
+    """Queue the making of a redacted copy (image painting or a PDF: heavy work) after the transaction commits."""
+    transaction.on_commit(lambda: _tasks().make_redacted_copy.apply_async(args=[str(copy_id)], queue=HEAVY))
+
+
 def _tasks():
     from evidence import tasks  # tasks imports the services that call us: imported on use
 

@@ -21,6 +21,7 @@ from evidence.intake.resumable import uploads_clean_abandoned
 from evidence.models import Bundle, CaseExport, EvidenceItem
 from evidence.processing import pipeline
 from evidence.processing.steps import TransientError
+from evidence.redaction.services import redacted_copy_build
 from evidence.sanity import sanity_check_run
 
 
@@ -111,3 +112,9 @@ def anchor_custody_heads() -> int:
 def sanity_check() -> int:
     """Periodic: re-hash every stored original and derived file; return how many problems were found."""
     return len(sanity_check_run().problems)
+
+
+@shared_task(acks_late=True)
+def make_redacted_copy(copy_id: str) -> None:
+    """Make one redacted copy; a failure is recorded on its row in plain words."""
+    redacted_copy_build(copy_id)

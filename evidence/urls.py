@@ -3,6 +3,7 @@ from django.urls import path
 from evidence import review_views, search_views, views, witness_views
 from evidence.bundle import views as bundle_views
 from evidence.export import views as export_views
+from evidence.redaction import views as redaction_views
 
 urlpatterns = [
     path("search/", search_views.search_page, name="search"),
@@ -24,6 +25,9 @@ urlpatterns = [
     path("items/<uuid:item_id>/transcript/", review_views.transcript_sentence, name="item-transcript"),
     path("items/<uuid:item_id>/ocr-speaker/", review_views.ocr_line_speaker, name="item-ocr-speaker"),
     path("items/<uuid:item_id>/message-times/", review_views.message_times_confirm, name="item-message-times"),
+    path("items/<uuid:item_id>/redactions/", redaction_views.redaction_new, name="redaction-new"),
+    path("redactions/<uuid:redaction_id>/", redaction_views.redaction_detail, name="redaction-detail"),
+    path("redacted-copies/<uuid:copy_id>/", redaction_views.redacted_copy_file, name="redacted-copy-file"),
     path("cases/<uuid:case_id>/bundles/new/", bundle_views.bundle_new, name="bundle-new"),
     path("bundles/<uuid:bundle_id>/", bundle_views.bundle_detail, name="bundle-detail"),
     path("bundles/<uuid:bundle_id>/pdf/", bundle_views.bundle_download, {"which": "pdf"}, name="bundle-pdf"),

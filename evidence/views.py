@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import Need, get_case_for_user, get_item_for_user, role_of
 from cases.jurisdictions import case_timezone
+from complaints.models import Complaint
 from evidence.bundle.content import own_account
 from evidence.callrows import CALL_DIRECTIONS, effective_rows
 from evidence.curation import call_row_correct, item_withdraw, note_add, recording_number_set
@@ -112,6 +113,11 @@ def item_detail(request, item_id):
         "device_rows": facts_rows_labelled(item.device_facts or {}),
         # A typed statement's words, line by line, so that a search hit opens at its line (#st-N).
         "statement_lines": _statement_lines(item),
+        "readers": Complaint.Channel.choices,
+        "redactions": [
+            {"id": r.id, "label": Complaint.Channel(r.reader).label, "copy": r.copies.filter(status="ready").first()}
+            for r in item.redactions.all()
+        ],
     }
     if item.kind == "call_recording" and "audio" in item.metadata and not item.withdrawn_at:
         from cases.services import UNMATCHED_RECORDING, case_analyse, recording_links

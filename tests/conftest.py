@@ -144,7 +144,10 @@ def alice_objects(client, alice, alice_case, alice_api) -> dict:
         token_hash="1" * 64,
         expires_at=timezone.now() + timedelta(days=1),
     )
+    redaction, copy = _redaction_of(alice, r.json()["id"])
     return {
+        "redaction_id": redaction.id,
+        "copy_id": copy.id,
         "case_id": alice_case.id,
         "export_id": export.id,
         "part": "1",
@@ -158,6 +161,20 @@ def alice_objects(client, alice, alice_case, alice_api) -> dict:
         "invitation_id": invitation.id,
         "link_id": link.id,
     }
+
+
+def _redaction_of(user, item_id):
+    """A redaction of the item for the platform, and a copy made from it."""
+    from evidence.custody import Actor
+    from evidence.models import EvidenceItem, Redaction
+    from evidence.redaction.services import redacted_copy_build, redaction_make
+
+    # Made directly: the item is not processed here, and suggestions would wait for its text.
+    item = EvidenceItem.objects.get(pk=item_id)
+    redaction = Redaction.objects.create(item=item, reader="platform", marks=[], created_by=user)
+    copy = redaction_make(redaction=redaction, actor=Actor(user=user))
+    redacted_copy_build(copy.pk)  # as the worker does
+    return redaction, copy
 
 
 def wav_bytes(seconds: float = 0.5, rate: int = 8000, freq_step: int = 7) -> bytes:

@@ -35,6 +35,8 @@ OPAQUE_PARAMS = {
     "row",
     "export_id",
     "part",
+    "redaction_id",
+    "copy_id",
 }
 
 

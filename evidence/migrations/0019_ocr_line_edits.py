@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evidence', '0016_search_entries'),
+        ('evidence', '0017_redactions'),
     ]
 
     operations = [

@@ -23,6 +23,8 @@ ACTIONS = {
     "case_viewed": pgettext_lazy("custody", "case viewed"),
     "item_viewed": pgettext_lazy("custody", "item viewed"),
     "original_downloaded": pgettext_lazy("custody", "original downloaded"),
+    "redacted_copy_made": pgettext_lazy("custody", "redacted copy made"),
+    "redacted_copy_downloaded": pgettext_lazy("custody", "redacted copy downloaded"),
     "timestamp_downloaded": pgettext_lazy("custody", "time stamp downloaded"),
     "recording_played": pgettext_lazy("custody", "recording played"),
     "withdrawn": pgettext_lazy("custody", "withdrawn from the case"),
