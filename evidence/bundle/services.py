@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from cases.analysis.charts import charts
 from cases.analysis.engine import collector_contacts
 from cases.services import case_analyse, recording_links
-from evidence import queue
+from evidence import pdf_signing, queue
 from evidence.bundle import archive as bundle_zip
 from evidence.bundle import content as bundle_content
 from evidence.bundle import pdf as bundle_pdf
@@ -135,6 +135,7 @@ def bundle_context(bundle: Bundle) -> dict:
         "stamp_summary": _stamp_summary(stamps, len(exhibits)),
         "integrity_summary": _integrity_summary(items),
         "capture_notes": any(i.capture_note for i in items),
+        "signature": pdf_signing.signature_notice(),
     }
 
 
@@ -239,6 +240,9 @@ def bundle_build(bundle: Bundle) -> Bundle:
     context = {**bundle_context(bundle), "custody_anchor": anchor}
     _progress(bundle, 30)
     pdf = bundle_pdf.render_pdf(context)
+    # Signed (and time-stamped) before anything records its hash: the manifest, the ZIP, the
+    # verify page and the custody record all name these final bytes.
+    pdf = pdf_signing.sign(pdf, "bundle")
     _progress(bundle, 70)
     pdf_sha = hashlib.sha256(pdf).hexdigest()
     storage, folder = evidence_storage(), f"bundles/{bundle.pk}"
