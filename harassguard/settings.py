@@ -317,6 +317,10 @@ PDF_SIGNING_KEY_FILE = env_str("PDF_SIGNING_KEY_FILE")
 PDF_SIGNING_PASSPHRASE = env_str("PDF_SIGNING_PASSPHRASE")
 # Where the PDF's signature says it was signed (its /Location), e.g. the city of the operator.
 PDF_SIGNING_LOCATION = env_str("PDF_SIGNING_LOCATION")
+# Read-only links to one bundle for a police station or a court clerk: how long a new one lasts
+# (at most), and how many requests one address may make to such links an hour.
+BUNDLE_SHARE_DAYS = env_int("BUNDLE_SHARE_DAYS", 30, minimum=1)
+BUNDLE_SHARE_PER_HOUR = env_int("BUNDLE_SHARE_PER_HOUR", 60, minimum=1)
 
 # The site's public address, for the verification links and QR codes printed in bundles.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

@@ -11,6 +11,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from evidence.bundle.services import bundle_create
+from evidence.bundle.shares import share_create
 from evidence.custody import Actor
 from evidence.intake.services import evidence_create_statement
 from harassguard.wsgi import application
@@ -49,7 +50,8 @@ def real_ids(alice, alice_case, alice_objects):
     bundle = bundle_create(case=alice_case, actor=Actor(user=alice), item_ids=[item.pk])
     bundle.refresh_from_db()
     assert bundle.status == bundle.Status.READY, bundle.error
-    return {**ids, "item_id": str(item.pk), "bundle_id": str(bundle.pk)}
+    share, _token = share_create(bundle=bundle, actor=Actor(user=alice), label="派出所")
+    return {**ids, "item_id": str(item.pk), "bundle_id": str(bundle.pk), "link_id": str(share.pk)}
 
 
 @schema.parametrize()

@@ -19,6 +19,7 @@ from evidence import pdf_signing, queue
 from evidence.bundle import archive as bundle_zip
 from evidence.bundle import content as bundle_content
 from evidence.bundle import pdf as bundle_pdf
+from evidence.bundle.collection import collection_records
 from evidence.custody import WORKER, Actor, chain_first_break, custody_record
 from evidence.custody_anchors import custody_anchor
 from evidence.models import Bundle, BundleItem, CustodyAnchor, CustodyEvent, EvidenceItem, Timestamp
@@ -179,6 +180,7 @@ def _integrity_summary(items: list[EvidenceItem]) -> str:
 
 def _manifest(bundle: Bundle, exhibits: list, pdf_sha256: str, anchor: CustodyAnchor) -> dict:
     items = []
+    collection = collection_records(bundle.case, [e.item for e in exhibits])
     for e in exhibits:
         stamp = bundle_zip.stamp_entry(e.number, e.stamp)
         items.append(
@@ -202,6 +204,7 @@ def _manifest(bundle: Bundle, exhibits: list, pdf_sha256: str, anchor: CustodyAn
                 }
                 if stamp
                 else None,
+                "collection": collection[e.item.pk],
             }
         )
     anchor_entry = bundle_zip.custody_entry(anchor)
