@@ -9,8 +9,8 @@ from accounts.lockout import lockout_response
 from accounts.throttle import rate_limited
 from cases.access import Need, get_bundle_for_user, get_case_for_user
 from evidence.bundle.downloads import bundle_file_response
-from evidence.bundle.share_views import shares_context
 from evidence.bundle.services import BundleRefused, bundle_create
+from evidence.bundle.share_views import shares_context
 from evidence.bundle.verification import verify_hash
 from evidence.custody import actor_from_request
 from evidence.models import Bundle
