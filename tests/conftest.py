@@ -2,6 +2,7 @@ import hashlib
 import io
 import struct
 import wave
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -115,7 +116,7 @@ def alice_objects(client, alice, alice_case, alice_api) -> dict:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from complaints.models import Complaint
-    from evidence.models import Bundle, ChunkedUpload
+    from evidence.models import Bundle, BundleShare, ChunkedUpload
 
     r = client.post(
         f"/api/v1/cases/{alice_case.id}/evidence",
@@ -124,6 +125,9 @@ def alice_objects(client, alice, alice_case, alice_api) -> dict:
     )
     bundle = Bundle.objects.create(case=alice_case, created_by=alice, status=Bundle.Status.READY)
     upload = ChunkedUpload.objects.create(case=alice_case, created_by=alice, filename="b.png", size=10)
+    share = BundleShare.objects.create(
+        bundle=bundle, token_sha256="0" * 64, created_by=alice, expires_at=bundle.created + timedelta(days=7)
+    )
     complaint = Complaint.objects.create(
         case=alice_case,
         channel="police",
@@ -136,6 +140,8 @@ def alice_objects(client, alice, alice_case, alice_api) -> dict:
         "bundle_id": bundle.id,
         "upload_id": upload.id,
         "complaint_id": complaint.id,
+        "share_id": share.id,
+        "link_id": share.id,
         "number": "13811115678",
         "row": "1",
     }
