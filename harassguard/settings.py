@@ -315,6 +315,8 @@ PDF_SIGNING_P12_FILE = env_str("PDF_SIGNING_P12_FILE")
 PDF_SIGNING_CERT_FILE = env_str("PDF_SIGNING_CERT_FILE")
 PDF_SIGNING_KEY_FILE = env_str("PDF_SIGNING_KEY_FILE")
 PDF_SIGNING_PASSPHRASE = env_str("PDF_SIGNING_PASSPHRASE")
+if bool(PDF_SIGNING_CERT_FILE) != bool(PDF_SIGNING_KEY_FILE):
+    raise ImproperlyConfigured("PDF_SIGNING_CERT_FILE and PDF_SIGNING_KEY_FILE must be set together")
 # Where the PDF's signature says it was signed (its /Location), e.g. the city of the operator.
 PDF_SIGNING_LOCATION = env_str("PDF_SIGNING_LOCATION")
 # Read-only links to one bundle for a police station or a court clerk: how long a new one lasts

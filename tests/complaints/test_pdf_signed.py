@@ -33,4 +33,7 @@ def test_a_final_letter_is_signed_by_the_site(
     assert pdf_signing.signature_report(pdf).problems == []
     [signature] = PdfFileReader(io.BytesIO(pdf)).embedded_regular_signatures
     assert "函件" in signature.sig_object["/Reason"]
-    assert "本函件PDF已由HarassGuard以签名证书" in pdf_text(pdf)
+    text = pdf_text(pdf)
+    assert "本函件PDF已由HarassGuard以签名证书" in text
+    assert "签署时间为本站服务器时间（未配置时间戳机构）" in text  # no TSA in the tests' settings
+    assert "server's own clock" in signature.sig_object["/Reason"]

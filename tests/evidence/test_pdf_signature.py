@@ -186,3 +186,25 @@ def test_verify_bundle_names_a_changed_pdf_and_one_signed_by_another_certificate
     forged = pdfsign.sign_pdf(unsigned, pdfsign.load_signer(cert_path=other_cert, key_path=other_key), reason="forged")
     found = bundle_problems(with_pdf("forged.zip", forged))[1]
     assert "pdf signature: the PDF was signed with another certificate than the site's" in found, found
+
+
+def test_an_operators_pkcs12_certificate_signs_and_is_the_one_checked(settings, tmp_path):
+    from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, load_pem_private_key, pkcs12
+    from weasyprint import HTML
+
+    cert_file, key_file = tmp_path / "op.pem", tmp_path / "op.key"
+    pdfsign.create_local_certificate(cert_file, key_file, "某某律师事务所 HarassGuard")
+    chain = pdfsign.certificates(cert_file)
+    key = load_pem_private_key(key_file.read_bytes(), password=None)
+    p12 = tmp_path / "operator.p12"
+    p12.write_bytes(
+        pkcs12.serialize_key_and_certificates(b"op", key, chain[0], chain[1:], BestAvailableEncryption(b"s3cret"))  # type: ignore[arg-type]
+    )
+    settings.PDF_SIGNING_P12_FILE, settings.PDF_SIGNING_PASSPHRASE = str(p12), "s3cret"
+    signed = pdf_signing.sign(HTML(string="<p>报案材料</p>").write_pdf(), "letter")
+    assert pdf_signing.site_certificates()[0] == chain[0]
+    report = pdf_signing.signature_report(signed)
+    assert report.problems == [] and "某某律师事务所" in report.signer
+    settings.PDF_SIGNING_PASSPHRASE = "wrong"
+    with pytest.raises(pdfsign.SignerUnusable):
+        pdf_signing.site_signer()
