@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 
 from complaints.channels import channel as channel_of
 from complaints.models import Complaint
+from evidence import pdf_signing
 from evidence.bundle.pdf import html_to_pdf
 
 DRAFT_MARK = "【草稿】"
@@ -25,9 +26,14 @@ def final_lines(text: str) -> list[str]:
 
 
 def render_pdf(complaint: Complaint) -> bytes:
-    """Return the PDF bytes of the complaint's saved text, as a final letter."""
+    """Return the PDF bytes of the complaint's saved text, as a final letter, signed by the site
+    (and time-stamped when a TSA is configured)."""
     ch = channel_of(complaint.channel)
-    html = render_to_string(
-        "complaints/draft_pdf.html", {"complaint": complaint, "channel": ch, "lines": final_lines(complaint.draft_text)}
-    )
-    return html_to_pdf(html)
+    context = {
+        "complaint": complaint,
+        "channel": ch,
+        "lines": final_lines(complaint.draft_text),
+        "signature": pdf_signing.signature_notice(),
+    }
+    html = render_to_string("complaints/draft_pdf.html", context)
+    return pdf_signing.sign(html_to_pdf(html), "letter")

@@ -9,7 +9,7 @@ import hmac
 import json
 import zipfile
 
-from evidence import stamping
+from evidence import pdf_signing, stamping
 from evidence.custody import chain_first_break
 from evidence.custody_anchors import head_digest
 from evidence.models import Bundle, CustodyEvent, Timestamp
@@ -31,6 +31,7 @@ def bundle_problems(zip_path: str) -> tuple[dict, list[str]]:
             manifest = json.loads(raw)
             problems = _files(archive, manifest)
             problems += _tokens(archive, manifest)
+            problems += _pdf_signature(archive, manifest)
             stamps = {name: archive.read(name) for name in archive.namelist() if name.startswith("timestamps/")}
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise Unreadable(str(exc)) from exc
@@ -92,6 +93,15 @@ def _tokens(archive: zipfile.ZipFile, manifest: dict) -> list[str]:
     ):
         problems.append(f"time stamp of the custody head: {reason}")
     return problems
+
+
+def _pdf_signature(archive: zipfile.ZipFile, manifest: dict) -> list[str]:
+    """The PDF's own signature: intact, by the site's certificate, its time stamps verified."""
+    name = manifest.get("pdf", "bundle.pdf")
+    if name not in archive.namelist():
+        return []  # already named as a missing file
+    report = pdf_signing.signature_report(archive.read(name))
+    return [f"pdf signature: {problem}" for problem in report.problems]
 
 
 def _records(bundle: Bundle, manifest: dict, raw: bytes, zip_sha256: str) -> list[str]:

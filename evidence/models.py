@@ -524,3 +524,23 @@ class RedactedCopy(models.Model):
 
     class Meta:
         ordering = ["-created"]
+
+
+class BundleShare(models.Model):
+    """A read-only link to one bundle for someone without an account (a police station, a court
+    clerk). Only the SHA-256 of its token is kept; it expires, can be revoked, and every open is a
+    custody event of the bundle's case."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    bundle = models.ForeignKey(Bundle, on_delete=models.PROTECT, related_name="shares")
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    label = models.CharField(_("given to"), max_length=100, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    opens = models.PositiveIntegerField(default=0)
+    last_opened = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from evidence import review_views, search_views, views, witness_views
+from evidence.bundle import share_views
 from evidence.bundle import views as bundle_views
 from evidence.export import views as export_views
 from evidence.redaction import views as redaction_views
@@ -35,6 +36,16 @@ urlpatterns = [
     path("cases/<uuid:case_id>/export/", export_views.case_export, name="case-export"),
     path("exports/<uuid:export_id>/", export_views.export_detail, name="export-detail"),
     path("exports/<uuid:export_id>/parts/<int:part>/", export_views.export_download, name="export-part"),
+    path("bundles/<uuid:bundle_id>/links/", share_views.bundle_share_new, name="bundle-share-new"),
+    path(
+        "bundles/<uuid:bundle_id>/links/<uuid:share_id>/revoke/",
+        share_views.bundle_share_revoke,
+        name="bundle-share-revoke",
+    ),
+    # A link for the police or the court: a random token only, nothing of the case in the address.
+    path("shared/<str:token>/", share_views.shared_bundle, name="bundle-share"),
+    path("shared/<str:token>/pdf/", share_views.shared_bundle_download, {"which": "pdf"}, name="bundle-share-pdf"),
+    path("shared/<str:token>/zip/", share_views.shared_bundle_download, {"which": "zip"}, name="bundle-share-zip"),
     path("verify/", bundle_views.verify, name="verify"),
     path("verify/<str:sha256>/", bundle_views.verify, name="verify-hash"),
     path("verify/<str:code>/<str:sha256>/", bundle_views.verify, name="verify-exhibit"),

@@ -313,6 +313,21 @@ CUSTODY_KEY = env_str("CUSTODY_KEY")
 CUSTODY_KEY_FILE = Path(env_str("CUSTODY_KEY_FILE", str(SIGNING_KEY_FILE.parent / "custody-hmac.key")))
 # A case whose custody changed has its chain head time-stamped at least this often (and at every bundle).
 CUSTODY_ANCHOR_HOURS = env_int("CUSTODY_ANCHOR_HOURS", 24, minimum=1)
+# The certificate the site signs its PDFs (bundles, letters) with: a PKCS#12 file, or a PEM
+# certificate (signing certificate first, then its chain) and its key. With none of them set, a
+# local certificate (and the root that issued it) is made once beside SIGNING_KEY_FILE.
+PDF_SIGNING_P12_FILE = env_str("PDF_SIGNING_P12_FILE")
+PDF_SIGNING_CERT_FILE = env_str("PDF_SIGNING_CERT_FILE")
+PDF_SIGNING_KEY_FILE = env_str("PDF_SIGNING_KEY_FILE")
+PDF_SIGNING_PASSPHRASE = env_str("PDF_SIGNING_PASSPHRASE")
+if bool(PDF_SIGNING_CERT_FILE) != bool(PDF_SIGNING_KEY_FILE):
+    raise ImproperlyConfigured("PDF_SIGNING_CERT_FILE and PDF_SIGNING_KEY_FILE must be set together")
+# Where the PDF's signature says it was signed (its /Location), e.g. the city of the operator.
+PDF_SIGNING_LOCATION = env_str("PDF_SIGNING_LOCATION")
+# Read-only links to one bundle for a police station or a court clerk: how long a new one lasts
+# (at most), and how many requests one address may make to such links an hour.
+BUNDLE_SHARE_DAYS = env_int("BUNDLE_SHARE_DAYS", 30, minimum=1)
+BUNDLE_SHARE_PER_HOUR = env_int("BUNDLE_SHARE_PER_HOUR", 60, minimum=1)
 
 # The site's public address, for the verification links and QR codes printed in bundles.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

@@ -118,7 +118,7 @@ def alice_objects(client, alice, alice_case, alice_api) -> dict:
 
     from cases.models import Invitation, StatementLink
     from complaints.models import Complaint
-    from evidence.models import Bundle, CaseExport, ChunkedUpload
+    from evidence.models import Bundle, BundleShare, CaseExport, ChunkedUpload
 
     r = client.post(
         f"/api/v1/cases/{alice_case.id}/evidence",
@@ -127,6 +127,9 @@ def alice_objects(client, alice, alice_case, alice_api) -> dict:
     )
     bundle = Bundle.objects.create(case=alice_case, created_by=alice, status=Bundle.Status.READY)
     upload = ChunkedUpload.objects.create(case=alice_case, created_by=alice, filename="b.png", size=10)
+    share = BundleShare.objects.create(
+        bundle=bundle, token_sha256="0" * 64, created_by=alice, expires_at=bundle.created + timedelta(days=7)
+    )
     complaint = Complaint.objects.create(
         case=alice_case,
         channel="police",
@@ -155,6 +158,7 @@ def alice_objects(client, alice, alice_case, alice_api) -> dict:
         "bundle_id": bundle.id,
         "upload_id": upload.id,
         "complaint_id": complaint.id,
+        "share_id": share.id,
         "number": "13811115678",
         "row": "1",
         "username": "lola",

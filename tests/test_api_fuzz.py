@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, settings
 
 from cases.sharing import invitation_accept, invitation_create
 from evidence.bundle.services import bundle_create
+from evidence.bundle.shares import share_create
 from evidence.custody import Actor
 from evidence.export.services import export_create
 from evidence.intake.services import evidence_create_statement
@@ -61,11 +62,13 @@ def real_ids(alice, alice_case, alice_objects):
     # A lawyer who really is a member, so revoking by username reaches the service.
     _inv, raw = invitation_create(case=alice_case, actor=Actor(user=alice), role="lawyer")
     invitation_accept(raw=raw, actor=Actor(user=make_user("lola")))
+    share, _token = share_create(bundle=bundle, actor=Actor(user=alice), label="派出所")
     return {
         **ids,
         "item_id": str(item.pk),
         "bundle_id": str(bundle.pk),
         "export_id": str(export.pk),
+        "share_id": str(share.pk),
         "username": "lola",
     }
 

@@ -37,6 +37,7 @@ OPAQUE_PARAMS = {
     "part",
     "redaction_id",
     "copy_id",
+    "share_id",
 }
 
 

@@ -26,6 +26,9 @@ PUBLIC = {
     "logout",
     "invitation",
     "relative-statement",  # the link is the secret; without a valid one they show nothing
+    "bundle-share",  # likewise the police link to a bundle, and its downloads
+    "bundle-share-pdf",
+    "bundle-share-zip",
     "verify",
     "verify-hash",
     "verify-exhibit",

@@ -1,3 +1,4 @@
+from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
@@ -9,8 +10,9 @@ from pydantic import Field
 from cases.access import Need, get_bundle_for_user, get_case_for_user
 from evidence.bundle.downloads import bundle_file_response
 from evidence.bundle.services import BundleRefused, bundle_create
+from evidence.bundle.shares import ShareRefused, share_create, share_is_open, share_revoke, share_url
 from evidence.custody import actor_from_request
-from evidence.models import Bundle
+from evidence.models import Bundle, BundleShare
 from harassguard.lib.errors import ApiError, Text
 from harassguard.lib.openapi import binary_response
 
@@ -106,3 +108,67 @@ def bundle_pdf(request, bundle_id: UUID):
 )
 def bundle_zip(request, bundle_id: UUID):
     return bundle_file_response(_ready(request, bundle_id), "zip", actor_from_request(request))
+
+
+class ShareIn(Schema):
+    label: Text = Field(default="", max_length=100)
+    days: int | None = Field(default=None, ge=1, le=366)
+
+
+class ShareOut(Schema):
+    id: UUID
+    label: str
+    created: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    open: bool
+    opens: int
+    last_opened: datetime | None
+
+
+class ShareCreated(ShareOut):
+    url: str = Field(description="The link; shown only in this answer (the site keeps only its hash).")
+
+
+def share_out(share: BundleShare) -> dict:
+    return {
+        "id": share.pk,
+        "label": share.label,
+        "created": share.created,
+        "expires_at": share.expires_at,
+        "revoked_at": share.revoked_at,
+        "open": share_is_open(share),
+        "opens": share.opens,
+        "last_opened": share.last_opened,
+    }
+
+
+@router.get("/bundles/{bundle_id}/links", response=list[ShareOut])
+def list_shares(request, bundle_id: UUID):
+    """The read-only links made for this bundle (for the police or the court), newest first."""
+    bundle = get_bundle_for_user(request.user, bundle_id, need=Need.BUILD)
+    return [share_out(s) for s in bundle.shares.all()]
+
+
+@router.post("/bundles/{bundle_id}/links", response={201: ShareCreated})
+def create_share(request, bundle_id: UUID, payload: ShareIn | None = None):
+    """Make a read-only, expiring link to the ready bundle for someone without an account."""
+    bundle = get_bundle_for_user(request.user, bundle_id, need=Need.BUILD)
+    payload = payload or ShareIn()
+    try:
+        share, token = share_create(
+            bundle=bundle, actor=actor_from_request(request), label=payload.label, days=payload.days
+        )
+    except ShareRefused as exc:
+        raise ApiError(400, str(exc), "share_refused") from None
+    return Status(201, {**share_out(share), "url": share_url(token)})
+
+
+@router.post("/bundles/{bundle_id}/links/{share_id}/revoke", response=ShareOut)
+def revoke_share(request, bundle_id: UUID, share_id: UUID):
+    """Revoke a link: it answers 404 from now on."""
+    bundle = get_bundle_for_user(request.user, bundle_id, need=Need.BUILD)
+    share = bundle.shares.filter(pk=share_id).first()
+    if share is None:
+        raise Http404("no such link")
+    return share_out(share_revoke(share=share, actor=actor_from_request(request)))

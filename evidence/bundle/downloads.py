@@ -8,8 +8,8 @@ from evidence.storage.originals import evidence_storage
 from harassguard.lib.http import private_file
 
 
-def bundle_file_response(bundle: Bundle, which: str, actor: Actor) -> FileResponse:
-    """Return the bundle's `pdf` or `zip` as a streamed attachment."""
+def bundle_file_response(bundle: Bundle, which: str, actor: Actor, **detail) -> FileResponse:
+    """Return the bundle's `pdf` or `zip` as a streamed attachment; `detail` adds to its custody event."""
     name = bundle.pdf_name if which == "pdf" else bundle.zip_name
     response = FileResponse(
         evidence_storage().open(name, "rb"),
@@ -18,5 +18,5 @@ def bundle_file_response(bundle: Bundle, which: str, actor: Actor) -> FileRespon
         content_type="application/pdf" if which == "pdf" else "application/zip",
     )
     private_file(response)
-    custody_record(case=bundle.case, action=f"bundle_{which}_downloaded", actor=actor, bundle=str(bundle.pk))
+    custody_record(case=bundle.case, action=f"bundle_{which}_downloaded", actor=actor, bundle=str(bundle.pk), **detail)
     return response

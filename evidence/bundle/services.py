@@ -16,10 +16,11 @@ from cases.analysis.charts import charts
 from cases.analysis.engine import collector_contacts, contact_counts
 from cases.numbers import number_rows, unconfirmed_count
 from cases.services import case_analyse, recording_links
-from evidence import queue
+from evidence import pdf_signing, queue
 from evidence.bundle import archive as bundle_zip
 from evidence.bundle import content as bundle_content
 from evidence.bundle import pdf as bundle_pdf
+from evidence.bundle.collection import collection_records
 from evidence.custody import WORKER, Actor, chain_first_break, custody_record
 from evidence.custody_anchors import custody_anchor
 from evidence.models import Bundle, BundleItem, CustodyAnchor, CustodyEvent, EvidenceItem, Timestamp
@@ -139,6 +140,7 @@ def bundle_context(bundle: Bundle) -> dict:
         "stamp_summary": _stamp_summary(stamps, len(exhibits)),
         "integrity_summary": _integrity_summary(items),
         "capture_notes": any(i.capture_note for i in items),
+        "signature": pdf_signing.signature_notice(),
     }
 
 
@@ -182,6 +184,7 @@ def _integrity_summary(items: list[EvidenceItem]) -> str:
 
 def _manifest(bundle: Bundle, exhibits: list, pdf_sha256: str, anchor: CustodyAnchor) -> dict:
     items = []
+    collection = collection_records(bundle.case, [e.item for e in exhibits])
     for e in exhibits:
         stamp = bundle_zip.stamp_entry(e.number, e.stamp)
         items.append(
@@ -205,6 +208,7 @@ def _manifest(bundle: Bundle, exhibits: list, pdf_sha256: str, anchor: CustodyAn
                 }
                 if stamp
                 else None,
+                "collection": collection[e.item.pk],
             }
         )
     anchor_entry = bundle_zip.custody_entry(anchor)
@@ -243,6 +247,9 @@ def bundle_build(bundle: Bundle) -> Bundle:
     context = {**bundle_context(bundle), "custody_anchor": anchor}
     _progress(bundle, 30)
     pdf = bundle_pdf.render_pdf(context)
+    # Signed (and time-stamped) before anything records its hash: the manifest, the ZIP, the
+    # verify page and the custody record all name these final bytes.
+    pdf = pdf_signing.sign(pdf, "bundle")
     _progress(bundle, 70)
     pdf_sha = hashlib.sha256(pdf).hexdigest()
     storage, folder = evidence_storage(), f"bundles/{bundle.pk}"

@@ -10,6 +10,7 @@ from accounts.throttle import rate_limited
 from cases.access import Need, get_bundle_for_user, get_case_for_user
 from evidence.bundle.downloads import bundle_file_response
 from evidence.bundle.services import BundleRefused, bundle_create
+from evidence.bundle.share_views import shares_context
 from evidence.bundle.verification import verify_hash
 from evidence.custody import actor_from_request
 from evidence.models import Bundle
@@ -46,8 +47,10 @@ def _copies(value) -> int:
 @login_required
 def bundle_detail(request, bundle_id):
     bundle = get_bundle_for_user(request.user, bundle_id)
-    template = "bundle/_status.html" if request.GET.get("fragment") else "bundle/detail.html"
-    return render(request, template, {"bundle": bundle, "case": bundle.case})
+    if request.GET.get("fragment"):
+        return render(request, "bundle/_status.html", {"bundle": bundle, "case": bundle.case})
+    context = {"bundle": bundle, "case": bundle.case, **shares_context(request, bundle)}
+    return render(request, "bundle/detail.html", context)
 
 
 @login_required

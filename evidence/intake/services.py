@@ -140,7 +140,9 @@ def evidence_create(
     return item, True
 
 
-def evidence_create_from_upload(*, case, actor: Actor, upload: TemporaryUploadedFile, kind: str, fields: dict):
+def evidence_create_from_upload(
+    *, case, actor: Actor, upload: TemporaryUploadedFile, kind: str, fields: dict, transfer: dict | None = None
+):
     """Validate a streamed upload and take it in; return (item, created) or raise IntakeError.
     An empty `kind` is decided from the file's content."""
     mime, kind = check_upload(upload, kind)
@@ -153,6 +155,7 @@ def evidence_create_from_upload(*, case, actor: Actor, upload: TemporaryUploaded
         size=upload.size or 0,
         mime=mime,
         fields=fields,
+        transfer=transfer,
     )
 
 
@@ -162,7 +165,15 @@ def statement_text(*, author_name: str, relation: str, contact: str, text: str) 
 
 
 def evidence_create_statement(
-    *, case, actor: Actor, author_name: str, relation: str, contact: str, text: str, fields: dict
+    *,
+    case,
+    actor: Actor,
+    author_name: str,
+    relation: str,
+    contact: str,
+    text: str,
+    fields: dict,
+    transfer: dict | None = None,
 ):
     """Store a typed statement as a UTF-8 text original; return (item, created)."""
     if not text.strip():
@@ -185,4 +196,5 @@ def evidence_create_statement(
         size=len(data),
         mime="text/plain",
         fields=fields,
+        transfer=transfer,
     )

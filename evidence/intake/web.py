@@ -24,6 +24,8 @@ def take_in(request, case, upload) -> tuple[EvidenceItem, bool]:
     if not details.is_valid():
         raise form_error(details)
     actor = actor_from_request(request)
+    # How it came in, for the bundle's collection record: this page's form or the API.
+    transfer = {"via": "api" if request.path.startswith("/api/") else "upload_page"}
     if details.cleaned_data["kind"] == EvidenceItem.Kind.STATEMENT and upload is None:
         form = StatementForm(request.POST)
         if not form.is_valid():
@@ -37,6 +39,7 @@ def take_in(request, case, upload) -> tuple[EvidenceItem, bool]:
             contact=data["contact"],
             text=data["text"],
             fields=form.item_fields(),
+            transfer={"via": "typed_statement"},
         )
     return services.evidence_create_from_upload(
         case=case,
@@ -44,4 +47,5 @@ def take_in(request, case, upload) -> tuple[EvidenceItem, bool]:
         upload=upload,
         kind=details.cleaned_data["kind"],
         fields=details.item_fields(),
+        transfer=transfer,
     )

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evidence', '0017_redactions'),
+        ('evidence', '0018_bundle_share'),
     ]
 
     operations = [

@@ -104,20 +104,25 @@ def rfc3161_verify(reply: bytes, sha256_hex: str, roots: list[x509.Certificate],
 def rfc3161_stamp(sha256_hex: str, url: str, ca_file: str = "", timeout: float = 30) -> Stamp:
     """Ask the TSA at `url` to stamp the digest; return the Stamp (token = the whole DER reply)."""
     nonce = secrets.randbits(63)
-    request = urllib.request.Request(
-        url, data=rfc3161_request(sha256_hex, nonce), headers={"Content-Type": "application/timestamp-query"}
-    )
+    reply = post_query(rfc3161_request(sha256_hex, nonce), url, ca_file, timeout)
+    return Stamp("rfc3161", reply, rfc3161_verify(reply, sha256_hex, tsa_roots(ca_file), nonce), url)
+
+
+def post_query(query: bytes, url: str, ca_file: str = "", timeout: float = 30) -> bytes:
+    """Send a DER TimeStampReq to the TSA at `url`; return its reply unchecked.
+
+    Raises TsaUnavailable (unreachable, HTTP 5xx) or TsaRefused (HTTP 4xx)."""
+    request = urllib.request.Request(url, data=query, headers={"Content-Type": "application/timestamp-query"})
     context = ssl.create_default_context(cafile=ca_file or None)
     try:
         with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
-            reply = response.read()
+            return response.read()
     except urllib.error.HTTPError as exc:
         if exc.code >= 500:
             raise TsaUnavailable(f"HTTP {exc.code}") from exc
         raise TsaRefused(f"HTTP {exc.code}") from exc
     except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
         raise TsaUnavailable(str(exc)) from exc
-    return Stamp("rfc3161", reply, rfc3161_verify(reply, sha256_hex, tsa_roots(ca_file), nonce), url)
 
 
 def load_or_create_key(path: Path) -> Ed25519PrivateKey:

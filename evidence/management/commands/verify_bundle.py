@@ -6,7 +6,8 @@ from evidence.bundle_check import Unreadable, bundle_problems
 class Command(BaseCommand):
     help = (
         "Check a bundle ZIP as a whole: every exhibit listed and no other, no file outside the manifest, "
-        "the manifest's own hash, every time stamp, and the custody chain head against its time stamp."
+        "the manifest's own hash, every time stamp, the PDF's signature (the site's certificate, its time "
+        "stamps), and the custody chain head against its time stamp."
     )
 
     def add_arguments(self, parser):
@@ -23,5 +24,5 @@ class Command(BaseCommand):
             raise CommandError(f"{len(problems)} problem(s) found")
         self.stdout.write(
             f"OK: bundle.pdf and {len(manifest['items'])} original(s) match the manifest "
-            "and the site's records; every time stamp and the custody chain head verify"
+            "and the site's records; the PDF's signature, every time stamp and the custody chain head verify"
         )
