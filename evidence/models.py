@@ -99,6 +99,12 @@ READ_ACTIONS = {
     "export_requested",
     "export_built",
     "export_part_downloaded",
+    # Links for the police or the court and redacted copies give out what exists; the analysis reads neither.
+    "bundle_share_created",
+    "bundle_share_revoked",
+    "bundle_share_opened",
+    "redacted_copy_made",
+    "redacted_copy_downloaded",
     # Letters are written from the evidence but change nothing the analysis reads.
     "complaint_created",
     "complaint_drafted",
