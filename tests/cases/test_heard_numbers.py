@@ -29,7 +29,7 @@ def recording(alice_case, send):
         {"start": start, "end": start + 4.0, "text": normalise_numbers(words), "heard": words}
         for start, words in zip((12.0, 135.0), HEARD, strict=True)
     ]
-    Transcript.objects.filter(item=item).update(segments=segments, text="".join(s["text"] for s in segments))
+    Transcript.objects.filter(item=item).update(segments=segments, text="".join(str(s["text"]) for s in segments))
     return item
 
 

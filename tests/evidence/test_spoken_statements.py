@@ -21,9 +21,12 @@ WORDS = "They called my mother at her office three times today and said I must p
 def browser_recording(dest: Path, fmt: str) -> bytes:
     """What MediaRecorder hands over: Opus in WebM (Android Chrome) or AAC in MP4 (iOS Safari)."""
     wav = speak(WORDS, dest.with_suffix(".wav"), speed=140)
-    container, codec, rate = {"webm": ("webm", "libopus", 48000), "m4a": ("mp4", "aac", 48000)}[fmt]
-    with av.open(str(wav)) as src, av.open(str(dest), "w", format=container) as out:
-        stream = out.add_stream(codec, rate=rate, layout="mono")
+    rate = 48000
+    with av.open(str(wav)) as src, av.open(str(dest), "w", format="webm" if fmt == "webm" else "mp4") as out:
+        if fmt == "webm":
+            stream = out.add_stream("libopus", rate=rate, layout="mono")
+        else:
+            stream = out.add_stream("aac", rate=rate, layout="mono")
         resampler = av.AudioResampler(format=stream.codec_context.format.name, layout="mono", rate=rate)
         for frame in src.decode(audio=0):
             for piece in resampler.resample(frame):

@@ -28,7 +28,7 @@ def test_the_manifest_makes_the_site_installable(client):
     assert manifest["display"] == "standalone" and manifest["scope"] == "/"
     assert {i["sizes"] for i in manifest["icons"]} == {"192x192", "512x512"}
     for icon in manifest["icons"]:
-        with open(finders.find(icon["src"].removeprefix("/static/")), "rb") as fh:
+        with open(str(finders.find(icon["src"].removeprefix("/static/"))), "rb") as fh:
             assert Image.open(fh).size == tuple(int(n) for n in icon["sizes"].split("x"))
 
 
