@@ -2,7 +2,9 @@
 under gunicorn on PostgreSQL, measured with wrk at 20 and 100 connections.
 
 The reference, in the same run and server, is a bare Django view that returns
-"hello". Target: p95 under 200 ms at 20 connections.
+"hello". Target: at 20 connections, every page's p95 at most 35 times the reference's p95. (The
+target was first written as "p95 under 200 ms" on a machine where the reference's p95 was 5.6 ms;
+the same machine is slower some days, so the target is the ratio, as all of bench/ states them.)
 
     .venv/bin/python bench/load.py [--seconds 10]   (needs wrk, PostgreSQL and psql)
 """
@@ -18,6 +20,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+TARGET_RATIO = 35
 DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/harassguard_bench")
 LUA = (
     'done = function(s, latency, r) io.write(string.format("P50=%d P95=%d REQ=%d ERR=%d\\n", '
@@ -148,7 +151,8 @@ def main() -> None:
                 capture_output=True,
                 text=True,
             ).stdout.split()[-1]
-            print(f"{'target':22} {'conns':>5} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7} {'errors':>6}")
+            print(f"{'target':22} {'conns':>5} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7} {'errors':>6} {'× ref':>6}")
+            reference: dict[int, float] = {}
             for name, path, headers in targets:
                 if args.only and args.only not in name and not name.startswith("hello"):
                     continue
@@ -157,9 +161,16 @@ def main() -> None:
                 wrk(f"http://127.0.0.1:{port}{path}", 20, 2, headers, lua.name)
                 for connections in (20, 100):
                     r = wrk(f"http://127.0.0.1:{port}{path}", connections, args.seconds, headers, lua.name)
+                    reference.setdefault(connections, r["P95"])
+                    ratio = r["P95"] / reference[connections]
+                    verdict = ""
+                    if connections == 20 and reference[connections] != r["P95"]:
+                        verdict = (
+                            "  meets the target" if ratio <= TARGET_RATIO else f"  OVER the target ({TARGET_RATIO}×)"
+                        )
                     print(
                         f"{name:22} {connections:5d} {r['P50'] / 1000:8.1f} {r['P95'] / 1000:8.1f} "
-                        f"{r['REQ'] / args.seconds:7.0f} {r['ERR']:6d}"
+                        f"{r['REQ'] / args.seconds:7.0f} {r['ERR']:6d} {ratio:6.1f}{verdict}"
                     )
     finally:
         server.terminate()
