@@ -116,8 +116,10 @@ def alice_objects(client, alice, alice_case, alice_api) -> dict:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
-    from cases.models import Invitation, StatementLink
+    from cases.models import Invitation
+    from cases.statement_links import link_create
     from complaints.models import Complaint
+    from evidence.custody import Actor
     from evidence.models import Bundle, BundleShare, CaseExport, ChunkedUpload
 
     r = client.post(
@@ -140,13 +142,8 @@ def alice_objects(client, alice, alice_case, alice_api) -> dict:
     invitation = Invitation.objects.create(
         case=alice_case, role="lawyer", token_hash="0" * 64, expires_at=timezone.now() + timedelta(days=1)
     )
-    link = StatementLink.objects.create(
-        case=alice_case,
-        name="王芳",
-        relation="母亲",
-        token_hash="1" * 64,
-        expires_at=timezone.now() + timedelta(days=1),
-    )
+    # A real link with its token: the relative's upload API names it in its path.
+    link, link_token = link_create(case=alice_case, actor=Actor(user=alice), name="王芳", relation="母亲")
     redaction, copy = _redaction_of(alice, r.json()["id"])
     return {
         "redaction_id": redaction.id,
@@ -164,6 +161,7 @@ def alice_objects(client, alice, alice_case, alice_api) -> dict:
         "username": "lola",
         "invitation_id": invitation.id,
         "link_id": link.id,
+        "token": link_token,
     }
 
 

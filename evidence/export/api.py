@@ -10,6 +10,7 @@ from evidence.custody import actor_from_request
 from evidence.export.services import MAX_PART_MB, MIN_PART_MB, ExportRefused, export_create, export_part_response
 from evidence.models import CaseExport
 from harassguard.lib.errors import ApiError
+from harassguard.lib.openapi import binary_response
 
 router = Router(tags=["exports"])
 
@@ -64,7 +65,12 @@ def get_export(request, export_id: UUID):
     }
 
 
-@router.get("/exports/{export_id}/parts/{part}", url_name="export_part")
+@router.get(
+    "/exports/{export_id}/parts/{part}",
+    url_name="export_part",
+    response={200: None},
+    openapi_extra=binary_response("application/zip", "One part of the copy, a ZIP of its own (404 until ready)"),
+)
 def export_part(request, export_id: UUID, part: int):
     """One part of a ready copy, as a ZIP attachment (recorded in the custody log)."""
     export = get_export_for_user(request.user, export_id)
