@@ -18,6 +18,8 @@ import numpy as np
 from evidence.processing import cutoff
 
 WHISPER_RATE = 16000
+# Damage before this much sound: nothing worth keeping was decoded (a corrupt file, not a cut-off one), so it fails.
+MIN_RECOVERED_SECONDS = 1.0
 log = logging.getLogger(__name__)
 
 
@@ -140,7 +142,7 @@ def _count_seconds(container, stream, max_seconds: float | None) -> float:
             if max_seconds is not None and seconds > max_seconds:
                 raise AudioTooLong(seconds, max_seconds)
     except (av.FFmpegError, ValueError) as exc:
-        if not seconds:
+        if seconds < MIN_RECOVERED_SECONDS:
             raise
         log.info("decoding stopped after %.1f s: %s", seconds, exc)  # a cut-off file: count what is there
     return seconds
@@ -195,15 +197,15 @@ def _iter_audio(
 def _frames_then_flush(container, stream):
     """The stream's frames, then None for the resampler's buffered tail. Damage after the first frame
     (a file cut off mid-frame) ends the frames there: what was decoded so far is still transcribed."""
-    decoded = 0
+    seconds = 0.0
     try:
         for frame in container.decode(stream):
-            decoded += 1
+            seconds += frame.samples / frame.sample_rate
             yield frame
     except (av.FFmpegError, ValueError) as exc:
-        if not decoded:
+        if seconds < MIN_RECOVERED_SECONDS:
             raise
-        log.info("decoding stopped after %d frames: %s", decoded, exc)
+        log.info("decoding stopped after %.1f s: %s", seconds, exc)
     yield None
 
 

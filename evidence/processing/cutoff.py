@@ -9,11 +9,16 @@ frame at a time from it; only the stream's configuration (sample rate, channels)
 the likely ones are tried (the file's own bytes decide which parse without errors).
 """
 
+import mmap
+import os
 import struct
 import subprocess
 import sys
 import wave
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 import av
 import numpy as np
@@ -82,22 +87,36 @@ def _wav_reason(data: bytes) -> str:
 def cut_off_reason(path: str) -> str:
     """Say why the file's container looks cut off ("MP4 without its moov index"); "" when it looks whole
     or is of a kind whose end cannot be judged from its bytes (a browser's WebM has no end marker)."""
-    data = Path(path).read_bytes()
-    if data[4:8] in MP4_BRANDS:
-        return _mp4_reason(data)
-    if data.startswith(AMR_NB_MAGIC):
-        return _amr_reason(data)
-    if data.startswith(b"OggS"):
-        return _ogg_reason(data)
-    if data.startswith(b"RIFF") and data[8:12] == b"WAVE":
-        return _wav_reason(data)
+    if os.path.getsize(path) < 12:
+        return ""
+    with _mapped(path) as data:
+        head = data[:12]
+        if head[4:8] in MP4_BRANDS:
+            return _mp4_reason(data)
+        if head.startswith(AMR_NB_MAGIC):
+            return _amr_reason(data)
+        if head.startswith(b"OggS"):
+            return _ogg_reason(data)
+        if head.startswith(b"RIFF") and head[8:12] == b"WAVE":
+            return _wav_reason(data)
     return ""
 
 
 def mp4_without_index(path: str) -> bool:
     with open(path, "rb") as fh:
         head = fh.read(16)
-    return head[4:8] in MP4_BRANDS and _mp4_reason(Path(path).read_bytes()) == "MP4 without its moov index"
+    if head[4:8] not in MP4_BRANDS:
+        return False
+    with _mapped(path) as data:
+        return _mp4_reason(data) == "MP4 without its moov index"
+
+
+@contextmanager
+def _mapped(path: str) -> Iterator[bytes]:
+    """The file mapped, not read: a recording may be hundreds of MB and only its headers and frame
+    lengths are looked at. It is indexed and sliced like bytes; only a slice is copied."""
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        yield cast(bytes, mapped)
 
 
 def _mdat_payload(data: bytes) -> bytes:

@@ -7,8 +7,10 @@ of the authority is verified (evidence/processing/timestamps.py) before it goes 
 """
 
 import asyncio
+import functools
 import io
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -129,6 +131,24 @@ class VerifiedTimeStamper(TimeStamper):
         return tsp.TimeStampResp.load(reply)
 
 
+def _outside_event_loops(fn):
+    """pyHanko's synchronous calls run their work with asyncio.run, which refuses to start inside a
+    running event loop (an async server; Playwright's loop in the browser tests): there, the call
+    runs on a thread of its own, which has none."""
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return fn(*args, **kwargs)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(fn, *args, **kwargs).result()
+
+    return run
+
+
+@_outside_event_loops
 def sign_pdf(
     pdf: bytes,
     signer: signers.SimpleSigner,
@@ -173,6 +193,7 @@ def _context(roots: list[x509.Certificate]) -> ValidationContext:
     return ValidationContext(trust_roots=ders, allow_fetching=False, revocation_mode="soft-fail")
 
 
+@_outside_event_loops
 def check_pdf(
     pdf: bytes,
     site_cert: x509.Certificate,
