@@ -73,7 +73,8 @@ def test_the_day_at_the_limit_takes_its_number_from_the_daily_rule():
     assert rule.title == "当日接通已达每日3次的上限（推荐性国家标准：每日不应超过3次）"
     assert "{" not in rule.title_en and "limit of 3" in rule.title_en
     raw = tomllib.loads((DATA / "rules_cn.toml").read_text())["rules"]
-    assert "max_per_day" not in next(r for r in raw if r["id"] == "cn-calls-at-limit")  # written once, in the daily rule
+    # Written once, in the daily rule.
+    assert "max_per_day" not in next(r for r in raw if r["id"] == "cn-calls-at-limit")
 
 
 @pytest.mark.parametrize(("connected", "at", "over"), [(2, False, False), (3, True, False), (4, False, True)])

@@ -18,6 +18,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 MOTHER, COLLECTOR, SECOND = "13811115678", "17011112222", "17033334444"
 LENDER = {"kind": "lender", "name": "某某小贷公司"}
+HER = {"kind": "person", "name": "王芳", "relation": "母亲"}
 # The mother rings 5 times (2 answered); the collector 4 times (2 answered, one missed, one rejected).
 LOG = (
     "号码,类型,通话时间,通话时长\n"
@@ -61,7 +62,7 @@ def letters(case) -> dict[str, str]:
 def logged(client, alice_case, alice_api, send):
     """The call log, the mother's number marked as hers, the collector's confirmed for the lender."""
     send("calls.csv", LOG.encode(), "call_log")
-    classify(client, alice_case, alice_api, MOTHER, "third_party", party={"kind": "person", "name": "王芳", "relation": "母亲"})
+    classify(client, alice_case, alice_api, MOTHER, "third_party", party=HER)
     classify(client, alice_case, alice_api, COLLECTOR, "collector", party=LENDER)
     return alice_case
 
@@ -106,7 +107,7 @@ def test_a_third_answered_call_from_a_second_number_of_the_lender_is_a_day_at_th
     assert "At the daily limit (not a violation)" in english
     assert "Answered calls reached the daily limit of 3" in english
 
-    # The bundle: apart from the possible violations, said to be none; no exhibit's 证明目的 names it.
+    # The bundle: apart from the possible violations; no exhibit's 证明目的 names it.
     bundle = bundle_create(case=logged, actor=Actor(user=logged.owner))
     context = bundle_context(bundle)
     assert [r["finding"].rule for r in context["at_limit"]] == ["cn-calls-at-limit"]
