@@ -92,6 +92,9 @@ def get_case(request, case_id: UUID):
 class FindingOut(Schema):
     rule: str
     category: str
+    # violation (a possible violation) | clue | at_limit (a day that reached the daily limit exactly): the last two
+    # are facts to note, never violations.
+    kind: str
     title: str
     count: int
     provision: str

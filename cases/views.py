@@ -54,7 +54,7 @@ def case_list(request):
                 "role_label": dict(Membership.Role.choices).get(role or "", role),
                 "items": items.count(),
                 "pending": items.filter(status__in=["received", "processing"]).count(),
-                "findings": len(case_analyse(case).findings),
+                "findings": sum(f.kind == "violation" for f in case_analyse(case).findings),
                 "bundle": case.bundles.filter(status="ready").first(),
             }
         )
@@ -91,16 +91,9 @@ def case_detail(request, case_id):
         "items": _item_page(case, request.GET.get("page")),
         "analysis": analysis,
         "role": role,
-        "findings": [
-            {
-                "finding": f,
-                "title": analysis.rule_set.title_for(f.rule, get_language()),
-                "provision": provision_line(f.provisions),
-                "links": _example_links(f),
-                "events": _event_links(f.events),
-            }
-            for f in analysis.findings
-        ],
+        "findings": [_finding_row(f, analysis) for f in analysis.findings if f.kind != "at_limit"],
+        # Days at the daily limit: facts shown under their own heading, never among the possible violations.
+        "at_limit": [_finding_row(f, analysis) for f in analysis.findings if f.kind == "at_limit"],
         "pending": _pending_rows(analysis.pending[:PENDING_ON_CASE_PAGE], analysis.rule_set, get_language()),
         "pending_total": len(analysis.pending),
         "speaker_choices": SPEAKER_CHOICES,
@@ -193,6 +186,16 @@ def _pending_rows(pending: list[dict], rule_set, language: str) -> list[dict]:
             }
         )
     return rows
+
+
+def _finding_row(f, analysis) -> dict:
+    return {
+        "finding": f,
+        "title": analysis.rule_set.title_for(f.rule, get_language()),
+        "provision": provision_line(f.provisions),
+        "links": _example_links(f),
+        "events": _event_links(f.events),
+    }
 
 
 def _example_links(finding) -> list[dict]:

@@ -118,7 +118,8 @@ def draft_context(complaint: Complaint, analysis: CaseAnalysis, today: date) -> 
     # A public site gets no evidence list: the files of relatives must never be posted there.
     exhibits = [] if ch.public else exhibit_rows(case, complaint.bundle, tz)
     numbers = {row["item_id"]: row["number"] for row in exhibits if row["number"]}
-    violations = [f for f in analysis.findings if f.kind != "clue"]
+    # Possible violations only: clues and days at the daily limit are facts, never cited as violations.
+    violations = [f for f in analysis.findings if f.kind == "violation"]
     unlawful = case.debt_may_be_unlawful
     return {
         "channel": ch,
@@ -136,6 +137,7 @@ def draft_context(complaint: Complaint, analysis: CaseAnalysis, today: date) -> 
         **_court(complaint),
         "findings": facts.finding_rows(violations, numbers),
         "clues": facts.finding_rows([f for f in analysis.findings if f.kind == "clue"], numbers),
+        "at_limit": facts.finding_rows([f for f in analysis.findings if f.kind == "at_limit"], numbers),
         "numbers": facts.collector_numbers(analysis.events, tz, numbers),
         # The numbers listed are only those the victim confirmed as the collectors' (CaseNumber).
         "numbers_confirmed": True,

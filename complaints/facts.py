@@ -20,6 +20,7 @@ QUOTED = ("threat", "harassment", "insult", "public_insult", "false_claim", "imp
 # What a count means, per finding category ("共3天", not "共3次/项").
 UNIT = {
     "frequency": "天",
+    "frequency_at_limit": "天",
     "quiet_hours": "次",
     "third_party": "次",
     "number_rotation": "个号码",

@@ -487,10 +487,22 @@ class Redaction(models.Model):
     wherever it is written), or "segment", "start", "end" (a span of one transcript sentence, or
     of the text when "segment" is null). The copies made from it are RedactedCopy rows."""
 
+    class Status(models.TextChoices):
+        SUGGESTING = "suggesting", _("Looking for what to hide")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     item = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="redactions")
     reader = models.CharField(_("for whom"), max_length=20)
     marks = models.JSONField(default=list)
+    # The suggestions (text read back, faces found) are made by a worker on the heavy queue:
+    # "suggesting" until it has written them all at once, "failed" with `error` in plain words.
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.READY)
+    error = models.TextField(blank=True)
+    # When a worker took the suggestions on (None: still waiting for one); the sweep queues again
+    # those never taken or taken by a worker that died.
+    started = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -523,6 +535,8 @@ class RedactedCopy(models.Model):
     stored_name = models.CharField(max_length=255, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     mime = models.CharField(max_length=100, blank=True)
+    # When a worker took the copy on (None: still waiting for one); see Redaction.started.
+    started = models.DateTimeField(null=True, blank=True)
     # {"number": 2, "face": 1, ...}: how many of each kind were hidden.
     hidden = models.JSONField(default=dict)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

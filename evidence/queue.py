@@ -36,6 +36,11 @@ def enqueue_redacted_copy(copy_id) -> None:
     transaction.on_commit(lambda: _tasks().make_redacted_copy.apply_async(args=[str(copy_id)], queue=HEAVY))
 
 
+def enqueue_redaction_suggestions(redaction_id) -> None:
+    """Queue the search for what a redaction should hide (reading text back, finding faces: heavy)."""
+    transaction.on_commit(lambda: _tasks().suggest_redaction.apply_async(args=[str(redaction_id)], queue=HEAVY))
+
+
 def _tasks():
     from evidence import tasks  # tasks imports the services that call us: imported on use
 

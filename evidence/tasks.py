@@ -21,7 +21,7 @@ from evidence.intake.resumable import uploads_clean_abandoned
 from evidence.models import Bundle, CaseExport, EvidenceItem
 from evidence.processing import pipeline
 from evidence.processing.steps import TransientError
-from evidence.redaction.services import redacted_copy_build
+from evidence.redaction.services import redacted_copy_build, redaction_suggest_run, redactions_requeue_stuck
 from evidence.sanity import sanity_check_run
 
 
@@ -97,6 +97,15 @@ def clean_expired_exports() -> int:
 
 
 @shared_task
+def requeue_stuck_redactions() -> int:
+    """Periodic: queue again suggestions and redacted copies whose message was lost or whose worker died."""
+    return redactions_requeue_stuck(
+        pending_after=timedelta(seconds=settings.JOB_PENDING_REQUEUE_SECONDS),
+        running_after=timedelta(seconds=settings.JOB_RUNNING_REQUEUE_SECONDS),
+    )
+
+
+@shared_task
 def clean_abandoned_uploads() -> int:
     """Periodic: delete uploads sent in pieces and left unfinished."""
     return uploads_clean_abandoned()
@@ -118,3 +127,9 @@ def sanity_check() -> int:
 def make_redacted_copy(copy_id: str) -> None:
     """Make one redacted copy; a failure is recorded on its row in plain words."""
     redacted_copy_build(copy_id)
+
+
+@shared_task(acks_late=True)
+def suggest_redaction(redaction_id: str) -> None:
+    """Find what one redaction should hide; a failure is recorded on its row in plain words."""
+    redaction_suggest_run(redaction_id)

@@ -275,6 +275,7 @@ JOB_PENDING_REQUEUE_SECONDS = env_int("JOB_PENDING_REQUEUE_SECONDS", 600, minimu
 JOB_RUNNING_REQUEUE_SECONDS = env_int("JOB_RUNNING_REQUEUE_SECONDS", 3 * 3600, minimum=0)
 CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-jobs": {"task": "evidence.tasks.requeue_stuck_jobs", "schedule": 300.0},
+    "requeue-stuck-redactions": {"task": "evidence.tasks.requeue_stuck_redactions", "schedule": 300.0},
     "clean-abandoned-uploads": {"task": "evidence.tasks.clean_abandoned_uploads", "schedule": 3600.0},
     "anchor-custody-heads": {"task": "evidence.tasks.anchor_custody_heads", "schedule": 3600.0},
     "sanity-check": {"task": "evidence.tasks.sanity_check", "schedule": 24 * 3600.0},

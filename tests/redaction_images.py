@@ -41,6 +41,25 @@ def astronaut() -> Image.Image:
     return Image.fromarray(data.astronaut())
 
 
+def _messages_at(draw: ImageDraw.ImageDraw, font) -> list[tuple[str, str, float, int]]:
+    """(side, text, x, y) of each message bubble's text, as the screenshot lays them out."""
+    placed = []
+    for n, (side, text) in enumerate(MESSAGES):
+        width = draw.textlength(text, font=font)
+        placed.append((side, text, 180 if side == "left" else 1080 - 180 - width, 300 + 210 * n))
+    return placed
+
+
+def drawn_box(part: str) -> tuple[int, int, int, int]:
+    """Where the ink of `part` (some words of one message) lies in the screenshot: (x0, y0, x1, y1)."""
+    draw = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    font = ImageFont.truetype(FONT, 42)
+    _side, text, x, y = next(m for m in _messages_at(draw, font) if part in m[1])
+    left = x + draw.textlength(text[: text.index(part)], font=font)
+    x0, y0, x1, y1 = draw.textbbox((left, y), part, font=font)
+    return int(x0), int(y0), int(x1 + 0.999), int(y1 + 0.999)
+
+
 def chat_screenshot(path: Path) -> Path:
     """Draw the screenshot and save it as a JPEG with the EXIF a phone writes."""
     image = Image.new("RGB", (1080, 2400), (237, 237, 237))
@@ -49,10 +68,8 @@ def chat_screenshot(path: Path) -> Path:
     draw.text((60, 24), "22:47", font=small, fill=(20, 20, 20))
     draw.text((850, 24), "5G 76%", font=small, fill=(20, 20, 20))
     draw.text((430, 130), "催收-李经理", font=font, fill=(20, 20, 20))
-    y = 300
-    for side, text in MESSAGES:
+    for side, text, x, y in _messages_at(draw, font):
         width = draw.textlength(text, font=font)
-        x = 180 if side == "left" else 1080 - 180 - width
         draw.rounded_rectangle(
             (x - 24, y - 18, x + width + 24, y + 74),
             radius=14,
@@ -61,7 +78,6 @@ def chat_screenshot(path: Path) -> Path:
         draw.text((x, y), text, font=font, fill=(20, 20, 20))
         avatar_x = 40 if side == "left" else 1080 - 140
         draw.rounded_rectangle((avatar_x, y - 18, avatar_x + 100, y + 82), radius=10, fill=(120, 140, 170))
-        y += 210
     image.paste(astronaut().resize((PHOTO_SIZE, PHOTO_SIZE)), PHOTO_AT)
     exif = Image.Exif()
     exif[0x010F], exif[0x0110], exif[0x0132] = "Xiaomi", "23013RK75C", "2026:11:30 22:47:10"

@@ -2,7 +2,8 @@
 
 Plain data in, plain data out, no database: cases/event_sources.py builds the
 inputs from a case, and the same inputs always give the same findings.
-Every finding is a *possible* violation for a person to check, never a verdict.
+Every finding is a *possible* violation for a person to check, never a verdict; findings of kind "clue"
+and "at_limit" are facts to note beside them, never violations.
 """
 
 from collections import Counter, defaultdict
@@ -100,7 +101,9 @@ class Finding:
     evidence: list[str]
     examples: list[dict]
     worst_days: list[dict] = field(default_factory=list)
-    kind: str = "violation"  # or "clue": supports other findings, never a violation of its own
+    # or "clue": supports other findings, never a violation of its own; or "at_limit": a day that reached a limit
+    # exactly (3 answered calls of 每日不应超过3次), a fact to note, never a violation.
+    kind: str = "violation"
     # Every event behind the finding (event_row), in time order.
     events: list[dict] = field(default_factory=list)
 
@@ -267,29 +270,50 @@ def _in_force(rule_set: RuleSet, rule: Rule, events: list[Event], tz: ZoneInfo) 
     return [e for e in events if e.at and any(p.in_force_on(_local(e, tz).date()) for p in cited)]
 
 
+def _connected_per_day(rule_set, rule, events, tz) -> dict[tuple[date, str], list[Event]]:
+    """Connected calls from confirmed collectors' numbers, per local day and institution (see check_calls_per_day)."""
+    by_day: dict[tuple[date, str], list[Event]] = defaultdict(list)
+    for event in _in_force(rule_set, rule, _collector_calls(events), tz):
+        if event.connected:
+            by_day[(_local(event, tz).date(), event.party)].append(event)
+    return by_day
+
+
+def _day_finding(rule_set, rule, days: dict[tuple[date, str], list[Event]], tz) -> Finding | None:
+    """A finding of the given days (one institution's calls on each), its worst days first."""
+    if not days:
+        return None
+    worst = sorted(days.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    flagged = [e for _key, calls in sorted(days.items()) for e in calls]
+    return _finding(
+        rule_set,
+        rule,
+        flagged,
+        tz,
+        len(days),
+        worst_days=[{"date": d.isoformat(), "calls": len(c), "party": party} for (d, party), c in worst[:MAX_EXAMPLES]],
+    )
+
+
 def check_calls_per_day(rule_set, rule, events, sentences, tz) -> Finding | None:
     """Days on which one institution (with the agencies it hires) had more than the limit of connected calls.
 
     The standard limits 主动有效通话: unanswered, missed and rejected calls are facts
     reported apart (call_days), never counted against the daily figure."""
     limit = rule.params["max_per_day"]
-    by_day: dict[tuple[date, str], list[Event]] = defaultdict(list)
-    for event in _in_force(rule_set, rule, _collector_calls(events), tz):
-        if event.connected:
-            by_day[(_local(event, tz).date(), event.party)].append(event)
-    over = {key: calls for key, calls in by_day.items() if len(calls) > limit}
-    if not over:
-        return None
-    worst = sorted(over.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    flagged = [e for _key, calls in sorted(over.items()) for e in calls]
-    return _finding(
-        rule_set,
-        rule,
-        flagged,
-        tz,
-        len(over),
-        worst_days=[{"date": d.isoformat(), "calls": len(c), "party": party} for (d, party), c in worst[:MAX_EXAMPLES]],
-    )
+    by_day = _connected_per_day(rule_set, rule, events, tz)
+    return _day_finding(rule_set, rule, {key: calls for key, calls in by_day.items() if len(calls) > limit}, tz)
+
+
+def check_calls_at_limit(rule_set, rule, events, sentences, tz) -> Finding | None:
+    """Days on which one institution's connected calls reached the limit exactly (3 of 每日不应超过3次).
+
+    A fact to note, never a violation (kind "at_limit"): the standard allows these calls, and a further one that
+    day would exceed it. Days over the limit are the possible violation of check_calls_per_day, not listed here.
+    The limit and what counts are those of the rule named in `limit_of` (copied into the params by rules.py)."""
+    limit = rule.params["max_per_day"]
+    by_day = _connected_per_day(rule_set, rule, events, tz)
+    return _day_finding(rule_set, rule, {key: calls for key, calls in by_day.items() if len(calls) == limit}, tz)
 
 
 def call_days(events: list[Event], tz: ZoneInfo) -> list[dict]:
@@ -457,6 +481,7 @@ def check_virtual_numbers(rule_set, rule, events, sentences, tz) -> Finding | No
 
 CHECKS = {
     "calls_per_day": check_calls_per_day,
+    "calls_at_limit": check_calls_at_limit,
     "quiet_hours": check_quiet_hours,
     "calls_per_window": check_calls_per_window,
     "third_party_contact": check_third_party,

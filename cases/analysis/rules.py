@@ -72,8 +72,13 @@ class Rule:
     params: dict = field(default_factory=dict)
     # The title for readers of English, where the rule set's own language is another.
     title_en: str = ""
-    # "violation" (a possible violation) or "clue" (a fact that supports other findings, never a violation).
+    # "violation" (a possible violation), "clue" (a fact that supports other findings, never a violation) or
+    # "at_limit" (a day that reached a limit exactly: a fact to note, never a violation).
     kind: str = "violation"
+
+
+# The kinds of finding that are facts to note, never possible violations: letters never cite them as violations.
+NOT_VIOLATIONS = ("clue", "at_limit")
 
 
 @dataclass(frozen=True)
@@ -169,6 +174,23 @@ def _rule(raw: dict) -> Rule:
     )
 
 
+def _with_limits(raw_rules: list[dict]) -> list[dict]:
+    """Rules whose `limit_of` names another rule take that rule's numbers (max_per_day, only_when_in_force...),
+    so a limit is written once in the data and every rule about it follows."""
+    by_id = {r["id"]: r for r in raw_rules}
+    base = {"id", "category", "type", "title", "title_en", "provisions", "kind"}
+    out = []
+    for raw in raw_rules:
+        source = raw.get("limit_of")
+        if source:
+            if source not in by_id:
+                raise ValueError(f"rule {raw['id']}: limit_of names unknown rule {source!r}")
+            shared = {k: v for k, v in by_id[source].items() if k not in base and k != "limit_of"}
+            raw = {**shared, **{k: v for k, v in raw.items() if k not in shared or k in base}}
+        out.append(raw)
+    return out
+
+
 @lru_cache(maxsize=8)
 def load_lexicon(language: str) -> list[Phrase]:
     """Return the phrases of `cases/data/lexicon_<language>.toml`, patterns compiled."""
@@ -181,7 +203,7 @@ def load_rule_set(jurisdiction: str) -> RuleSet:
     """Return the rule set of `cases/data/rules_<jurisdiction>.toml` with its lexicon."""
     data = tomllib.loads((DATA / f"rules_{jurisdiction.lower()}.toml").read_text(encoding="utf-8"))
     provisions = {p["id"]: provision_from_toml(p, data["documents"]) for p in data["provisions"]}
-    rules = [_rule(r) for r in data["rules"]]
+    rules = [_rule(r) for r in _with_limits(data["rules"])]
     for rule in rules:
         missing = set(rule.provisions) - provisions.keys()
         if missing:

@@ -393,8 +393,8 @@ def purposes_from_findings(findings, exhibits: list[Exhibit]) -> None:
     titles: dict[str, list[str]] = {}
     said: dict[str, list[str]] = {}
     for f in findings:
-        if getattr(f, "kind", "violation") == "clue":
-            continue
+        if getattr(f, "kind", "violation") != "violation":
+            continue  # clues and days at the daily limit are no violation an exhibit proves
         for eid in f.evidence:
             titles.setdefault(eid, []).append(f.title)
         for ex in f.examples:

@@ -117,6 +117,8 @@ def bundle_context(bundle: Bundle) -> dict:
         "operator": settings.SITE_OPERATOR,
         "operator_relation": settings.SITE_OPERATOR_RELATION,
         "clues": [f for f in analysis.findings if f.kind == "clue"],
+        # Days at the daily limit: facts printed apart from the possible violations, never as one.
+        "at_limit": bundle_content.exhibit_numbers_for(_of_kind(analysis.findings, "at_limit"), exhibits),
         "counts": bundle_content.kind_counts(exhibits),
         # Calls, days and numbers from confirmed collectors' numbers only; the others are said to be left out.
         "contacts": contact_counts(analysis.events, tz),
@@ -124,7 +126,7 @@ def bundle_context(bundle: Bundle) -> dict:
         "first": first,
         "last": last,
         "rule_set": analysis.rule_set,
-        "findings": bundle_content.exhibit_numbers_for([f for f in analysis.findings if f.kind != "clue"], exhibits),
+        "findings": bundle_content.exhibit_numbers_for(_of_kind(analysis.findings, "violation"), exhibits),
         # Only numbers the victim confirmed as collectors' are drawn: a mother's calls are no collection.
         "charts": charts(
             collector_contacts(analysis.events), analysis.rule_set, ("经确认的催收号码每日来电次数", "各时段来电和消息")
@@ -142,6 +144,10 @@ def bundle_context(bundle: Bundle) -> dict:
         "capture_notes": any(i.capture_note for i in items),
         "signature": pdf_signing.signature_notice(),
     }
+
+
+def _of_kind(findings: list, kind: str) -> list:
+    return [f for f in findings if f.kind == kind]
 
 
 def _groups(exhibits: list) -> list[dict]:

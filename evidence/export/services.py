@@ -96,6 +96,7 @@ def export_build(export: CaseExport) -> CaseExport:
     if export.status == CaseExport.Status.READY:
         return export
     CaseExport.objects.filter(pk=export.pk).update(status=CaseExport.Status.BUILDING, progress=0)
+    _delete_leftovers(export)  # parts stored by an earlier build whose worker died
     case = export.case
     anchor = _anchor(case)
     sources = contents.case_sources(case)
@@ -118,7 +119,33 @@ def export_build(export: CaseExport) -> CaseExport:
         manifest_sha = hashlib.sha256(manifest).hexdigest()
         archive.finish_parts(writer.paths, manifest, README, _manifest_stamp(export, manifest_sha))
         parts = _store_parts(export, writer.paths)
-    return _ready(export, parts, manifest_sha)
+    try:
+        return _ready(export, parts, manifest_sha)
+    except BaseException:
+        _delete_stored([p["name"] for p in parts])
+        raise
+
+
+def _folder(export: CaseExport) -> str:
+    return f"exports/{export.pk}"
+
+
+def _delete_stored(names: list[str]) -> None:
+    storage = evidence_storage()
+    for name in names:
+        try:
+            storage.delete(name)
+        except Exception:
+            log.exception("a part of an unfinished export could not be deleted: %s", name)
+
+
+def _delete_leftovers(export: CaseExport) -> None:
+    """Delete whatever an unfinished build of this export left in its folder."""
+    try:
+        _dirs, files = evidence_storage().listdir(_folder(export))
+    except (FileNotFoundError, NotImplementedError):
+        return
+    _delete_stored([f"{_folder(export)}/{name}" for name in files])
 
 
 def _manifest(export: CaseExport, files: list[archive.Written], parts: int, limit, anchor) -> bytes:
@@ -158,12 +185,17 @@ def part_filename(export: CaseExport, number: int, count: int) -> str:
 
 
 def _store_parts(export: CaseExport, paths: list[Path]) -> list[dict]:
-    storage, parts = evidence_storage(), []
-    for number, path in enumerate(paths, start=1):
-        name = f"exports/{export.pk}/{part_filename(export, number, len(paths))}"
-        with open(path, "rb") as fh:
-            saved = storage.save(name, File(fh))
-        parts.append({"name": saved, "sha256": file_sha256(path), "size": path.stat().st_size})
+    """Store the parts; when one cannot be stored, delete those already stored and raise."""
+    storage, parts, saved_names = evidence_storage(), [], []
+    try:
+        for number, path in enumerate(paths, start=1):
+            name = f"{_folder(export)}/{part_filename(export, number, len(paths))}"
+            with open(path, "rb") as fh:
+                saved_names.append(storage.save(name, File(fh)))
+            parts.append({"name": saved_names[-1], "sha256": file_sha256(path), "size": path.stat().st_size})
+    except BaseException:
+        _delete_stored(saved_names)
+        raise
     return parts
 
 

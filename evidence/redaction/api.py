@@ -55,7 +55,11 @@ class RedactionOut(Schema):
     id: UUID
     item: UUID
     reader: str
-    marks: list[MarkOut]
+    status: str = Field(
+        description="suggesting (a worker is looking for what to hide: poll until it is ready), ready or failed"
+    )
+    error: str = Field(description="why the suggestions failed, in plain words; empty otherwise")
+    marks: list[MarkOut] = Field(description="the site's marks are replaced all at once when suggesting is done")
     copies: list[CopyOut]
 
 
@@ -101,6 +105,8 @@ def redaction_out(redaction) -> dict:
         "id": redaction.id,
         "item": redaction.item_id,
         "reader": redaction.reader,
+        "status": redaction.status,
+        "error": gettext(redaction.error) if redaction.error else "",
         "marks": marks,
         "copies": [copy_out(c) for c in redaction.copies.all()],
     }
@@ -112,7 +118,9 @@ def _failed(exc: RedactionError) -> ApiError:
 
 @router.post("/evidence/{item_id}/redactions", response={201: RedactionOut, 400: ErrorOut, 404: ErrorOut})
 def start_redaction(request, item_id: UUID, body: RedactionIn):
-    """The item's redaction for a reader, with the suggested marks (made once; later calls return it)."""
+    """The item's redaction for a reader (made once; later calls return it). The first time its
+    `status` is "suggesting" while a worker looks for what to hide; poll `GET /api/v1/redactions/{id}`
+    until it is "ready" (the suggested marks are in) or "failed" (`error` says why)."""
     item = get_item_for_user(request.user, item_id, need=Need.BUILD)
     try:
         redaction = redaction_start(item=item, reader=body.reader, actor=actor_from_request(request))
@@ -128,7 +136,9 @@ def get_redaction(request, redaction_id: UUID):
 
 @router.patch("/redactions/{redaction_id}", response={200: RedactionOut, 400: ErrorOut, 404: ErrorOut})
 def patch_redaction(request, redaction_id: UUID, body: RedactionPatch):
-    """Turn marks on or off, remove marks, add boxes (images), spans of a sentence or words to hide (text)."""
+    """Turn marks on or off, remove marks, add boxes (images), spans of a sentence or words to hide (text);
+    `suggest_again` sends the redaction back to a worker (`status` "suggesting"). Marks cannot be changed
+    while suggesting, nor a copy made (400)."""
     redaction = get_redaction_for_user(request.user, redaction_id)
     try:
         redaction_update(

@@ -11,9 +11,12 @@ import logging
 import secrets
 from collections import Counter
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -157,11 +160,16 @@ def suggest_marks(item: EvidenceItem) -> list[dict]:
     return marks
 
 
-def _suggest(item: EvidenceItem) -> list[dict]:
+def _check_ready(item: EvidenceItem) -> None:
+    """Refuse at once what cannot have suggestions yet (quick: no file is read)."""
     waits_for_text = is_image(item) or item.mime.startswith(("audio/", "video/"))
     if waits_for_text and item.status in (EvidenceItem.Status.RECEIVED, EvidenceItem.Status.PROCESSING):
         # The text read from a screenshot and the transcript are not there yet: suggestions would miss them.
         raise RedactionError(str(_("The item is still being processed. Try again when it is ready.")))
+
+
+def _suggest(item: EvidenceItem) -> list[dict]:
+    _check_ready(item)
     try:
         return suggest_marks(item)
     except finders.UnreadableImage as exc:
@@ -169,26 +177,96 @@ def _suggest(item: EvidenceItem) -> list[dict]:
 
 
 def redaction_start(*, item: EvidenceItem, reader: str, actor: Actor) -> Redaction:
-    """The item's redaction for `reader`, made with the suggested marks the first time."""
+    """The item's redaction for `reader`; the first time it is made with status "suggesting" and a
+    worker looks for what to hide (redaction_suggest_run)."""
     if reader not in READERS.values:
         raise RedactionError(str(_("Unknown reader.")))
     existing = Redaction.objects.filter(item=item, reader=reader).first()
     if existing is not None:
         return existing
-    marks = _suggest(item)
-    redaction, _created = Redaction.objects.get_or_create(
-        item=item, reader=reader, defaults={"marks": marks, "created_by": actor.user}
-    )
+    _check_ready(item)
+    with transaction.atomic():
+        redaction, created = Redaction.objects.get_or_create(
+            item=item, reader=reader, defaults={"created_by": actor.user, "status": Redaction.Status.SUGGESTING}
+        )
+        if created:
+            queue.enqueue_redaction_suggestions(redaction.pk)
     return redaction
 
 
 def redaction_resuggest(*, redaction: Redaction) -> Redaction:
-    """Suggest again from what the case knows now (numbers classified since, a corrected transcript):
-    the site's marks are replaced, those made by hand are kept."""
-    hand = [m for m in redaction.marks if m.get("source") == "hand"]
-    redaction.marks = _suggest(redaction.item) + hand
-    redaction.save(update_fields=["marks", "updated"])
+    """Suggest again from what the case knows now (numbers classified since, a corrected transcript),
+    on a worker: the site's marks are replaced when it is done, those made by hand are kept."""
+    if redaction.status == Redaction.Status.SUGGESTING:
+        return redaction  # already on its way
+    _check_ready(redaction.item)
+    with transaction.atomic():
+        Redaction.objects.filter(pk=redaction.pk).update(
+            status=Redaction.Status.SUGGESTING, error="", started=None, updated=timezone.now()
+        )
+        queue.enqueue_redaction_suggestions(redaction.pk)
+    redaction.refresh_from_db()
     return redaction
+
+
+def _claim(model, pk, waiting_status: str, running_after: timedelta):
+    """Take one waiting row for this worker (a row another live worker holds is left alone)."""
+    now = timezone.now()
+    taken = (
+        model.objects.filter(pk=pk, status=waiting_status)
+        .filter(Q(started__isnull=True) | Q(started__lt=now - running_after))
+        .update(started=now)
+    )
+    return taken == 1
+
+
+def redaction_suggest_run(redaction_id, running_after: timedelta = timedelta(minutes=30)) -> None:
+    """Worker side: find what the redaction should hide and write all of the site's marks at once
+    (hand marks kept), or record a failure in plain words and leave the marks as they were."""
+    if not _claim(Redaction, redaction_id, Redaction.Status.SUGGESTING, running_after):
+        return
+    redaction = Redaction.objects.select_related("item", "item__case").get(pk=redaction_id)
+    try:
+        marks = _suggest(redaction.item)
+        error = ""
+    except RedactionError as exc:
+        marks, error = [], exc.message
+    except Exception:
+        log.exception("suggestions for redaction %s failed", redaction_id)
+        marks, error = [], gettext_noop("What to hide could not be found. Please press “Suggest again”.")
+    with transaction.atomic():
+        current = Redaction.objects.select_for_update().get(pk=redaction_id)
+        if current.status != Redaction.Status.SUGGESTING:
+            return
+        if error:
+            current.status, current.error = Redaction.Status.FAILED, error
+        else:
+            current.marks = marks + [m for m in current.marks if m.get("source") == "hand"]
+            current.status, current.error = Redaction.Status.READY, ""
+        current.save(update_fields=["marks", "status", "error", "updated"])
+
+
+def _not_ready(redaction: Redaction) -> None:
+    if redaction.status == Redaction.Status.SUGGESTING:
+        raise RedactionError(str(_("The site is still looking for what to hide. Wait a few seconds.")))
+    if redaction.status == Redaction.Status.FAILED:
+        raise RedactionError(str(_("The suggestions could not be made: press “Suggest again” first.")))
+
+
+def redactions_requeue_stuck(*, pending_after: timedelta, running_after: timedelta, now=None) -> int:
+    """Queue again suggestions and copies never taken by a worker (a lost message) or taken by one
+    that died; return how many."""
+    now = now or timezone.now()
+    count = 0
+    stuck = Q(started__isnull=True, updated__lt=now - pending_after) | Q(started__lt=now - running_after)
+    for pk in Redaction.objects.filter(stuck, status=Redaction.Status.SUGGESTING).values_list("pk", flat=True):
+        queue.enqueue_redaction_suggestions(pk)
+        count += 1
+    stuck = Q(started__isnull=True, created__lt=now - pending_after) | Q(started__lt=now - running_after)
+    for pk in RedactedCopy.objects.filter(stuck, status=RedactedCopy.Status.PENDING).values_list("pk", flat=True):
+        queue.enqueue_redacted_copy(pk)
+        count += 1
+    return count
 
 
 def _clean_box(box, item: EvidenceItem) -> list[int]:
@@ -226,6 +304,9 @@ def redaction_update(
     texts: list[str] | None = None,
 ) -> Redaction:
     """Turn marks on or off, remove hand-made ones, and add boxes (images), spans or words (text)."""
+    if not (on or remove or boxes or spans or texts):
+        return redaction
+    _not_ready(redaction)
     item = redaction.item
     marks = [m for m in redaction.marks if m["id"] not in set(remove or [])]
     for mark in marks:
@@ -295,6 +376,7 @@ def _redact_image(path: str, boxes: list, footer: str) -> bytes:
 
 def redaction_make(*, redaction: Redaction, actor: Actor) -> RedactedCopy:
     """Ask for a new redacted copy from the marks that are on now; a worker makes it (redacted_copy_build)."""
+    _not_ready(redaction)
     marks = [m for m in redaction.marks if m.get("on")]
     copy = RedactedCopy.objects.create(
         redaction=redaction,
@@ -309,13 +391,13 @@ def redaction_make(*, redaction: Redaction, actor: Actor) -> RedactedCopy:
     return copy
 
 
-def redacted_copy_build(copy_id) -> None:
+def redacted_copy_build(copy_id, running_after: timedelta = timedelta(minutes=30)) -> None:
     """Make and store one redacted copy (worker side), and record it in the item's custody;
     a failure is recorded on the row. The original is only read."""
     copy = (
         RedactedCopy.objects.select_related("redaction", "item", "item__case", "created_by").filter(pk=copy_id).first()
     )
-    if copy is None or copy.status != RedactedCopy.Status.PENDING:
+    if copy is None or not _claim(RedactedCopy, copy.pk, RedactedCopy.Status.PENDING, running_after):
         return
     item = copy.item
     try:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import Need, get_item_for_user, get_redacted_copy_for_user, get_redaction_for_user
 from evidence.custody import actor_from_request
-from evidence.models import RedactedCopy
+from evidence.models import RedactedCopy, Redaction
 from evidence.redaction.files import copy_response
 from evidence.redaction.services import (
     KIND_LABELS,
@@ -94,8 +94,9 @@ def _context(redaction) -> dict:
         if "box" in m:  # drawn as SVG rectangles: attributes, not inline styles (the CSP allows none)
             m["w"], m["h"] = m["box"][2] - m["box"][0], m["box"][3] - m["box"][1]
     try:
-        lines = [] if is_image(item) else item_text(item)
-    except RedactionError:
+        ready = redaction.status == Redaction.Status.READY
+        lines = item_text(item) if ready and not is_image(item) else []
+    except (RedactionError, OSError):
         lines = []
     return {
         "redaction": redaction,
@@ -107,7 +108,10 @@ def _context(redaction) -> dict:
         "thumbnail": item.derived_files.filter(kind="thumbnail").exists(),
         "lines": lines,
         "copies": redaction.copies.all(),
-        "waiting": redaction.copies.filter(status=RedactedCopy.Status.PENDING).exists(),
+        "suggesting": redaction.status == Redaction.Status.SUGGESTING,
+        "failed": redaction.status == Redaction.Status.FAILED,
+        "waiting": redaction.status == Redaction.Status.SUGGESTING
+        or redaction.copies.filter(status=RedactedCopy.Status.PENDING).exists(),
     }
 
 

@@ -61,12 +61,17 @@ def known(alice_case):
     return alice_case
 
 
-def start(client, item, api, reader="black_cat") -> dict:
-    r = client.post(
-        f"/api/v1/evidence/{item.id}/redactions", {"reader": reader}, content_type="application/json", **api
-    )
+def start(client, item, api, reader="black_cat", status="ready") -> dict:
+    """Start a redaction: it comes back "suggesting" at once, and the (eager) worker fills its marks in."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        r = client.post(
+            f"/api/v1/evidence/{item.id}/redactions", {"reader": reader}, content_type="application/json", **api
+        )
     assert r.status_code == 201, r.content
-    return r.json()
+    assert r.json()["status"] == "suggesting" and r.json()["marks"] == [], r.content
+    redaction = client.get(f"/api/v1/redactions/{r.json()['id']}", **api).json()
+    assert redaction["status"] == status, redaction
+    return redaction
 
 
 def make(client, redaction: dict, api) -> tuple[dict, bytes]:
@@ -259,10 +264,12 @@ def test_the_page_adds_a_box_dragged_on_the_phone_and_makes_the_copy(client, kno
 
     item = send("avatar.png", png_bytes(), "screenshot")
     client.force_login(alice)
-    r = client.post(reverse("redaction-new", args=[item.id]), {"reader": "platform"})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        r = client.post(reverse("redaction-new", args=[item.id]), {"reader": "platform"})
     redaction = item.redactions.get()
     assert r.url == reverse("redaction-detail", args=[redaction.id])
-    assert client.get(r.url).status_code == 200
+    assert redaction.status == "ready"
+    assert 'id="redaction-form"' in client.get(r.url).content.decode()
     client.post(r.url, {"marks": "1", "box": "5,5,30,20"})
     redaction.refresh_from_db()
     box = [m for m in redaction.marks if m["kind"] == "box"]
@@ -283,7 +290,10 @@ def test_numbers_classified_later_are_suggested_again_and_hand_marks_stay(client
     url = f"/api/v1/redactions/{redaction['id']}"
     client.patch(url, {"texts": ["我妈"]}, content_type="application/json", **alice_api)
     CaseNumber.objects.create(case=alice_case, number=RELATIVE_NUMBER, role="third_party")
-    marks = client.patch(url, {"suggest_again": True}, content_type="application/json", **alice_api).json()["marks"]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        r = client.patch(url, {"suggest_again": True}, content_type="application/json", **alice_api)
+    assert r.json()["status"] == "suggesting"  # the worker does it
+    marks = client.get(url, **alice_api).json()["marks"]
     assert sorted(m["kind"] for m in marks) == ["text", "third_party_number"]
     _copy, data = make(client, redaction, alice_api)
     text = "".join(pdf_text(data).split())
@@ -295,10 +305,11 @@ def test_a_scanned_pdf_without_text_is_refused_in_plain_words(client, alice_case
 
     scan = html_to_pdf(f'<img src="data:image/png;base64,{base64.b64encode(png_bytes()).decode()}">')
     item = send("scan.pdf", scan, "document")
-    r = client.post(
-        f"/api/v1/evidence/{item.id}/redactions", {"reader": "platform"}, content_type="application/json", **alice_api
-    )
-    assert r.status_code == 400 and "扫描件" in r.json()["error"]
+    redaction = start(client, item, alice_api, reader="platform", status="failed")
+    assert "扫描件" in redaction["error"] and redaction["marks"] == []
+    # No copy can be made of a redaction whose suggestions failed, nor marks added to it.
+    r = client.post(f"/api/v1/redactions/{redaction['id']}/copies", **alice_api)
+    assert r.status_code == 400 and "重新建议" in r.json()["error"]
 
 
 def test_a_copy_that_cannot_be_made_says_so_and_is_never_attached(client, alice, alice_case, alice_api, send):
