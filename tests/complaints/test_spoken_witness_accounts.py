@@ -20,6 +20,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 SAID = [
     {"start": 0.0, "end": 4.5, "text": "昨天晚上13812345678打电话给我，说我女儿欠钱不还。"},
     {"start": 4.5, "end": 8.0, "text": "他们说再不还钱就小心你家人的安全。"},
+    {"start": 8.0, "end": 11.0, "text": "还跟我说你女儿是个老赖，不要脸。"},
 ]
 MACHINE = "据陈述录音机器转写，未经核对"
 
@@ -66,6 +67,16 @@ def test_a_spoken_statement_feeds_the_analysis_like_a_typed_one(full_case, spoke
     assert any(str(spoken.pk) in str(f.examples) for f in third), [f.rule for f in analysis.findings]
     threat = [f for f in analysis.findings if f.category == "threat"]
     assert threat and any(ex.get("source") == "spoken_statement" for f in threat for ex in f.examples)
+    # Insults told to her, a third party, as from a typed statement (cn-public-insult).
+    public = [f for f in analysis.findings if f.category == "public_insult"]
+    assert any(str(spoken.pk) in ex["evidence"] for f in public for ex in f.examples), public
+
+
+def test_the_victims_own_spoken_statement_is_her_account_not_a_third_partys(full_case, spoken):
+    EvidenceItem.objects.filter(pk=spoken.pk).update(metadata={"recorded_in_page": True}, author_relation="本人")
+    events, sentences = case_inputs(full_case)
+    assert not [e for e in events if e.sources[0]["evidence"] == str(spoken.pk)]  # no third-party contact
+    assert {s.speaker for s in sentences if s.evidence == str(spoken.pk)} == {"victim"}
 
 
 def test_an_unchecked_spoken_statement_is_nothing_before_it_is_transcribed(full_case, spoken):
