@@ -18,6 +18,9 @@ from accounts.throttle import count_of, counted_over, forget
 
 # Where an open session keeps the time the PIN was last given or a page was last opened.
 OPENED_AT = "pin_opened_at"
+# Where a session keeps the statement link a relative opened (cases/statement_link_views.py), so
+# that the page's address holds no token; the quick exit forgets it.
+STATEMENT_LINK = "statement_link"
 PIN_DIGITS = (4, 8)
 
 
@@ -93,7 +96,9 @@ def pin_signed_in_with_password(request, user) -> None:
 
 def quick_exit(request) -> None:
     """What the quick-exit button does on the server: shut the PIN-protected session, or, without
-    a PIN, sign out, so the back button cannot bring a case page back."""
+    a PIN, sign out, so the back button cannot bring a case page back. A relative's statement link
+    opened on this phone is forgotten too: "back" finds the link closed until it is opened again."""
+    request.session.pop(STATEMENT_LINK, None)
     if has_pin(request.user):
         pin_shut(request)
     elif request.user.is_authenticated:

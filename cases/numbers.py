@@ -109,7 +109,8 @@ def _count_events(found: dict[str, NumberFacts], events: list[Event]) -> None:
 
 def _from_items(found: dict[str, NumberFacts], case: Case) -> None:
     items = case.items.filter(withdrawn_at=None)
-    for item in items.filter(kind=EvidenceItem.Kind.STATEMENT):
+    # Typed and spoken statements alike (a spoken one gives a number only where it was typed beside it).
+    for item in items.filter(kind__in=[EvidenceItem.Kind.STATEMENT, EvidenceItem.Kind.SPOKEN_STATEMENT]):
         who = f"{item.author_relation} {item.author_name}".strip()
         for number in phone.find_numbers(item.author_contact):
             if facts := _facts(found, number):

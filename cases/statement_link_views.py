@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.lockout import lockout_response
+from accounts.privacy import STATEMENT_LINK
 from accounts.throttle import rate_limited
 from cases.access import Need, get_case_for_user
 from cases.statement_links import LinkInvalid, link_create, link_find, link_revoke, statement_submit
@@ -67,14 +68,41 @@ def statement_link_revoke(request, case_id):
 
 @require_http_methods(["GET", "POST"])
 def relative_statement(request, token):
-    """The relative's page: no account, nothing of the case shown, one submission; limited per
-    address (STATEMENT_LINK_PER_HOUR) against floods of submissions and link guessing."""
+    """The address the relative receives, `/s/<token>/`: opening it keeps the link in this phone's
+    session and sends the browser on to `/s/`, so the token stays out of the address bar and the
+    tab's history (security review L7). A form still posting here is served as before.
+    Limited per address (STATEMENT_LINK_PER_HOUR) against floods of submissions and link guessing."""
     if rate_limited(request, "statement-link", settings.STATEMENT_LINK_PER_HOUR):
         return lockout_response(request, 3600, signin=False)
+    if request.method == "POST":
+        return _statement_page(request, token)
+    try:
+        link_find(token)
+    except LinkInvalid:
+        return render(request, "cases/relative_statement.html", {"invalid": True}, status=404)
+    request.session[STATEMENT_LINK] = token
+    return redirect("relative-statement-page")
+
+
+@require_http_methods(["GET", "POST"])
+def relative_statement_page(request):
+    """The relative's page at a token-free address, for the link kept in the session. Without one
+    (never opened here, or forgotten by the quick exit) a neutral page says to open the link again
+    from the message, and shows nothing of the case. Sending counts against the same limit."""
+    if request.method == "POST" and rate_limited(request, "statement-link", settings.STATEMENT_LINK_PER_HOUR):
+        return lockout_response(request, 3600, signin=False)
+    token = request.session.get(STATEMENT_LINK)
+    if not token:
+        return render(request, "cases/relative_statement.html", {"closed": True})
+    return _statement_page(request, token)
+
+
+def _statement_page(request, token):
+    """The statement form itself: no account, nothing of the case shown, one submission."""
     try:
         link = link_find(token)
     except LinkInvalid:
-        return render(request, "cases/relative_statement.html", {"invalid": True}, status=404)
+        return _link_gone(request)
     form = RelativeStatementForm(request.POST or None, initial={"name": link.name})
     error = services.upload_problem_error(getattr(request, "upload_problem", None))
     if request.method == "POST" and form.is_valid() and not error:
@@ -93,8 +121,9 @@ def relative_statement(request, token):
         except services.IntakeError as exc:
             error = exc
         except LinkInvalid:
-            return render(request, "cases/relative_statement.html", {"invalid": True}, status=404)
+            return _link_gone(request)
         else:
+            request.session.pop(STATEMENT_LINK, None)
             return render(request, "cases/relative_statement.html", {"done": True})
     return render(
         request,
@@ -102,3 +131,8 @@ def relative_statement(request, token):
         {"link": link, "token": token, "form": form, "error": error.message if error else ""},
         status=400 if error or form.errors else 200,
     )
+
+
+def _link_gone(request):
+    request.session.pop(STATEMENT_LINK, None)
+    return render(request, "cases/relative_statement.html", {"invalid": True}, status=404)

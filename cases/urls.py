@@ -23,6 +23,7 @@ urlpatterns = [
         statement_link_views.statement_link_revoke,
         name="statement-link-revoke",
     ),
+    path("s/", statement_link_views.relative_statement_page, name="relative-statement-page"),
     path("s/<str:token>/", statement_link_views.relative_statement, name="relative-statement"),
     path("invitations/<str:token>/", sharing_views.invitation, name="invitation"),
 ]

@@ -104,7 +104,9 @@ def witness_numbers(case) -> dict[str, str]:
     """Evidence id → the witness's own number, for statements and the files a relative attached to them."""
     own = {
         str(pk): (phone.find_numbers(contact) or [""])[0]
-        for pk, contact in case.items.filter(kind=EvidenceItem.Kind.STATEMENT).values_list("pk", "author_contact")
+        for pk, contact in case.items.filter(
+            kind__in=[EvidenceItem.Kind.STATEMENT, EvidenceItem.Kind.SPOKEN_STATEMENT]
+        ).values_list("pk", "author_contact")
     }
     for pk, metadata in case.items.filter(metadata__has_key="statement").values_list("pk", "metadata"):
         own[str(pk)] = own.get(metadata["statement"], "")

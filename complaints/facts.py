@@ -44,6 +44,9 @@ MAX_QUOTES = 20
 SAID = ("recording", "screenshot")
 # Someone's account of what was said: printed as what they say, never as the collector's words.
 ACCOUNT = {"statement": "证人", "manual": "本人"}
+# How a spoken statement's words came to be written (its transcript, checked by the user or not).
+SPOKEN_MACHINE = "据陈述录音机器转写，未经核对"
+SPOKEN_CHECKED = "据陈述录音转写，文字已核对"
 MAX_DAYS = 60
 
 
@@ -201,6 +204,18 @@ def accounts(findings: list[Finding], numbers: dict[str, int]) -> list[dict]:
                         "text": ex["text"].strip(),
                         "kind": f.title,
                         "exhibits": cite(ex.get("evidence") or [], numbers),
+                        "note": "",
+                    }
+                )
+            elif ex.get("text") and ex.get("source") == "spoken_statement":
+                # Said into the page: the witness's (or the user's own) account, read from its transcript.
+                rows.append(
+                    {
+                        "who": "证人" if ex.get("speaker") == "third_party" else "本人",
+                        "text": ex["text"].strip(),
+                        "kind": f.title,
+                        "exhibits": cite(ex.get("evidence") or [], numbers),
+                        "note": SPOKEN_CHECKED if ex.get("confirmed") else SPOKEN_MACHINE,
                     }
                 )
     return rows[:MAX_QUOTES]

@@ -112,3 +112,25 @@ def test_the_numbers_page_marks_rows_without_the_number(client, alice, alice_cas
     html = client.get(f"/cases/{alice_case.id}/numbers/").content.decode()
     ids = re.findall(r'id="(n-[^"]+)"', html)
     assert ids and not any(MOTHER in i or COLLECTOR in i for i in ids)
+
+
+# Routes whose parameter is a link's secret, answered by keeping it in the session and sending the
+# browser on to an address without it (security review L7): route name -> the token-free page.
+SECRET_SWAPPED_FOR_SESSION = {"relative-statement": "relative-statement-page"}
+
+
+def test_a_statement_links_token_leaves_the_address_at_once(client, alice, alice_case):
+    from django.urls import reverse
+
+    client.force_login(alice)
+    page = client.post(f"/cases/{alice_case.id}/statement-links/", {"name": "王芳", "relation": "母亲"})
+    client.logout()
+    link = re.search(r"http://testserver(/s/[^<\s]+/)", page.content.decode()).group(1)
+    token = link.strip("/").split("/")[-1]
+    for name, page_name in SECRET_SWAPPED_FOR_SESSION.items():
+        assert link == reverse(name, args=[token])
+        r = client.get(link)
+        assert r.status_code == 302 and r["Location"] == reverse(page_name) and token not in r["Location"]
+        parser = Addresses()
+        parser.feed(client.get(r["Location"]).content.decode())
+        assert parser.found and not [u for u in parser.found if token in u]

@@ -26,6 +26,7 @@ PUBLIC = {
     "logout",
     "invitation",
     "relative-statement",  # the link is the secret; without a valid one they show nothing
+    "relative-statement-page",  # the link kept in the caller's own session, else a neutral page
     "bundle-share",  # likewise the police link to a bundle, and its downloads
     "bundle-share-pdf",
     "bundle-share-zip",

@@ -408,6 +408,8 @@ def _lexicon_hits(rule_set, rule, sentences) -> list[tuple[Sentence, str]]:
     phrases = [p for p in rule_set.lexicon if p.category == rule.params["lexicon_category"]]
     if "only_sources" in rule.params:
         sentences = [s for s in sentences if s.source in rule.params["only_sources"]]
+    if "not_speakers" in rule.params:  # e.g. the victim's own spoken statement: her account, said to no one else
+        sentences = [s for s in sentences if s.speaker not in rule.params["not_speakers"]]
     hits = [(s, m.group()) for s in sentences for p in phrases if (m := p.pattern.search(s.text))]
     return list({(s.evidence, s.text, tuple(sorted(s.where.items()))): (s, match) for s, match in hits}.values())
 

@@ -216,6 +216,45 @@ def statement_inputs(item: EvidenceItem):
     return events, sentences
 
 
+def spoken_statement_inputs(item: EvidenceItem, transcript: Transcript | None):
+    """A statement said into the page (kind spoken_statement), read from its transcript as a typed one
+    is from its lines: a relative's (through a statement link) is their account of being contacted, a
+    third_party_contact; the victim's own is her account. Nothing until it is transcribed. The number
+    is the one the statement gives, else the first number said in it other than the witness's own."""
+    rows = [seg for seg in segment_rows(transcript) if seg["text"].strip()] if transcript else []
+    if not rows:
+        return [], []
+    relative = spoken_by_relative(item)
+    sentences = [
+        Sentence(
+            str(item.pk),
+            seg["text"],
+            {"start": seg["start"], "end": seg["end"], "segment": seg["id"]},
+            item.occurred_at,
+            "spoken_statement",
+            "third_party" if relative else "victim",
+            "user",  # who speaks is known: the statement's author
+            seg["text_checked"],  # the user checked the words: no longer only a machine's transcription
+        )
+        for seg in rows
+    ]
+    if not relative:
+        return [], sentences
+    own = {phone.normalise(n) for n in phone.find_numbers(item.author_contact)}
+    named = [n for seg in rows for n in phone.find_numbers(seg["text"]) if phone.normalise(n) not in own]
+    contact = f"{item.author_relation} {item.author_name}".strip()
+    number = item.counterparty_number or (named[0] if named else "")
+    event = Event(
+        "third_party_contact", item.occurred_at, number, "third_party", contact, _source(item, "spoken_statement")
+    )
+    return [event], sentences
+
+
+def spoken_by_relative(item: EvidenceItem) -> bool:
+    """A spoken statement recorded through a relative's statement link (evidence/intake/resumable.py)."""
+    return bool(item.metadata.get("statement_link")) or (item.author_relation or "本人") != "本人"
+
+
 def manual_inputs(event: ManualEvent):
     third = event.kind == ManualEvent.Kind.THIRD_PARTY
     contact = f"{event.contact_relation} {event.contact_name}".strip()
@@ -246,6 +285,7 @@ def _statement_authors(items) -> dict[str, str]:
         str(i.pk): f"{i.author_relation} {i.author_name}".strip()
         for i in items
         if i.kind == EvidenceItem.Kind.STATEMENT
+        or (i.kind == EvidenceItem.Kind.SPOKEN_STATEMENT and spoken_by_relative(i))
     }
 
 
@@ -269,6 +309,8 @@ def case_inputs(case: Case) -> tuple[list[Event], list[Sentence]]:
             found = screenshot_inputs(item, ocrs.get(item.pk), relatives.get(item.metadata.get("statement", ""), ""))
         elif kind == EvidenceItem.Kind.STATEMENT:
             found = statement_inputs(item)
+        elif kind == EvidenceItem.Kind.SPOKEN_STATEMENT:
+            found = spoken_statement_inputs(item, transcripts.get(item.pk))
         else:
             continue
         events += found[0]

@@ -95,6 +95,7 @@ SOURCE_NAMES = {
     "recording": pgettext_lazy("source", "recording"),
     "screenshot": pgettext_lazy("source", "screenshot"),
     "statement": pgettext_lazy("source", "statement"),
+    "spoken_statement": pgettext_lazy("source", "spoken statement"),
     "manual": pgettext_lazy("source", "entered by hand"),
     "wechat_voice": pgettext_lazy("source", "WeChat voice message"),
     "screen_recording": pgettext_lazy("source", "screen recording"),

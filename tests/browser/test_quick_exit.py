@@ -22,20 +22,14 @@ NOTE = "周五他们又打给了我妈妈"
 
 
 @pytest.fixture(scope="module")
-def phone_browser():
-    """Chromium as a phone has it: with the back-forward cache."""
-    import os
-
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=FLAGS, ignore_default_args=["--disable-back-forward-cache"]
-        )
-        yield browser
-        browser.close()
-    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+def phone_browser(browser):
+    """Chromium as a phone has it: with the back-forward cache. Launched from the session's Playwright
+    (a second sync_playwright() fails once another browser test has started the first)."""
+    other = browser.browser_type.launch(
+        executable_path=CHROMIUM, args=FLAGS, ignore_default_args=["--disable-back-forward-cache"]
+    )
+    yield other
+    other.close()
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ def link(client, alice, alice_case):
 
 
 def test_a_relative_sends_a_statement_with_a_screenshot_once(client, alice_case, link, media):
-    page = client.get(link).content.decode()
+    page = client.get(link, follow=True).content.decode()  # on to /s/: the token kept in the session
     assert "王芳" in page and alice_case.title not in page
     assert 'value="王芳"' in page  # the owner's name for her, for her to confirm or correct
     r = client.post(
@@ -70,7 +70,7 @@ def test_a_bad_attachment_stores_nothing_and_keeps_the_link_open(client, link, m
     )
     assert r.status_code == 400
     assert not EvidenceItem.objects.exists()
-    assert client.get(link).status_code == 200
+    assert client.get(link, follow=True).status_code == 200
     assert not os.listdir(media / "tmp")
 
 

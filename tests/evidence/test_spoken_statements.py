@@ -116,7 +116,7 @@ def link_token(client, alice, alice_case):
 def test_a_relatives_recording_through_the_link_is_a_witness_account_and_closes_the_link(
     client, alice_case, link_token, tmp_path, django_capture_on_commit_callbacks
 ):
-    page = client.get(f"/s/{link_token}/").content.decode()
+    page = client.get(f"/s/{link_token}/", follow=True).content.decode()
     assert 'id="recorder"' in page and f"/api/v1/statement-links/{link_token}/uploads" in page
     data = browser_recording(tmp_path / "witness.webm", "webm")
     begin = f"/api/v1/statement-links/{link_token}/uploads"
