@@ -40,7 +40,7 @@ def spoken(client, alice, full_case, tmp_path, django_capture_on_commit_callback
     item = EvidenceItem.objects.get(pk=done.json()["evidence"]["id"])
     assert item.kind == "spoken_statement" and item.status == "ready" and item.transcript.segments
     Transcript.objects.filter(item=item).update(
-        segments=SAID, speakers=[], edits={}, text="".join(s["text"] for s in SAID)
+        segments=SAID, speakers=[], edits={}, text="".join(str(s["text"]) for s in SAID)
     )
     return item
 

@@ -133,7 +133,7 @@ def stored_parts(export) -> list[str]:
 def test_an_export_that_fails_part_way_leaves_no_parts(big_case, alice, monkeypatch):
     export = CaseExport.objects.create(case=big_case, created_by=alice, part_mb=1)
     storage = evidence_storage()
-    save, saved = storage.save, []
+    save, saved = storage.save, list[str]()
 
     def save_then_fill_the_disk(name, content, **kw):
         if len(saved) == 3:
