@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint
+from complaints.services import INPUT_FIELDS
 from evidence.models import Bundle
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -62,24 +63,7 @@ class ComplaintInputsForm(forms.ModelForm):
 
     class Meta:
         model = Complaint
-        fields = [
-            "bundle",
-            "recipient",
-            "borrower_name",
-            "borrower_id_number",
-            "borrower_phone",
-            "borrower_address",
-            "borrower_occupation",
-            "loan_description",
-            "include_repayment_plan",
-            "dispute_amounts",
-            "damages_mental",
-            "damages_medical",
-            "damages_property",
-            "damages_costs",
-            "damages_basis",
-            "witnesses",
-        ]
+        fields = ["bundle", *INPUT_FIELDS]  # the answers a letter is drafted from (complaints/services.py)
         widgets = {
             "loan_description": forms.Textarea(attrs={"rows": 2}),
             "damages_basis": forms.Textarea(attrs={"rows": 2}),

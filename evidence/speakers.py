@@ -13,6 +13,7 @@ import json
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from evidence import voices
@@ -85,10 +86,12 @@ def reviewed_sha256(transcript: Transcript) -> str:
     )
 
 
-def _clean_change(change: dict, count: int) -> tuple[str, dict]:
+def _cleaned(change: dict, count: int, missing: str | Promise, too_long: str | Promise) -> tuple[str, dict]:
+    """The position, speaker and words of one change to a transcript sentence or a screenshot line,
+    checked; `missing` and `too_long` say what is wrong in the words of the thing changed."""
     index = change.get("id")
     if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < count:
-        raise ReviewError(_("There is no such sentence in this transcript."))
+        raise ReviewError(missing)
     clean = {}
     if change.get("speaker") is not None:
         if change["speaker"] not in SPEAKERS:
@@ -97,9 +100,21 @@ def _clean_change(change: dict, count: int) -> tuple[str, dict]:
     if change.get("text") is not None:
         text = str(change["text"]).strip()
         if not text or len(text) > MAX_TEXT:
-            raise ReviewError(_("A sentence's words cannot be empty or longer than 2000 characters."))
-        clean["text"], clean["text_checked"] = text, True
+            raise ReviewError(too_long)
+        clean["text"] = text
     return str(index), clean
+
+
+def _clean_change(change: dict, count: int) -> tuple[str, dict]:
+    key, clean = _cleaned(
+        change,
+        count,
+        _("There is no such sentence in this transcript."),
+        _("A sentence's words cannot be empty or longer than 2000 characters."),
+    )
+    if "text" in clean:
+        clean["text_checked"] = True
+    return key, clean
 
 
 def transcript_review(*, transcript: Transcript, actor: Actor, changes: list[dict], reviewed: bool = False) -> None:
@@ -244,22 +259,15 @@ def ocr_line_rows(ocr: OcrResult, item: EvidenceItem) -> list[dict]:
 
 
 def _clean_line_change(change: dict, lines: list[dict]) -> tuple[str, dict]:
-    index = change.get("id")
-    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(lines):
-        raise ReviewError(_("There is no such line in this screenshot's text."))
-    clean = {}
-    if change.get("speaker") is not None:
-        if change["speaker"] not in SPEAKERS:
-            raise ReviewError(_("The speaker must be collector, victim, third_party or unknown."))
-        clean["speaker"] = change["speaker"]
-    if change.get("text") is not None:
-        text = str(change["text"]).strip()
-        if not text or len(text) > MAX_TEXT:
-            raise ReviewError(_("A line's words cannot be empty or longer than 2000 characters."))
-        clean["text"] = text
+    key, clean = _cleaned(
+        change,
+        len(lines),
+        _("There is no such line in this screenshot's text."),
+        _("A line's words cannot be empty or longer than 2000 characters."),
+    )
     if not clean:
         raise ReviewError(_("Give the line's speaker or its corrected words."))
-    return str(index), clean
+    return key, clean
 
 
 def ocr_sha256(ocr: OcrResult) -> str:
