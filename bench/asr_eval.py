@@ -14,8 +14,11 @@ in Simplified script with punctuation and spaces removed and numbers heard as wo
 digits on both sides; CER = character edit distance / reference characters, over the corpus.
 RTF = transcription seconds / audio seconds over both passes, the model loaded beforehand.
 Where `<manifest>_times.tsv` says where each clip lies in a long file (`asr_make_call.py`), the
-clips that came back with under a third of their characters, "lost", are named. The last line is
-exactly `CER phone <x.x>% clean <y.y>% RTF <z.zz>`.
+clips that came back with under a third of their characters, "lost", are named. With
+`--vocabulary`, each file is decoded with the names `<manifest>_vocabulary.tsv` gives it (`id`,
+`words` joined by 、: what a user would have entered in the case, spoken or not) as the initial
+prompt, and the run counts the names written where they were said and the names written where
+they were not (invented). The last line is exactly `CER phone <x.x>% clean <y.y>% RTF <z.zz>`.
 """
 
 import argparse
@@ -25,6 +28,7 @@ import logging
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -65,6 +69,20 @@ def lost_clips(times_file: Path, result: asr.TranscriptResult, references: dict[
     return lost
 
 
+def vocabulary(manifest: Path) -> dict[str, list[str]]:
+    with open(manifest.with_name(manifest.stem + "_vocabulary.tsv"), encoding="utf-8", newline="") as f:
+        return {row["id"]: [w for w in row["words"].split("、") if w] for row in csv.DictReader(f, delimiter="\t")}
+
+
+def count_names(words: list[str], reference: str, text: str) -> tuple[int, int, int]:
+    """Return (names said, of those written, names written more often than said)."""
+    reference, text = normalise_for_cer(reference), normalise_for_cer(text)
+    said = sum(reference.count(w) for w in words)
+    heard = sum(min(reference.count(w), text.count(w)) for w in words)
+    invented = sum(max(0, text.count(w) - reference.count(w)) for w in words)
+    return said, heard, invented
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--manifest", type=Path, required=True)
@@ -76,6 +94,9 @@ def main() -> None:
     parser.add_argument("--no-vad", action="store_true", help="blind 30 s windows, as before the VAD")
     parser.add_argument("--vad-threshold", type=float, default=None, help="default: the shipped one")
     parser.add_argument("--prompt", default=None, help="an initial prompt (to measure it; never shipped)")
+    parser.add_argument(
+        "--vocabulary", action="store_true", help="the case's names as a prompt (to measure it; not shipped)"
+    )
     parser.add_argument("--threads", type=int, default=None, help="default: the shipped TRANSCRIBE_THREADS")
     parser.add_argument("--only", choices=("clean", "phone"), default=None, help="run one pass only")
     parser.add_argument("--json", type=Path, default=None, help="write every transcript here")
@@ -100,23 +121,33 @@ def main() -> None:
 
     with open(args.manifest, encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f, delimiter="\t"))
+    names = vocabulary(args.manifest) if args.vocabulary else {}
     passes = [p for p in ("clean", "phone") if args.only in (None, p)]
     errors = {p: 0 for p in passes}
     chars, seconds, audio_s, dump = 0, 0.0, 0.0, []
+    name_counts = {p: [0, 0, 0] for p in passes}
     for row in rows:
         clean = decode_audio(str(args.manifest.parent / row["file"]), rate=RATE)
         ref = score(row["reference"])
         chars += len(ref)
         line = [row["id"], f"{len(clean) / RATE:6.1f}s"]
+        words = names.get(row["id"], [])
+        file_options = replace(options, prompt="、".join(words) + "。") if words else options
         for name in passes:
             samples = clean if name == "clean" else phone_round_trip(clean)
             started = time.perf_counter()
-            result = asr.transcribe(samples, model=model, language="zh", device="cpu", engine=engine, options=options)
+            result = asr.transcribe(
+                samples, model=model, language="zh", device="cpu", engine=engine, options=file_options
+            )
             seconds += time.perf_counter() - started
             audio_s += len(samples) / RATE
             distance = edit_distance(ref, score(result.text))
             errors[name] += distance
             line.append(f"{name} {100 * distance / max(len(ref), 1):5.1f}%")
+            if words:
+                counts = count_names(words, row["reference"], result.text)
+                name_counts[name] = [a + b for a, b in zip(name_counts[name], counts, strict=True)]
+                line.append(f"{name} names {counts[1]}/{counts[0]} invented {counts[2]}")
             if result.warnings:
                 line.append(f"{name} warnings {len(result.warnings)}")
             times_file = args.manifest.with_name(args.manifest.stem + "_times.tsv")
@@ -138,6 +169,9 @@ def main() -> None:
         print("  ".join(line), flush=True)
     if args.json:
         args.json.write_text(json.dumps(dump, ensure_ascii=False, indent=1), encoding="utf-8")
+    if names:
+        for name, (said, heard, invented) in name_counts.items():
+            print(f"{name}: names written where said {heard}/{said}, written where not said {invented}")
     cer = {p: 100 * errors[p] / max(chars, 1) for p in passes}
     print(
         f"CER phone {cer.get('phone', float('nan')):.1f}% clean {cer.get('clean', float('nan')):.1f}% "

@@ -92,6 +92,20 @@ def test_prompt_echoes_and_punctuation_only_segments_are_dropped():
     assert kept == []
 
 
+@pytest.mark.parametrize(
+    "heard, written",
+    [
+        ("要帶著全部家當", "要带着全部家当"),  # whisper's Traditional 著 as a particle (benchmark clip soulx_female)
+        ("豆奶牛奶換著喝", "豆奶牛奶换着喝"),
+        ("你別著急", "你别着急"),
+        ("著名的律師", "著名的律师"),  # 著 stays where Simplified keeps it
+        ("效果顯著", "效果显著"),
+    ],
+)
+def test_traditional_text_comes_back_in_simplified_script(heard, written):
+    assert asr.to_simplified(heard) == written
+
+
 def test_numbers_heard_are_written_as_digits_with_the_words_beside():
     raw = [
         {"start": 0, "end": 6, "text": "我的电话是一三八一二三四五六七八，你欠两千五"},
@@ -147,6 +161,32 @@ def test_long_calls_are_cut_at_pauses_and_always_at_a_hold():
     pieces = group_regions(regions)
     assert [len(p) for p in pieces] == [3, 1, 1]
     assert all(p[-1][1] - p[0][0] <= asr.MAX_CHUNK_S * s for p in pieces)
+
+
+def test_a_quiet_piece_is_raised_before_decoding_and_a_loud_one_left_alone(monkeypatch):
+    """The far-field speaker of the benchmark, at its own level (−43 dBFS), reaches the decoder raised."""
+    meeting, _ = clip("wenetspeech_test_meeting_s00000")
+    assert np.max(np.abs(meeting)) < asr.QUIET_PEAK
+    raised = asr.raise_quiet(meeting)
+    assert np.max(np.abs(raised)) == pytest.approx(asr.RAISED_PEAK, rel=1e-3)
+    assert np.allclose(raised / np.max(np.abs(raised)), meeting / np.max(np.abs(meeting)), atol=1e-6)
+    loud, _ = clip("moss_zh_spk2_moon")
+    assert asr.raise_quiet(loud) is loud
+    silence = np.zeros(RATE, dtype=np.float32)
+    assert asr.raise_quiet(silence) is silence
+
+    heard = []
+
+    def engine(samples, **kwargs):
+        heard.append(np.max(np.abs(samples)))
+        return []
+
+    monkeypatch.setitem(asr.ENGINES, "faster-whisper", engine)
+    monkeypatch.setitem(asr.LOADERS, "faster-whisper", lambda *args: None)
+    before = meeting.copy()
+    transcribe(meeting, model="unused")
+    assert heard and all(peak == pytest.approx(asr.RAISED_PEAK, rel=1e-3) for peak in heard)
+    assert np.array_equal(meeting, before)  # the samples given are not changed in place
 
 
 def test_times_are_moved_onto_the_speech():
@@ -221,3 +261,23 @@ def test_a_phone_number_read_out_is_found_once_written_as_digits():
 
     (segment,) = clean_segments([{"start": 0, "end": 5, "text": "你打这个电话，幺三九一二三四五六七八。"}], "zh")
     assert extract_phone_numbers(segment.text) == ["13912345678"]
+
+
+def test_the_benchmark_counts_case_names_written_where_said_and_where_not():
+    """`asr_eval.py --vocabulary`: each clip's names are really in its reference, the three a case
+    would hold besides are said nowhere, and a name written where it was not said counts as invented."""
+    from bench.asr_eval import count_names, vocabulary
+
+    unsaid = ["安逸花", "拍拍贷", "张伟"]
+    names = vocabulary(DATA / "clips.tsv")
+    with open(DATA / "clips.tsv", encoding="utf-8", newline="") as f:
+        references = {r["id"]: normalise_for_cer(r["reference"]) for r in csv.DictReader(f, delimiter="\t")}
+    assert set(names) == set(references)
+    for clip_id, words in names.items():
+        assert words[-3:] == unsaid
+        assert all(w in references[clip_id] for w in words[:-3])
+        assert not any(w in reference for w in unsaid for reference in references.values())
+    said, heard, invented = count_names(
+        names["spark_prompt"], references["spark_prompt"], "吃燕窝就选燕之污，张伟，本节目由豆本豆豆奶特约播出"
+    )
+    assert (said, heard, invented) == (3, 1, 1)
