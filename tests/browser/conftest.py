@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 from tests.conftest import REPO_ROOT
@@ -124,3 +125,20 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+def step(page, direction: str):
+    """Go back or forward one page, as the phone's button does (commit: a page from the back-forward
+    cache fires no load event). A page restored from that cache reloads itself; chromium swaps the
+    page's frame while it does, and a history call made at that moment fails with "Not attached to
+    an active page" (seen in a CI run) while reading the history, before going anywhere: wait for
+    the swap and press again."""
+    for attempt in range(3):
+        try:
+            return page.go_back(wait_until="commit") if direction == "back" else page.go_forward(wait_until="commit")
+        except PlaywrightError as exc:
+            detached = "getNavigationHistory" in str(exc) and "Not attached to an active page" in str(exc)
+            if not detached or attempt == 2:
+                raise
+            page.wait_for_timeout(500)
+    return None

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
 from accounts.models import Privacy
-from tests.browser.conftest import ARTIFACTS, CHROMIUM, FLAGS, PHONE, Screen, sign_in
+from tests.browser.conftest import ARTIFACTS, CHROMIUM, FLAGS, PHONE, Screen, sign_in, step
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -50,7 +50,7 @@ def case_on_screen(screen, case) -> bool:
 def history_has_no_case(screen, case) -> list[str]:
     """Go back through the whole tab history; return the addresses passed, each checked for the case."""
     page, passed = screen.page, []
-    while page.go_back(wait_until="commit") is not None:
+    while step(page, "back") is not None:
         page.wait_for_load_state("domcontentloaded")
         passed.append(page.url)
         assert not case_on_screen(screen, case), f"back at {page.url} shows the case"
@@ -81,7 +81,7 @@ def test_one_tap_leaves_no_case_on_screen_or_back_in_the_history(phone, alice, a
     page.wait_for_url(settings.QUICK_EXIT_URLS["weather"])
     assert "今天晴" in page.inner_text("h1") and not case_on_screen(phone, alice_case)
     phone.shot("weather")
-    page.go_back(wait_until="commit")  # the page before the case: the case list, now asking to sign in
+    step(page, "back")  # the page before the case: the case list, now asking to sign in
     page.wait_for_load_state("domcontentloaded")
     assert "/accounts/login/" in page.url and not case_on_screen(phone, alice_case)
     assert NOTE not in page.content()
@@ -92,8 +92,8 @@ def test_one_tap_leaves_no_case_on_screen_or_back_in_the_history(phone, alice, a
     assert drafts == [None, None, "z"]  # drafts gone; an upload's resume key kept (the file is still to send)
     passed = history_has_no_case(phone, alice_case)
     assert f"/cases/{alice_case.id}/" not in " ".join(passed)  # the case page itself left the history
-    # And forward again, to the weather (commit: a page from the back-forward cache fires no load event).
-    while page.go_forward(wait_until="commit") is not None:
+    # And forward again, to the weather.
+    while step(page, "forward") is not None:
         page.wait_for_load_state("domcontentloaded")
         assert not case_on_screen(phone, alice_case), page.url
     assert page.url == settings.QUICK_EXIT_URLS["weather"]

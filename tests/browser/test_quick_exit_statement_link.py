@@ -11,6 +11,7 @@ from django.conf import settings
 
 from cases.statement_links import link_create
 from evidence.custody import Actor
+from tests.browser.conftest import step
 from tests.browser.test_quick_exit import phone, phone_browser  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -44,7 +45,7 @@ def test_back_after_a_quick_exit_shows_nothing_and_the_link_opens_again(phone, a
     page.wait_for_url(settings.QUICK_EXIT_URLS["weather"])
     assert "今天晴" in page.inner_text("h1")
     passed = []
-    while page.go_back(wait_until="commit") is not None:
+    while step(page, "back") is not None:
         page.wait_for_load_state("domcontentloaded")
         passed.append(page.url)
         nothing_of_the_case(page, alice_case, token)
