@@ -122,6 +122,11 @@ def main() -> None:
     with open(args.manifest, encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f, delimiter="\t"))
     names = vocabulary(args.manifest) if args.vocabulary else {}
+    times_file = args.manifest.with_name(args.manifest.stem + "_times.tsv")
+    clip_refs: dict[str, str] = {}
+    if times_file.exists():  # a long file built from the clips: their references tell a lost clip
+        with open(args.manifest.with_name("clips.tsv"), encoding="utf-8", newline="") as f:
+            clip_refs = {r["id"]: r["reference"] for r in csv.DictReader(f, delimiter="\t")}
     passes = [p for p in ("clean", "phone") if args.only in (None, p)]
     errors = {p: 0 for p in passes}
     chars, seconds, audio_s, dump = 0, 0.0, 0.0, []
@@ -150,11 +155,7 @@ def main() -> None:
                 line.append(f"{name} names {counts[1]}/{counts[0]} invented {counts[2]}")
             if result.warnings:
                 line.append(f"{name} warnings {len(result.warnings)}")
-            times_file = args.manifest.with_name(args.manifest.stem + "_times.tsv")
             if times_file.exists():
-                clips_file = args.manifest.with_name("clips.tsv")
-                with open(clips_file, encoding="utf-8", newline="") as f:
-                    clip_refs = {r["id"]: r["reference"] for r in csv.DictReader(f, delimiter="\t")}
                 lost = lost_clips(times_file, result, clip_refs)
                 line.append(f"{name} lost {len(lost)}" + (f" ({', '.join(lost)})" if lost else ""))
             dump.append(
