@@ -28,7 +28,7 @@ from evidence.processing.ocr import ocr_lines  # noqa: E402
 from evidence.processing.transcribe import transcribe  # noqa: E402
 from tests.audio_samples import encode, speak  # noqa: E402
 
-TINY_EN = REPO.parent / "shared" / "models" / "whisper-tiny.en.pt"
+TINY_EN = Path(os.environ.get("SHARED_DIR") or REPO.parent / "shared") / "models" / "whisper-tiny.en.pt"
 PEOPLE = ["your mother", "your manager", "your sister", "the school", "your landlord", "your colleagues"]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 

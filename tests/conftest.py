@@ -1,5 +1,6 @@
 import hashlib
 import io
+import os
 import struct
 import wave
 from datetime import timedelta
@@ -13,8 +14,9 @@ from cases.models import Case
 from harassguard.celery import app as celery_app
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-# The real English tiny.en checkpoint the project keeps beside the repository (see ../shared/README.md).
-WHISPER_TINY_EN = REPO_ROOT.parent / "shared" / "models" / "whisper-tiny.en.pt"
+# The real English tiny.en checkpoint kept beside the repository (see ../shared/README.md); SHARED_DIR
+# names that folder where a checkout lives elsewhere, as for scripts/whisper_base.py.
+WHISPER_TINY_EN = Path(os.environ.get("SHARED_DIR") or REPO_ROOT.parent / "shared") / "models" / "whisper-tiny.en.pt"
 
 
 @pytest.fixture(autouse=True)
